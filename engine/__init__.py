@@ -1,0 +1,1 @@
+"""Back Spasm Guide flowchart engine."""
