@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup serve build test lint test-pyodide clean
+.PHONY: setup serve build test lint test-pyodide bench-build clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -19,9 +19,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Build site/ and serve it at http://127.0.0.1:8000, rebuilding and reloading on every change
+# to docs/, flows/, engine/, web/, overrides/ or mkdocs.yml.
 serve: setup
 	$(BIN)/python build_site.py serve
 
+# Build site/ once (what the GitHub Pages workflow runs; set SITE_URL for a project subpath).
 build: setup
 	$(BIN)/python build_site.py build
 
@@ -34,9 +37,14 @@ lint: setup
 test-pyodide: setup
 	tests/pyodide/run.sh
 
+# The whole test suite: lint, every pytest test (real Chromium, real Pyodide), engine in Pyodide.
 test: lint
 	$(BIN)/pytest
 	$(MAKE) test-pyodide
+
+# Build speed and size (writes bench/results/build.md).
+bench-build: setup
+	$(BIN)/python bench/build_bench.py
 
 clean:
 	rm -rf site .build .cache

@@ -1,0 +1,779 @@
+"""Build (and serve) the Back Spasm Guide site: `python build_site.py build|serve`.
+
+All generation lives here, not in MkDocs hooks, so a later move to another generator stays cheap:
+
+1. Check every flow in flows/ with the engine. Any problem: print `flows/x.yaml:LINE: message`
+   lines, exit 1, and leave the previous site/ untouched.
+2. Stage a copy of docs/ plus generated Markdown pages (one algorithm page, text outline and
+   diagram per flow, the route review) and run MkDocs (strict) on the staged copy.
+3. Make one static page per reachable state of each flow by cloning a "shell" page that MkDocs
+   rendered at the same folder depth (so every relative URL in it stays right), then fill in the
+   step. Hundreds of step pages cost milliseconds instead of a MkDocs page each.
+4. Add the browser's runtime: flow JSON, the vendored Pyodide runtime, the engine wheel and the
+   wheels it needs, registered in a site-local pyodide-lock.json, and the walker from web/.
+5. Swap the finished folder in for site/ in one rename.
+
+Slow, rarely changing outputs (wheels, lockfile, SVG diagrams) are cached in .build/cache by the
+hash of their inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import version as installed_version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+MAIN_FLOW_ID = "back-spasm"
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000
+
+PYODIDE_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+"""Everything Pyodide needs to start offline (the wheels and lockfile are added separately)."""
+
+PURE_WHEELS = ("markdown-it-py", "mdurl")
+"""The engine's runtime dependencies, shipped to the browser as pure-Python wheels (versions are
+the ones installed in the build environment, which pyproject.toml pins)."""
+
+GENERATED_NAV = {"algorithm/index.md", "algorithm/review.md"}
+"""Nav entries that build_site.py generates (every other nav entry is an author's page)."""
+
+# Placeholders MkDocs renders into each flow's shell step page; replaced per static step page.
+STEP_TITLE = "XSTEPTITLEX"
+STEP_BODY = "XSTEPBODYX"
+CSP_PLACEHOLDER = "CSP_INLINE_SCRIPT_HASHES"
+SHELL_DIR = "_step"
+
+log = logging.getLogger("build_site")
+
+
+class BuildError(Exception):
+    """The build cannot go on; `lines` are what to print (e.g. `flows/x.yaml:12: ...`)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+# --- Flows ------------------------------------------------------------------------------------
+
+
+def load_flows(project: Path) -> list[Any]:
+    """Every flow in flows/, checked; raises BuildError with every problem line of every file."""
+    import engine
+
+    paths = sorted((project / "flows").glob("*.yaml"))
+    if not paths:
+        return []
+    display = [f"flows/{path.name}" for path in paths]
+    problems = list(engine.check_files([str(path) for path in paths]))
+    if problems:
+        # check_files names files as given; show them the way the author knows them.
+        names = dict(zip((str(path) for path in paths), display, strict=True))
+        raise BuildError(
+            [f"{names.get(p.path, p.path)}:{p.line}: {p.message}" for p in sorted(problems)]
+        )
+    return [
+        engine.load_flow_file(str(path), display_path=shown)
+        for path, shown in zip(paths, display, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class FlowPages:
+    """Where one flow's pages live: `base` is its folder under the site root, e.g. `algorithm/`."""
+
+    flow: Any
+    base: str
+
+    @property
+    def depth(self) -> int:
+        """Folder depth of the flow's start page (`algorithm/` is 1)."""
+        return self.base.count("/")
+
+    def site_root(self, extra_depth: int) -> str:
+        """Relative URL of the site root from a page `extra_depth` folders below the start page."""
+        return "../" * (self.depth + extra_depth)
+
+
+def flow_pages(flows: list[Any]) -> list[FlowPages]:
+    """The main flow at /algorithm/, the others at /algorithm/<flow-id>/ (main flow first)."""
+    ordered = sorted(flows, key=lambda flow: (flow.id != MAIN_FLOW_ID, flow.id))
+    return [
+        FlowPages(flow, "algorithm/" if flow.id == MAIN_FLOW_ID else f"algorithm/{flow.id}/")
+        for flow in ordered
+    ]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One reachable state of a flow and the token naming its static page."""
+
+    state: Any
+    token: str
+    title: str
+    node_id: str
+
+
+def flow_steps(flow: Any) -> list[Step]:
+    """Every reachable state of `flow` (start first) with its token, step title and node."""
+    import engine
+
+    steps = []
+    for state in engine.reachable_states(flow):
+        node = engine.view(flow, state).node
+        steps.append(Step(state, engine.encode_token(flow, state), node.title, node.id))
+    return steps
+
+
+# --- Generated Markdown pages -----------------------------------------------------------------
+
+
+def front_matter(**fields: Any) -> str:
+    """YAML front matter (JSON is YAML, and json.dumps quotes safely)."""
+    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def raw_html_block(markup: str) -> str:
+    """HTML for a Markdown page: no blank lines, so Markdown never re-reads any of it."""
+    return "\n".join(line for line in markup.splitlines() if line.strip()) + "\n"
+
+
+def walker_root(flow: Any, step: Step, site_root: str, step_html: str) -> str:
+    """The element the walker enhances (contract in the team brief), holding the static step."""
+    return (
+        f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
+        f' data-token="{html.escape(step.token)}" data-site-root="{html.escape(site_root)}">\n'
+        f"{step_html}\n</div>"
+    )
+
+
+def step_url_from(start_token: str, prefix: str) -> Callable[[str], str]:
+    """Link builder for static answers: `prefix` leads from the linking page to the flow's base."""
+
+    def step_url(token: str) -> str:
+        return prefix + ("" if token == start_token else f"{token}/") or "./"
+
+    return step_url
+
+
+def flow_links(pages: FlowPages, here: str) -> str:
+    """Links from a flow page to its siblings (outline, diagram, route review), as Markdown."""
+    up = "../" * (here.count("/") - pages.base.count("/"))
+    review = "../" * (here.count("/") - 1) + "review/"
+    links = {
+        "The algorithm, step by step": up or "./",
+        "Text outline": f"{up}outline/",
+        "Diagram": f"{up}diagram/",
+        "Every route, for review": review,
+    }
+    items = [
+        f'<li><a href="{url}">{label}</a></li>'
+        for label, url in links.items()
+        if not (url == "./" and here == pages.base)
+    ]
+    return (
+        '<nav class="flow-links" aria-label="Other views of this flow">'
+        f"<ul>{''.join(items)}</ul></nav>"
+    )
+
+
+def start_page(pages: FlowPages, first: Step) -> str:
+    """The flow's start page: title, then the first step, whose answers are plain links."""
+    import engine
+
+    flow = pages.flow
+    site_root = pages.site_root(0)
+    step_html = engine.render_step_html(
+        flow,
+        first.state,
+        mode="static",
+        site_root=site_root,
+        step_url=step_url_from(first.token, ""),
+    )
+    return (
+        front_matter(
+            title=flow.title,
+            template="algorithm.html",
+            last_reviewed=flow.last_reviewed,
+            flow=flow.id,
+        )
+        + f"<h1>{html.escape(flow.title)}</h1>\n\n"
+        + raw_html_block(walker_root(flow, first, site_root, step_html))
+        + "\n"
+        + raw_html_block(flow_links(pages, pages.base))
+    )
+
+
+def shell_page(pages: FlowPages) -> str:
+    """The page every static step page of a flow is cloned from (one folder below the start)."""
+    flow = pages.flow
+    return (
+        front_matter(
+            title=STEP_TITLE,
+            template="algorithm.html",
+            last_reviewed=flow.last_reviewed,
+            flow=flow.id,
+            search={"exclude": True},
+        )
+        + f"<h1>{STEP_TITLE}</h1>\n\n<p>{STEP_BODY}</p>\n\n"
+        + raw_html_block(flow_links(pages, pages.base + SHELL_DIR + "/"))
+    )
+
+
+def outline_page(pages: FlowPages, start_token: str) -> str:
+    """Every step and outcome as semantic HTML: the accessible equivalent of the diagram."""
+    import engine
+
+    flow = pages.flow
+    outline = engine.render_outline_html(
+        flow, site_root=pages.site_root(1), step_url=step_url_from(start_token, "../")
+    )
+    return (
+        front_matter(title=f"{flow.title}: text outline", last_reviewed=flow.last_reviewed)
+        + f"<h1>{html.escape(flow.title)}: text outline</h1>\n\n"
+        + raw_html_block(outline)
+        + "\n"
+        + raw_html_block(flow_links(pages, pages.base + "outline/"))
+    )
+
+
+def diagram_page(pages: FlowPages, svg: str) -> str:
+    """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
+    flow = pages.flow
+    return (
+        front_matter(title=f"{flow.title}: diagram", last_reviewed=flow.last_reviewed)
+        + f"<h1>{html.escape(flow.title)}: diagram</h1>\n\n"
+        + "<p>Each box opens that step. The same flow as text: "
+        + '<a href="../outline/">text outline</a>.</p>\n\n'
+        + raw_html_block(
+            f'<figure class="flow-diagram"><div class="flow-diagram__scroll" tabindex="0">'
+            f"{svg}</div><figcaption>{html.escape(flow.title)}, version "
+            f"{html.escape(flow.version)}</figcaption></figure>"
+        )
+        + "\n"
+        + raw_html_block(flow_links(pages, pages.base + "diagram/"))
+    )
+
+
+def review_page(all_pages: list[FlowPages]) -> str:
+    """Every route of every flow in review tables (`python -m engine paths` prints the same)."""
+    import engine
+
+    reviewed = max(pages.flow.last_reviewed for pages in all_pages)
+    parts = [
+        front_matter(title="Route review", last_reviewed=str(reviewed)),
+        "# Route review\n\n",
+        "Every route through each flowchart, from its first question to its outcome, with the "
+        "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
+    ]
+    for pages in all_pages:
+        flow = pages.flow
+        parts.append(f"## {flow.title} {{#{flow.id}}}\n\n")
+        parts.append(
+            f"Version {flow.version}, last reviewed {flow.last_reviewed}, status "
+            f"{flow.review_status}. [Open the flow](../{pages.base[len('algorithm/') :]})\n\n"
+            if pages.base != "algorithm/"
+            else f"Version {flow.version}, last reviewed {flow.last_reviewed}, status "
+            f"{flow.review_status}. [Open the flow](../)\n\n"
+        )
+        parts.append(demote_headings(engine.routes_markdown(flow)) + "\n\n")
+    return "".join(parts)
+
+
+def demote_headings(markdown: str) -> str:
+    """Push the engine's headings two levels down so they sit under the flow's `##`."""
+    return re.sub(r"^(#{1,4}) ", r"##\1 ", markdown, flags=re.MULTILINE)
+
+
+def stub_page(title: str, source: str) -> str:
+    """A clearly marked placeholder for a nav page nobody has written yet."""
+    return (
+        front_matter(title=title, stub=True)
+        + f"# {title}\n\n"
+        + '!!! warning "Page not written yet"\n\n'
+        + f"    `docs/{source}` does not exist yet: build_site.py generated this placeholder.\n"
+    )
+
+
+# --- Diagrams ---------------------------------------------------------------------------------
+
+
+def node_step_urls(steps: list[Step], prefix: str) -> dict[str, str]:
+    """Each node's first static step page (the shortest way there), relative to the diagram."""
+    urls: dict[str, str] = {}
+    for index, step in enumerate(steps):
+        urls.setdefault(step.node_id, prefix if index == 0 else f"{prefix}{step.token}/")
+    return urls
+
+
+def dots_to_svgs(project: Path, cache: Path, dots: list[str]) -> list[str]:
+    """Render DOT texts to inline-ready SVG, in one Node process; cached by DOT text."""
+    keys = [sha256_text(dot) for dot in dots]
+    missing = [dot for dot, key in zip(dots, keys, strict=True) if not (cache / key).exists()]
+    if missing:
+        result = subprocess.run(
+            ["node", str(project / "tools" / "dot_to_svg.mjs")],
+            input=json.dumps(missing),
+            capture_output=True,
+            text=True,
+            cwd=project,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise BuildError([f"diagram: {line}" for line in result.stderr.splitlines()])
+        for dot, svg in zip(missing, json.loads(result.stdout), strict=True):
+            write_atomic(cache / sha256_text(dot), clean_svg(svg).encode())
+    return [(cache / key).read_text() for key in keys]
+
+
+def clean_svg(svg: str) -> str:
+    """Graphviz's SVG made fit to inline in HTML: no XML prolog, comments, fixed size or colours.
+
+    Colours and fonts come from the site's CSS instead (theme variables), so the diagram follows
+    light and dark mode. Width is kept as a max-width; the box scrolls on narrow screens.
+    """
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
+    svg = re.sub(r' (fill|stroke|font-family|font-size)="[^"]*"', "", svg)
+    svg = svg.replace(' xml:space="preserve"', "")
+    svg = re.sub(
+        r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+        r'<svg class="flow-diagram__svg" style="max-width:\1pt" role="img"',
+        svg,
+        count=1,
+    )
+    return svg.strip()
+
+
+# --- Wheels and the Pyodide lockfile ----------------------------------------------------------
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temp file and rename, so a concurrent build never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    os.replace(temp, path)
+
+
+def engine_wheel(project: Path, cache: Path) -> Path:
+    """The engine as a wheel, built with its PEP 517 backend; cached by the hash of its sources."""
+    sources = [*sorted((project / "engine").rglob("*.py")), project / "pyproject.toml"]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes())
+    folder = cache / "engine-wheel" / digest.hexdigest()[:16]
+    wheels = list(folder.glob("*.whl"))
+    if wheels:
+        return wheels[0]
+    import build
+    from pyproject_hooks import quiet_subprocess_runner
+
+    # Build from a private copy of the sources: concurrent builds must not share setuptools'
+    # build/ folder in the project root.
+    with tempfile.TemporaryDirectory(dir=cache, prefix="engine-src-") as temp:
+        source = Path(temp) / "src"
+        shutil.copytree(
+            project / "engine", source / "engine", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        shutil.copy2(project / "pyproject.toml", source / "pyproject.toml")
+        readme = project / "README.md"
+        if readme.exists():
+            shutil.copy2(readme, source / "README.md")
+        else:
+            (source / "README.md").write_text("Back Spasm Guide engine\n")
+        out = Path(temp) / "dist"
+        builder = build.ProjectBuilder(source, runner=quiet_subprocess_runner)
+        wheel = Path(builder.build("wheel", out))
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / wheel.name
+        shutil.copy2(wheel, folder / f".{wheel.name}.part")
+        os.replace(folder / f".{wheel.name}.part", target)
+    return target
+
+
+def pure_wheels(cache: Path) -> list[Path]:
+    """The engine's runtime dependencies as pure wheels (from PyPI once, then from the cache)."""
+    pins = [f"{name}=={installed_version(name)}" for name in PURE_WHEELS]
+    folder = cache / "pure-wheels" / sha256_text(" ".join(pins))[:16]
+    wheels = sorted(folder.glob("*.whl"))
+    if len(wheels) == len(pins):
+        return wheels
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache) as temp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                temp,
+                *pins,
+            ],
+            check=True,
+        )
+        for wheel in Path(temp).glob("*.whl"):
+            os.replace(wheel, folder / wheel.name)
+    return sorted(folder.glob("*.whl"))
+
+
+def pyodide_lockfile(project: Path, cache: Path, wheels: list[Path]) -> Path:
+    """Pyodide's lockfile plus our wheels (sha256 included), via `pyodide lockfile add-wheels`."""
+    upstream = project / "node_modules" / "pyodide" / "pyodide-lock.json"
+    key = sha256_text("\n".join([sha256_file(upstream), *(sha256_file(w) for w in wheels)]))
+    cached = cache / "lockfile" / f"{key[:16]}.json"
+    if cached.exists():
+        return cached
+    with tempfile.TemporaryDirectory(dir=cache) as temp:
+        for wheel in wheels:
+            shutil.copy2(wheel, Path(temp) / wheel.name)
+        output = Path(temp) / "pyodide-lock.json"
+        pyodide_cli = Path(sys.executable).parent / "pyodide"
+        subprocess.run(
+            [
+                str(pyodide_cli),
+                "lockfile",
+                "add-wheels",
+                "--input",
+                str(upstream),
+                "--output",
+                str(output),
+                *(str(Path(temp) / w.name) for w in wheels),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        write_atomic(cached, output.read_bytes())
+    return cached
+
+
+# --- Post-processing of MkDocs' output --------------------------------------------------------
+
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
+
+
+def csp_hashes(page: str) -> str:
+    """CSP sources allowing exactly the inline scripts in `page` (Material emits a few)."""
+    hashes = []
+    for match in INLINE_SCRIPT.finditer(page):
+        attrs = match["attrs"]
+        if "src=" in attrs or "application/json" in attrs or not match["body"]:
+            continue
+        digest = base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return " ".join(dict.fromkeys(hashes))
+
+
+def fill_csp(page: str) -> str:
+    return page.replace(CSP_PLACEHOLDER, csp_hashes(page)) if CSP_PLACEHOLDER in page else page
+
+
+def write_step_pages(out: Path, pages: FlowPages, steps: list[Step]) -> None:
+    """Clone the flow's shell page once per reachable state (the start has its own page)."""
+    import engine
+
+    flow = pages.flow
+    shell_dir = out / pages.base / SHELL_DIR
+    shell = fill_csp((shell_dir / "index.html").read_text())
+    shell_url = f"{pages.base}{SHELL_DIR}/"
+    body = f"<p>{STEP_BODY}</p>"
+    if body not in shell or STEP_TITLE not in shell:
+        raise BuildError([f"overrides: the step shell page of {flow.id} lost its placeholders"])
+    site_root = pages.site_root(1)
+    step_url = step_url_from(steps[0].token, "../")
+    for step in steps[1:]:
+        step_html = engine.render_step_html(
+            flow, step.state, mode="static", site_root=site_root, step_url=step_url
+        )
+        page = (
+            shell.replace(body, walker_root(flow, step, site_root, step_html))
+            .replace(STEP_TITLE, html.escape(step.title))
+            .replace(shell_url, f"{pages.base}{step.token}/")
+        )
+        target = out / pages.base / step.token / "index.html"
+        if target.exists():
+            raise BuildError([f"{flow.path}:1: step token {step.token!r} collides with a page"])
+        target.parent.mkdir(parents=True)
+        target.write_text(page)
+    shutil.rmtree(shell_dir)
+
+
+def drop_from_sitemap(out: Path, fragment: str) -> None:
+    """Remove the shell pages from sitemap.xml (and its .gz twin), which MkDocs wrote."""
+    import gzip
+
+    sitemap = out / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    text = re.sub(
+        r"\s*<url>\s*<loc>[^<]*" + re.escape(fragment) + r"[^<]*</loc>.*?</url>",
+        "",
+        sitemap.read_text(),
+        flags=re.DOTALL,
+    )
+    sitemap.write_text(text)
+    (out / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+# --- The build --------------------------------------------------------------------------------
+
+
+@contextmanager
+def mkdocs_logging(quiet: bool) -> Iterator[None]:
+    """Show MkDocs' warnings (strict mode turns them into a failure) while it runs."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def nav_with_flows(nav: list[Any], all_pages: list[FlowPages]) -> list[Any]:
+    """mkdocs.yml's nav with its Algorithm entry expanded to one entry per flow."""
+    if len(all_pages) < 2:
+        return nav
+    entries = [{pages.flow.title: pages.base + "index.md"} for pages in all_pages]
+    return [
+        {"Algorithm": entries} if entry == {"Algorithm": "algorithm/index.md"} else entry
+        for entry in nav
+    ]
+
+
+def nav_pages(nav: list[Any]) -> Iterator[tuple[str, str]]:
+    """(title, docs path) of every page in a nav tree."""
+    for entry in nav:
+        for title, target in entry.items() if isinstance(entry, dict) else [(None, entry)]:
+            if isinstance(target, list):
+                yield from nav_pages(target)
+            elif isinstance(target, str) and target.endswith(".md"):
+                yield (title or target, target)
+
+
+def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list[Any]) -> list[str]:
+    """docs/ plus the generated pages, in `stage`; returns the nav pages that had to be stubbed."""
+    shutil.copytree(project / "docs", stage)
+    for pages in all_pages:
+        steps = flow_steps(pages.flow)
+        folder = stage / pages.base
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.md").write_text(start_page(pages, steps[0]))
+        (folder / SHELL_DIR).mkdir()
+        (folder / SHELL_DIR / "index.md").write_text(shell_page(pages))
+        (folder / "outline.md").write_text(outline_page(pages, steps[0].token))
+    if all_pages:
+        (stage / "algorithm" / "review.md").write_text(review_page(all_pages))
+    stubs = []
+    for title, path in nav_pages(nav):
+        if not (stage / path).exists():
+            (stage / path).parent.mkdir(parents=True, exist_ok=True)
+            (stage / path).write_text(stub_page(title, path))
+            stubs.append(path)
+    return stubs
+
+
+def write_diagrams(project: Path, cache: Path, stage: Path, all_pages: list[FlowPages]) -> None:
+    from engine.diagram import flow_to_dot
+
+    dots = [
+        flow_to_dot(pages.flow, node_step_urls(flow_steps(pages.flow), "../"))
+        for pages in all_pages
+    ]
+    for pages, svg in zip(all_pages, dots_to_svgs(project, cache / "svg", dots), strict=True):
+        (stage / pages.base / "diagram.md").write_text(diagram_page(pages, svg))
+
+
+def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPages]) -> None:
+    """Flow JSON, the Pyodide runtime, wheels + lockfile, and the walker's JS/CSS."""
+    import engine
+
+    flows_dir = out / "assets" / "flows"
+    flows_dir.mkdir(parents=True)
+    for pages in all_pages:
+        data = json.dumps(engine.flow_to_dict(pages.flow), ensure_ascii=False, sort_keys=True)
+        (flows_dir / f"{pages.flow.id}.json").write_text(data)
+
+    pyodide_dir = out / "assets" / "pyodide"
+    pyodide_dir.mkdir(parents=True)
+    for name in PYODIDE_RUNTIME_FILES:
+        shutil.copy2(project / "node_modules" / "pyodide" / name, pyodide_dir / name)
+    wheels = [engine_wheel(project, cache), *pure_wheels(cache)]
+    for wheel in wheels:
+        shutil.copy2(wheel, pyodide_dir / wheel.name)
+    shutil.copy2(pyodide_lockfile(project, cache, wheels), pyodide_dir / "pyodide-lock.json")
+
+    walker_dir = out / "assets" / "walker"
+    if (project / "web").is_dir():
+        shutil.copytree(project / "web", walker_dir, dirs_exist_ok=True)
+    walker_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("walker.mjs", "walker.css"):
+        if not (walker_dir / name).exists():
+            log.warning("web/%s is missing: an empty placeholder was written", name)
+            (walker_dir / name).write_text(f"/* placeholder: web/{name} does not exist yet */\n")
+
+
+def build(project: Path = ROOT, site_dir: Path | None = None, *, quiet: bool = False) -> Path:
+    """Build the whole site into `site_dir` (default project/site); returns it.
+
+    Raises BuildError (and leaves `site_dir` as it was) when a flow has problems or MkDocs fails.
+    """
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.monotonic()
+    project = project.resolve()
+    site_dir = (site_dir or project / "site").resolve()
+    if str(project) not in sys.path:
+        sys.path.insert(0, str(project))
+    all_pages = flow_pages(load_flows(project))
+
+    cache = project / ".build" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
+    try:
+        with tempfile.TemporaryDirectory(dir=project / ".build", prefix="stage-") as temp:
+            stage = Path(temp) / "docs"
+            import yaml
+
+            nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
+            nav = nav_with_flows(nav, all_pages)
+            stubs = stage_docs(project, stage, all_pages, nav)
+            for path in stubs:
+                log.warning("docs/%s is missing: a placeholder page was generated", path)
+            write_diagrams(project, cache, stage, all_pages)
+            overrides: dict[str, Any] = {
+                "docs_dir": str(stage),
+                "site_dir": str(out),
+                "nav": nav,
+                "strict": True,
+            }
+            if os.environ.get("SITE_URL"):
+                overrides["site_url"] = os.environ["SITE_URL"]
+            if stubs:
+                # Anchors into placeholder pages cannot exist yet: report them, do not fail.
+                overrides["validation"] = {"links": {"anchors": "info"}}
+            with mkdocs_logging(quiet):
+                config = load_config(config_file=str(project / "mkdocs.yml"), **overrides)
+                from mkdocs.commands.build import build as mkdocs_build
+
+                try:
+                    mkdocs_build(config)
+                except (MkDocsException, SystemExit) as error:
+                    raise BuildError([f"mkdocs: {error}"]) from error
+
+        for pages in all_pages:
+            write_step_pages(out, pages, flow_steps(pages.flow))
+        for page in out.rglob("*.html"):
+            text = page.read_text()
+            if CSP_PLACEHOLDER in text:
+                page.write_text(fill_csp(text))
+        drop_from_sitemap(out, f"/{SHELL_DIR}/")
+        copy_runtime(project, cache, out, all_pages)
+        swap_in(out, site_dir)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    if not quiet:
+        print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
+    return site_dir
+
+
+def swap_in(new: Path, site_dir: Path) -> None:
+    """Replace `site_dir` with the finished `new` folder (two renames; old one removed after)."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+        site_dir.rename(old)
+    new.chmod(0o755)
+    new.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- Serving ----------------------------------------------------------------------------------
+
+
+def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) -> None:
+    """Build, then serve site/ with live reload; a failed rebuild keeps the last good site."""
+    from mkdocs.livereload import LiveReloadServer
+
+    site_dir = project / "site"
+
+    def rebuild() -> None:
+        try:
+            build(project, site_dir)
+        except BuildError as error:
+            print("\n".join(error.lines), file=sys.stderr)
+            print("Build failed: still serving the last good site.", file=sys.stderr)
+
+    rebuild()
+    site_dir.mkdir(exist_ok=True)
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    for watched in ("docs", "flows", "engine", "web", "overrides", "mkdocs.yml"):
+        if (project / watched).exists():
+            server.watch(str(project / watched))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        print("Stopped.")
+    finally:
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["build", "serve"])
+    parser.add_argument("--site-dir", type=Path, default=None, help="default: site/")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    if args.command == "serve":
+        serve()
+        return 0
+    try:
+        build(ROOT, args.site_dir)
+    except BuildError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
