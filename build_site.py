@@ -75,24 +75,28 @@ class BuildError(Exception):
 
 
 def load_flows(project: Path) -> list[Any]:
-    """Every flow in flows/, checked; raises BuildError with every problem line of every file."""
+    """Every flow in flows/, checked; raises BuildError with every problem line of every file.
+
+    Loads each file once (the safety proof is the slow part), naming files the way the author
+    knows them (`flows/x.yaml`), then checks that flow ids are unique across files.
+    """
     import engine
 
-    paths = sorted((project / "flows").glob("*.yaml"))
-    if not paths:
-        return []
-    display = [f"flows/{path.name}" for path in paths]
-    problems = list(engine.check_files([str(path) for path in paths]))
+    flows, problems = [], []
+    for path in sorted((project / "flows").glob("*.yaml")):
+        try:
+            flows.append(engine.load_flow_file(path, display_path=f"flows/{path.name}"))
+        except engine.FlowError as error:
+            problems += error.problems
+    first_file: dict[str, str] = {}
+    for flow in flows:
+        if flow.id in first_file:
+            message = f'flow id "{flow.id}" is already used by {first_file[flow.id]}'
+            problems.append(engine.Problem(flow.path, 1, message))
+        first_file.setdefault(flow.id, flow.path)
     if problems:
-        # check_files names files as given; show them the way the author knows them.
-        names = dict(zip((str(path) for path in paths), display, strict=True))
-        raise BuildError(
-            [f"{names.get(p.path, p.path)}:{p.line}: {p.message}" for p in sorted(problems)]
-        )
-    return [
-        engine.load_flow_file(str(path), display_path=shown)
-        for path, shown in zip(paths, display, strict=True)
-    ]
+        raise BuildError([str(problem) for problem in sorted(problems)])
+    return flows
 
 
 @dataclass(frozen=True)
@@ -287,12 +291,10 @@ def review_page(all_pages: list[FlowPages]) -> str:
     for pages in all_pages:
         flow = pages.flow
         parts.append(f"## {flow.title} {{#{flow.id}}}\n\n")
+        flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(
             f"Version {flow.version}, last reviewed {flow.last_reviewed}, status "
-            f"{flow.review_status}. [Open the flow](../{pages.base[len('algorithm/') :]})\n\n"
-            if pages.base != "algorithm/"
-            else f"Version {flow.version}, last reviewed {flow.last_reviewed}, status "
-            f"{flow.review_status}. [Open the flow](../)\n\n"
+            f"{flow.review_status}. [Open the flow]({flow_page})\n\n"
         )
         parts.append(demote_headings(engine.routes_markdown(flow)) + "\n\n")
     return "".join(parts)
@@ -557,13 +559,15 @@ def mkdocs_logging(quiet: bool) -> Iterator[None]:
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
     logger.addHandler(handler)
-    old_level = logger.level
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.propagate = False
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
+        logger.propagate = old_propagate
 
 
 def nav_with_flows(nav: list[Any], all_pages: list[FlowPages]) -> list[Any]:
@@ -649,8 +653,29 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
             (walker_dir / name).write_text(f"/* placeholder: web/{name} does not exist yet */\n")
 
 
-def build(project: Path = ROOT, site_dir: Path | None = None, *, quiet: bool = False) -> Path:
+def write_service_worker(project: Path, out: Path) -> None:
+    """sw.js and friends from tools/build_sw.mjs (Workbox), over the finished site."""
+    script = project / "tools" / "build_sw.mjs"
+    if not script.exists():
+        return
+    result = subprocess.run(
+        ["node", str(script), str(out)], cwd=project, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BuildError([f"service worker: {line}" for line in result.stderr.splitlines()])
+
+
+def build(
+    project: Path = ROOT,
+    site_dir: Path | None = None,
+    *,
+    quiet: bool = False,
+    service_worker: bool = True,
+) -> Path:
     """Build the whole site into `site_dir` (default project/site); returns it.
+
+    `service_worker=False` (used by `serve`) skips the offline service worker, so the live
+    server never hands out a cached page from an older build.
 
     Raises BuildError (and leaves `site_dir` as it was) when a flow has problems or MkDocs fails.
     """
@@ -707,6 +732,8 @@ def build(project: Path = ROOT, site_dir: Path | None = None, *, quiet: bool = F
                 page.write_text(fill_csp(text))
         drop_from_sitemap(out, f"/{SHELL_DIR}/")
         copy_runtime(project, cache, out, all_pages)
+        if service_worker:
+            write_service_worker(project, out)
         swap_in(out, site_dir)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
@@ -739,7 +766,7 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
 
     def rebuild() -> None:
         try:
-            build(project, site_dir)
+            build(project, site_dir, service_worker=False)
         except BuildError as error:
             print("\n".join(error.lines), file=sys.stderr)
             print("Build failed: still serving the last good site.", file=sys.stderr)
