@@ -1,1 +1,86 @@
-"""Back Spasm Guide flowchart engine."""
+"""Back Spasm Guide flowchart engine: load, check, prove safety, walk and render flowcharts.
+
+Pure Python (standard library plus markdown-it-py): the same code runs at build time in CPython
+and in the browser in Pyodide. Only `engine.load_yaml` imports `yaml` (the browser gets JSON);
+nothing here imports `js` (that is `engine.bridge`). The YAML loader functions are imported
+lazily, so `import engine` works where PyYAML is not installed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.analysis import Route, Step, enumerate_routes
+from engine.checks import check_flow
+from engine.model import Choice, Flow, FlowError, Node, Problem
+from engine.render import (
+    render_outline_html,
+    render_step_html,
+    render_summary_html,
+    routes_markdown,
+    summary_text,
+)
+from engine.serialize import flow_from_dict, flow_to_dict
+from engine.token import START_TOKEN, TokenError, decode_token, encode_token
+from engine.walk import (
+    AnsweredStep,
+    State,
+    StepView,
+    WalkError,
+    back,
+    change,
+    choose,
+    reachable_states,
+    restart,
+    start,
+    view,
+)
+
+if TYPE_CHECKING:
+    from engine.load_yaml import check_files, load_flow_file
+
+
+def __getattr__(name: str) -> Any:
+    """`load_flow_file` and `check_files` need PyYAML: import it only when they are used."""
+    if name in ("load_flow_file", "check_files"):
+        from engine import load_yaml
+
+        return getattr(load_yaml, name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+
+
+__all__ = [
+    "START_TOKEN",
+    "AnsweredStep",
+    "Choice",
+    "Flow",
+    "FlowError",
+    "Node",
+    "Problem",
+    "Route",
+    "State",
+    "Step",
+    "StepView",
+    "TokenError",
+    "WalkError",
+    "back",
+    "change",
+    "check_files",
+    "check_flow",
+    "choose",
+    "decode_token",
+    "encode_token",
+    "enumerate_routes",
+    "flow_from_dict",
+    "flow_to_dict",
+    "load_flow_file",
+    "reachable_states",
+    "render_outline_html",
+    "render_step_html",
+    "render_summary_html",
+    "restart",
+    "routes_markdown",
+    "start",
+    "summary_text",
+    "view",
+]

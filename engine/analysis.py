@@ -1,0 +1,396 @@
+"""Route analysis: every route start -> outcome, route feasibility, and the safety proof.
+
+A route is a walk from the start to an outcome. A question branches once per answer; a checklist
+branches once per route rule that some tick set takes under first-match semantics, and carries the
+smallest such tick set as its witness (so 15 red flags do not make 2**15 routes).
+
+The checks never list routes (their number can grow much faster than the flow): they explore
+states `(node, facts)` once each, so they stay linear in the number of distinct states times the
+branching. A safety rule adds to the state the truth of the few route facts its premise names
+(visited X, answered A at X, ticked at X), each True, False or Unknown, so every rule is proved by
+one memoised search, and an offending route is rebuilt from parent links (the shortest one).
+
+Safety is conservative: a rule applies to a route when its premise could hold for some tick set
+consistent with the route (Unknown counts as could-hold).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from engine.checks import reachable_from
+from engine.model import (
+    AllOf,
+    Answered,
+    AnyOf,
+    Choice,
+    Condition,
+    FactIs,
+    Flow,
+    Node,
+    Not,
+    Problem,
+    SafetyRule,
+    Ticked,
+    Visited,
+)
+from engine.semantics import (
+    MAX_NAMED_ITEMS,
+    apply_set,
+    checklist_branches,
+    checklist_route,
+    condition_items,
+    resolve_next,
+    shown_recommendations,
+    tick_candidates,
+    ticks_match,
+)
+
+FactsKey = tuple[tuple[str, str], ...]
+"""Facts as sorted pairs: hashable, so states can be memoised."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node passed on a route and what was chosen there."""
+
+    node: str
+    choice: Choice
+    """Answer id, witness tick set, or None for an info node."""
+    route_rule: int | None = None
+    """Checklist only: index of the route rule taken."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One distinct route from the start to an outcome."""
+
+    steps: tuple[Step, ...]
+    outcome: str
+    facts: FactsKey
+    """Facts recorded along the route (final values)."""
+    recommendations: tuple[str, ...]
+    """Ids of the outcome's recommendations shown on this route."""
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        return tuple(step.choice for step in self.steps)
+
+
+StateKey = tuple[str, FactsKey]
+
+
+def facts_key(facts: dict[str, str]) -> FactsKey:
+    return tuple(sorted(facts.items()))
+
+
+def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
+    """Every way on from a (node, facts) state, memoised on the flow."""
+    memo: dict[StateKey, list[tuple[Step, StateKey]]] = flow.cache.setdefault("successors", {})
+    found = memo.get(state)
+    if found is not None:
+        return found
+    node_id, key = state
+    node = flow.node(node_id)
+    facts = dict(key)
+    result: list[tuple[Step, StateKey]] = []
+    if node.kind == "question":
+        for answer in node.answers:
+            after = apply_set(facts, answer.set)
+            to = resolve_next(answer.next, after)
+            if to is not None:
+                result.append((Step(node_id, answer.id), (to, facts_key(after))))
+    elif node.kind == "checklist":
+        for index, witness in checklist_branches(node, facts):
+            route = node.routes[index]
+            after = apply_set(facts, route.set)
+            to = resolve_next(route.next, after)
+            if to is not None:
+                result.append((Step(node_id, witness, index), (to, facts_key(after))))
+    elif node.kind == "info":
+        to = resolve_next(node.next, facts)
+        if to is not None:
+            result.append((Step(node_id, None), (to, key)))
+    memo[state] = result
+    return result
+
+
+def iter_routes(flow: Flow) -> Iterator[Route]:
+    """Every route, depth first, in the order the author wrote answers and routes."""
+    stack: list[tuple[StateKey, tuple[Step, ...]]] = [((flow.start, ()), ())]
+    while stack:
+        state, steps = stack.pop()
+        node = flow.node(state[0])
+        if node.kind == "outcome":
+            shown = shown_recommendations(node, dict(state[1]))
+            yield Route(steps, node.id, state[1], tuple(r.id for r in shown))
+            continue
+        for step, after in reversed(successors(flow, state)):
+            stack.append((after, (*steps, step)))
+
+
+def enumerate_routes(flow: Flow) -> list[Route]:
+    """Every distinct route start -> outcome (for review tables and static pages)."""
+    return list(iter_routes(flow))
+
+
+def reachable_state_keys(flow: Flow) -> set[StateKey]:
+    """Every (node, facts) state some route passes, found without listing routes."""
+    start: StateKey = (flow.start, ())
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for _, after in successors(flow, queue.popleft()):
+            if after not in seen:
+                seen.add(after)
+                queue.append(after)
+    return seen
+
+
+def longest_remaining(flow: Flow) -> dict[str, int]:
+    """For each node, the most steps left to an outcome (the outcome counts as one step).
+
+    Conditions are ignored, so this is an upper bound: "step k of at most n".
+    """
+    cached: dict[str, int] | None = flow.cache.get("longest")
+    if cached is not None:
+        return cached
+    from engine.checks import edges
+
+    result: dict[str, int] = {}
+    for root in (n.id for n in flow.nodes):
+        stack = [(root, False)]
+        while stack:
+            node_id, done = stack.pop()
+            if node_id in result:
+                continue
+            node = flow.node(node_id)
+            targets = [to for to, _ in edges(node)]
+            if done or not targets:
+                result[node_id] = 1 + max((result.get(t, 0) for t in targets), default=0)
+                continue
+            stack.append((node_id, True))
+            stack.extend((t, False) for t in targets if t not in result)
+    flow.cache["longest"] = result
+    return result
+
+
+# --- describing routes in words ---------------------------------------------------------------
+
+
+def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
+    """What was chosen, in the words of the flow: answer text, ticked items, or "continue"."""
+    if node.kind == "question" and isinstance(choice, str):
+        answer = node.answer(choice)
+        return answer.text if answer else choice
+    if node.kind == "checklist" and isinstance(choice, frozenset):
+        ticked = [item.text for item in node.items if item.id in choice]
+        return "ticked: " + "; ".join(ticked) if ticked else "nothing ticked"
+    return "continue"
+
+
+def describe_route(flow: Flow, steps: tuple[Step, ...], outcome: str) -> str:
+    parts = [
+        f"{flow.node(s.node).title}: {describe_choice(flow, flow.node(s.node), s.choice)}"
+        for s in steps
+    ]
+    end = flow.node(outcome)
+    parts.append(f'outcome "{end.title}" ({end.urgency})')
+    return " -> ".join(parts)
+
+
+# --- problems: feasibility ----------------------------------------------------------------------
+
+
+def feasibility_problems(flow: Flow) -> Iterator[Problem]:
+    """Nodes the conditions never let a route reach, and checklist routes never taken."""
+    states = reachable_state_keys(flow)
+    reached = {node_id for node_id, _ in states}
+    in_graph = reachable_from(flow, flow.start)
+    taken: set[tuple[str, int]] = set()
+    for state in states:
+        for step, _ in successors(flow, state):
+            if step.route_rule is not None:
+                taken.add((step.node, step.route_rule))
+    for node in flow.nodes:
+        if node.id in in_graph and node.id not in reached:
+            what = "outcome" if node.kind == "outcome" else "node"
+            yield Problem(
+                flow.path,
+                node.line,
+                f'{what} "{node.id}" is never reached: the conditions on every way in never hold',
+            )
+        if node.kind == "checklist" and node.id in reached:
+            named = {i for r in node.routes for i in condition_items(r.when)}
+            if len(named) > MAX_NAMED_ITEMS:
+                yield Problem(
+                    flow.path,
+                    node.line,
+                    f'node "{node.id}": its routes name {len(named)} different items; at most '
+                    f"{MAX_NAMED_ITEMS} can be analysed (group items with ticked: any)",
+                )
+                continue
+            for index, route in enumerate(node.routes):
+                if (node.id, index) not in taken:
+                    yield Problem(
+                        flow.path,
+                        route.line,
+                        f'node "{node.id}" route {index + 1} ("{route.label}") can never be '
+                        "taken: the routes before it catch every case it matches",
+                    )
+
+
+# --- problems: safety rules ---------------------------------------------------------------------
+
+FALSE, TRUE, UNKNOWN = 0, 1, 2
+RouteAtom = Ticked | Answered | Visited
+
+
+def route_atoms(condition: Condition) -> list[RouteAtom]:
+    """The route facts a premise names, once each."""
+    found: list[RouteAtom] = []
+
+    def visit(c: Condition) -> None:
+        match c:
+            case AllOf(parts=parts) | AnyOf(parts=parts):
+                for p in parts:
+                    visit(p)
+            case Not(part=part):
+                visit(part)
+            case Ticked() | Answered() | Visited():
+                if c not in found:
+                    found.append(c)
+            case FactIs():
+                pass
+
+    visit(condition)
+    return found
+
+
+def three_valued(
+    condition: Condition, atoms: list[RouteAtom], values: tuple[int, ...], facts: dict[str, str]
+) -> int:
+    """Kleene logic over route atoms (True/False/Unknown) and the route's final facts."""
+    match condition:
+        case FactIs(fact=fact, values=allowed):
+            return TRUE if facts.get(fact) in allowed else FALSE
+        case AllOf(parts=parts):
+            results = [three_valued(p, atoms, values, facts) for p in parts]
+            if FALSE in results:
+                return FALSE
+            return TRUE if all(r == TRUE for r in results) else UNKNOWN
+        case AnyOf(parts=parts):
+            results = [three_valued(p, atoms, values, facts) for p in parts]
+            if TRUE in results:
+                return TRUE
+            return FALSE if all(r == FALSE for r in results) else UNKNOWN
+        case Not(part=part):
+            inner = three_valued(part, atoms, values, facts)
+            return {TRUE: FALSE, FALSE: TRUE}.get(inner, UNKNOWN)
+        case Ticked() | Answered() | Visited():
+            return values[atoms.index(condition)]
+
+
+def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom: Ticked) -> int:
+    """Whether `atom` holds for every / no / some tick set that takes this checklist route."""
+    memo: dict[tuple[str, int, FactsKey, Ticked], int] = flow.cache.setdefault("ticked", {})
+    key = (node.id, rule_index, facts, atom)
+    if key in memo:
+        return memo[key]
+    facts_dict = dict(facts)
+    outcomes = {
+        ticks_match(atom, ticks)
+        for ticks in tick_candidates(node, atom.items)
+        if checklist_route(node, ticks, facts_dict) == rule_index
+    }
+    result = TRUE if outcomes == {True} else FALSE if outcomes == {False} else UNKNOWN
+    memo[key] = result
+    return result
+
+
+def passed(
+    flow: Flow, atoms: list[RouteAtom], values: tuple[int, ...], step: Step, facts: FactsKey
+) -> tuple[int, ...]:
+    """Atom truths after passing a step (atoms of nodes not passed stay False)."""
+    updated = list(values)
+    for index, atom in enumerate(atoms):
+        match atom:
+            case Visited(node=node_id) if node_id == step.node:
+                updated[index] = TRUE
+            case Answered(at=at, answer=answer) if at == step.node:
+                updated[index] = TRUE if step.choice == answer else FALSE
+            case Ticked(at=at) if at == step.node and step.route_rule is not None:
+                node = flow.node(step.node)
+                updated[index] = ticked_truth(flow, node, step.route_rule, facts, atom)
+            case _:
+                pass
+    return tuple(updated)
+
+
+def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: FactsKey) -> str:
+    """Why an outcome breaks a rule's requirement ("" when it does not)."""
+    need = rule.require
+    if need.urgency and outcome.urgency not in need.urgency:
+        return f'it ends in "{outcome.title}" with urgency {outcome.urgency}, not ' + " or ".join(
+            need.urgency
+        )
+    shown = shown_recommendations(outcome, dict(facts))
+    tags = {tag for r in shown for tag in r.tags}
+    for tag in need.recommends:
+        if tag not in tags:
+            return f'no recommendation tagged "{tag}" is shown'
+    for tag in need.never_recommends:
+        if tag in tags:
+            offender = next(r for r in shown if tag in r.tags)
+            return f'it recommends "{offender.id}", tagged "{tag}"'
+    return ""
+
+
+DpState = tuple[str, FactsKey, tuple[int, ...]]
+
+
+def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
+    """The shortest route breaking a rule (None: the rule holds on every route)."""
+    atoms = route_atoms(rule.when)
+    start: DpState = (flow.start, (), (FALSE,) * len(atoms))
+    parents: dict[DpState, tuple[DpState, Step] | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        state = queue.popleft()
+        node_id, facts, values = state
+        node = flow.node(node_id)
+        if node.kind == "outcome":
+            if three_valued(rule.when, atoms, values, dict(facts)) == FALSE:
+                continue
+            reason = requirement_failure(flow, rule, node, facts)
+            if reason:
+                steps: list[Step] = []
+                cursor = parents[state]
+                while cursor is not None:
+                    steps.append(cursor[1])
+                    cursor = parents[cursor[0]]
+                route = describe_route(flow, tuple(reversed(steps)), node_id)
+                return Problem(
+                    flow.path,
+                    rule.line,
+                    f'safety rule "{rule.id}" ({rule.text}) fails: {reason} on the route: {route}',
+                )
+            continue
+        for step, (to, after) in successors(flow, (node_id, facts)):
+            next_state: DpState = (to, after, passed(flow, atoms, values, step, facts))
+            if next_state not in parents:
+                parents[next_state] = (state, step)
+                queue.append(next_state)
+    return None
+
+
+def analysis_problems(flow: Flow) -> list[Problem]:
+    """Feasibility and safety problems of an acyclic, shape-clean flow."""
+    problems = list(feasibility_problems(flow))
+    for rule in flow.safety:
+        violation = rule_violation(flow, rule)
+        if violation is not None:
+            problems.append(violation)
+    return problems

@@ -1,0 +1,138 @@
+"""Graph checks over a shape-clean flow, then the route analysis.
+
+Each check is a small generator of problems over the node graph (an edge per `next` target),
+linear in nodes plus edges. Cycles are forbidden: a clinical algorithm that loops cannot be
+enumerated, cannot promise "step 3 of at most 7", and hides whether it ever ends; re-assessment is
+written as a separate flow. When the graph has a cycle the route analysis is skipped (it would
+not terminate), but every graph problem is still reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from engine.model import Flow, Node, Problem
+
+
+def edges(node: Node) -> list[tuple[str, int]]:
+    """Every node this node can lead to, with the line of the entry that says so."""
+    entries = [e for a in node.answers for e in a.next]
+    entries += [e for r in node.routes for e in r.next]
+    entries += list(node.next)
+    return [(e.to, e.line or node.line) for e in entries]
+
+
+def reachable_from(flow: Flow, start: str) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for to, _ in edges(flow.node(stack.pop())):
+            if to not in seen:
+                seen.add(to)
+                stack.append(to)
+    return seen
+
+
+def check_cycles(flow: Flow) -> Iterator[Problem]:
+    """Every cycle, once, at the line of the `next` that closes it (iterative DFS)."""
+    colour: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in [n.id for n in flow.nodes]:
+        if root in colour:
+            continue
+        path = [root]
+        colour[root] = 1
+        stack = [iter(edges(flow.node(root)))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+                colour[path.pop()] = 2
+                continue
+            to, line = step
+            if colour.get(to) == 1:
+                loop = [*path[path.index(to) :], to]
+                shown = " -> ".join(f'"{n}"' for n in loop)
+                yield Problem(
+                    flow.path,
+                    line,
+                    f"nodes {shown} form a cycle; every route must move forward to an "
+                    "outcome (write a re-assessment as a separate flow)",
+                )
+            elif to not in colour:
+                colour[to] = 1
+                path.append(to)
+                stack.append(iter(edges(flow.node(to))))
+
+
+def check_unreachable(flow: Flow) -> Iterator[Problem]:
+    reached = reachable_from(flow, flow.start)
+    for node in flow.nodes:
+        if node.id in reached:
+            continue
+        if node.kind == "outcome":
+            yield Problem(
+                flow.path, node.line, f'outcome "{node.id}" is never reached: no node leads to it'
+            )
+        else:
+            yield Problem(
+                flow.path,
+                node.line,
+                f'node "{node.id}" is never reached from the start node "{flow.start}"',
+            )
+
+
+def check_path_to_outcome(flow: Flow) -> Iterator[Problem]:
+    """Nodes from which no route ends in an outcome (only possible inside a cycle)."""
+    leads_to: dict[str, list[str]] = {n.id: [] for n in flow.nodes}
+    for node in flow.nodes:
+        for to, _ in edges(node):
+            leads_to[to].append(node.id)
+    good = {n.id for n in flow.nodes if n.kind == "outcome"}
+    stack = list(good)
+    while stack:
+        for before in leads_to[stack.pop()]:
+            if before not in good:
+                good.add(before)
+                stack.append(before)
+    for node in flow.nodes:
+        if node.id not in good:
+            yield Problem(
+                flow.path,
+                node.line,
+                f'node "{node.id}" has no path to an outcome: every route from it goes round '
+                "in circles",
+            )
+
+
+def check_tags(flow: Flow) -> Iterator[Problem]:
+    """Safety rules may only name tags some recommendation carries (a typo would prove nothing)."""
+    tags = {t for n in flow.nodes for r in n.recommendations for t in r.tags}
+    for rule in flow.safety:
+        for tag in (*rule.require.recommends, *rule.require.never_recommends):
+            if tag not in tags:
+                known = ", ".join(sorted(tags)) or "none"
+                yield Problem(
+                    flow.path,
+                    rule.line,
+                    f'safety rule "{rule.id}" names tag "{tag}" but no recommendation carries '
+                    f"it; tags in use are: {known}",
+                )
+
+
+GRAPH_CHECKS: tuple[Callable[[Flow], Iterator[Problem]], ...] = (
+    check_cycles,
+    check_unreachable,
+    check_path_to_outcome,
+    check_tags,
+)
+
+
+def check_flow(flow: Flow) -> list[Problem]:
+    """Graph checks, then (on an acyclic graph) route feasibility and safety rules."""
+    from engine.analysis import analysis_problems
+
+    cycles = list(check_cycles(flow))
+    problems = cycles + [p for check in GRAPH_CHECKS[1:] for p in check(flow)]
+    if not cycles:
+        problems.extend(analysis_problems(flow))
+    return sorted(problems)

@@ -1,0 +1,154 @@
+"""Reading flow files: YAML text -> LineDict/LineList -> checked Flow.
+
+The only module of the engine that imports `yaml` (the browser never needs it: it gets the flow
+as JSON). YAML is composed, not `safe_load`ed, so every value keeps its line, and so the two YAML
+surprises an author cannot see are caught: a duplicate key (YAML silently keeps the last one) and a
+bare yes/no/on/off key (YAML 1.1 turns it into true/false).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.checks import check_flow
+from engine.model import Flow, FlowError, Problem
+from engine.shape import LineDict, LineList, build_flow
+
+BOOL_TAG = "tag:yaml.org,2002:bool"
+STR_TAG = "tag:yaml.org,2002:str"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _Converter:
+    """Turns a composed YAML node tree into plain values that remember their lines."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.constructor = SafeConstructor()
+
+    def value(self, node: Node) -> Any:
+        line = node.start_mark.line + 1
+        if isinstance(node, MappingNode):
+            return self.mapping(node, line)
+        if isinstance(node, SequenceNode):
+            result = LineList(line)
+            for child in node.value:
+                result.append(self.value(child))
+                result.item_lines.append(child.start_mark.line + 1)
+            return result
+        assert isinstance(node, ScalarNode)
+        if node.tag in (STR_TAG, TIMESTAMP_TAG):
+            return node.value  # dates stay text: the checker wants "YYYY-MM-DD" as written
+        try:
+            return self.constructor.construct_object(node)  # type: ignore[no-untyped-call]
+        except yaml.YAMLError:
+            return node.value
+
+    def mapping(self, node: MappingNode, line: int) -> LineDict:
+        result = LineDict(line)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(
+                    Problem(self.path, key_line, "a key must be plain text, not a list or mapping")
+                )
+                continue
+            key = key_node.value
+            if key_node.tag == BOOL_TAG:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        key_line,
+                        f"bare key {key} would be read by YAML as {self.truth(key)}: "
+                        f'put it in quotes ("{key}")',
+                    )
+                )
+            elif key_node.tag != STR_TAG:
+                key = str(self.value(key_node))
+            if key in result:
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        key_line,
+                        f'duplicate key "{key}" (first at line {result.key_lines[key]}); '
+                        "YAML would silently keep only the last one",
+                    )
+                )
+                continue
+            result[key] = self.value(value_node)
+            result.key_lines[key] = key_line
+            result.value_lines[key] = value_node.start_mark.line + 1
+        return result
+
+    def truth(self, key: str) -> str:
+        return "true" if key.lower() in ("yes", "on", "true", "y") else "false"
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """YAML text -> (plain data with lines, problems). Data is None when unreadable."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = error.problem or error.context or "unreadable YAML"
+        context = f" ({error.context})" if error.context and error.problem else ""
+        return None, [Problem(path, line, f"YAML syntax error: {what}{context}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, f"YAML syntax error: {error}")]
+    if root is None:
+        return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
+    converter = _Converter(path)
+    return converter.value(root), converter.problems
+
+
+def load_flow_text(text: str, path: str) -> Flow:
+    """Check flow text completely: shape, graph and safety. Raises FlowError with every problem."""
+    data, problems = parse_yaml(text, path)
+    if data is None:
+        raise FlowError(problems)
+    flow, shape_problems = build_flow(data, path)
+    problems.extend(shape_problems)
+    if flow is not None:
+        problems.extend(check_flow(flow))
+    if problems or flow is None:
+        raise FlowError(problems)
+    return flow
+
+
+def load_flow_file(path: str | Path, display_path: str | None = None) -> Flow:
+    """Read and check one flow file; problems name it as `display_path` (default: `path`)."""
+    shown = display_path if display_path is not None else str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FlowError([Problem(shown, 1, f"cannot read the file: {error}")]) from error
+    return load_flow_text(text, shown)
+
+
+def check_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Every problem in these flow files, flow ids unique across them included, sorted."""
+    problems: list[Problem] = []
+    first_with_id: dict[str, str] = {}
+    for path in paths:
+        try:
+            flow = load_flow_file(path)
+        except FlowError as error:
+            problems.extend(error.problems)
+            continue
+        if flow.id in first_with_id:
+            problems.append(
+                Problem(
+                    str(path), 1, f'flow id "{flow.id}" is already used by {first_with_id[flow.id]}'
+                )
+            )
+        else:
+            first_with_id[flow.id] = str(path)
+    return sorted(problems)

@@ -1,0 +1,295 @@
+"""The flow model: frozen dataclasses, built once by the checker and never mutated.
+
+Every object keeps the source line it came from (`line`, 1-based, 0 when it came from a dict
+without line marks) so later checks can point at the author's text. Lines never take part in
+equality: a flow rebuilt from its JSON form equals the flow loaded from YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+KINDS = ("question", "checklist", "info", "outcome")
+URGENCIES = ("emergency", "urgent", "routine", "self-care")
+REVIEW_STATUSES = ("draft", "in-review", "approved")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a flow file, in the shape `flows/x.yaml:12: message`."""
+
+    path: str
+    """The file as the author knows it, e.g. `flows/back-spasm.yaml`."""
+    line: int
+    """1-based line of the offending text (0: no line known, e.g. a flow built from a dict)."""
+    message: str
+    """What was found, what is allowed, and a hint, in the author's words."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class FlowError(Exception):
+    """A flow could not be loaded; `.problems` holds every problem found, sorted."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --- Conditions: data, never code ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactIs:
+    """`{fact: F, equals: V}` or `{fact: F, in: [V, ...]}`: the fact currently has one of values."""
+
+    fact: str
+    values: tuple[str, ...]
+    op: Literal["equals", "in"] = "equals"
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """`{all: [C, ...]}`: every part holds."""
+
+    parts: tuple[Condition, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """`{any: [C, ...]}`: at least one part holds."""
+
+    parts: tuple[Condition, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    """`{not: C}`: the part does not hold."""
+
+    part: Condition
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Ticked:
+    """`{ticked: any|none|ITEM|[ITEM, ...]}`, optionally `{at: CHECKLIST, ...}` in safety rules."""
+
+    mode: Literal["any", "none", "items"]
+    items: tuple[str, ...] = ()
+    """For mode `items`: holds when any of these items is ticked."""
+    at: str | None = None
+    """The checklist node (safety rules only); None inside a checklist's own routes."""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """`{at: QUESTION, answer: ANSWER}` (safety rules only)."""
+
+    at: str
+    answer: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Visited:
+    """`{visited: NODE}` (safety rules only)."""
+
+    node: str
+    line: int = field(default=0, compare=False)
+
+
+Condition = FactIs | AllOf | AnyOf | Not | Ticked | Answered | Visited
+
+# --- Flow parts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source; `id` is what nodes and recommendations cite."""
+
+    id: str
+    citation: str
+    url: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A named fact answers may record, with every value it may take."""
+
+    id: str
+    label: str
+    values: tuple[str, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a page of this site, e.g. `treatment.md#cyclobenzaprine`."""
+
+    text: str
+    page: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class NextEntry:
+    """One entry of a `next` list; the first whose `when` holds is taken (`None` = default)."""
+
+    to: str
+    when: Condition | None = None
+    line: int = field(default=0, compare=False)
+
+
+FactSetting = tuple[tuple[str, str], ...]
+"""`set: {fact: value, ...}` as ordered pairs (hashable, stable)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a question."""
+
+    id: str
+    text: str
+    next: tuple[NextEntry, ...]
+    help: str | None = None
+    cite: tuple[str, ...] = ()
+    set: FactSetting = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One tickable item of a checklist."""
+
+    id: str
+    text: str
+    help: str | None = None
+    cite: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """One route of a checklist: taken when it is the first whose `when` holds."""
+
+    label: str
+    next: tuple[NextEntry, ...]
+    when: Condition | None = None
+    set: FactSetting = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommendation of an outcome; shown only where its `when` holds."""
+
+    id: str
+    text: str
+    cite: tuple[str, ...]
+    help: str | None = None
+    when: Condition | None = None
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A step of the flow. Fields that do not belong to its `kind` stay empty."""
+
+    id: str
+    kind: Literal["question", "checklist", "info", "outcome"]
+    title: str
+    text: str
+    help: str | None = None
+    cite: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    """question only"""
+    items: tuple[Item, ...] = ()
+    """checklist only"""
+    routes: tuple[RouteRule, ...] = ()
+    """checklist only"""
+    next: tuple[NextEntry, ...] = ()
+    """info only"""
+    urgency: str | None = None
+    """outcome only: one of URGENCIES"""
+    recommendations: tuple[Recommendation, ...] = ()
+    """outcome only"""
+    follow_up: str | None = None
+    """outcome only"""
+    line: int = field(default=0, compare=False)
+
+    def answer(self, answer_id: str) -> Answer | None:
+        """The answer with this id, or None."""
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a safety rule demands of every route its premise applies to."""
+
+    urgency: tuple[str, ...] = ()
+    recommends: tuple[str, ...] = ()
+    never_recommends: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """A guarantee proved over every route at build time."""
+
+    id: str
+    text: str
+    when: Condition
+    require: Requirement
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole, checked flowchart."""
+
+    id: str
+    title: str
+    version: str
+    last_reviewed: str
+    review_status: str
+    start: str
+    nodes: tuple[Node, ...]
+    sources: tuple[Source, ...]
+    facts: tuple[Fact, ...] = ()
+    safety: tuple[SafetyRule, ...] = ()
+    summary: str | None = None
+    path: str = field(default="<flow>", compare=False)
+    """Where it was loaded from, for problem lines."""
+    _nodes_by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
+    cache: dict[str, Any] = field(init=False, repr=False, compare=False)
+    """Derived data computed once per flow (e.g. longest remaining routes); never part of it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_nodes_by_id", {n.id: n for n in self.nodes})
+        object.__setattr__(self, "cache", {})
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError if unknown: a checked flow has no dangling ids)."""
+        return self._nodes_by_id[node_id]
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._nodes_by_id
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
+
+
+Choice = str | frozenset[str] | None
+"""An answer id (question), a set of ticked item ids (checklist), or None (info "continue")."""

@@ -1,0 +1,169 @@
+"""Flow <-> plain dict (JSON-able), in exactly the authoring format.
+
+The browser gets a flow as JSON written by `flow_to_dict` and rebuilds it with `flow_from_dict`,
+which goes through the same shape, graph and safety checks as a YAML file (there is one builder),
+so `flow_from_dict(flow_to_dict(flow)) == flow`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.checks import check_flow
+from engine.model import (
+    AllOf,
+    Answered,
+    AnyOf,
+    Condition,
+    FactIs,
+    Flow,
+    FlowError,
+    Link,
+    NextEntry,
+    Node,
+    Not,
+    Recommendation,
+    Ticked,
+    Visited,
+)
+from engine.shape import build_flow
+
+
+def condition_to_dict(condition: Condition) -> dict[str, Any]:
+    match condition:
+        case FactIs(fact=fact, values=values, op=op):
+            return {"fact": fact, op: values[0] if op == "equals" else list(values)}
+        case AllOf(parts=parts):
+            return {"all": [condition_to_dict(p) for p in parts]}
+        case AnyOf(parts=parts):
+            return {"any": [condition_to_dict(p) for p in parts]}
+        case Not(part=part):
+            return {"not": condition_to_dict(part)}
+        case Ticked(mode=mode, items=items, at=at):
+            ticked: str | list[str] = list(items) if mode == "items" else mode
+            return {"ticked": ticked} if at is None else {"at": at, "ticked": ticked}
+        case Answered(at=at, answer=answer):
+            return {"at": at, "answer": answer}
+        case Visited(node=node):
+            return {"visited": node}
+
+
+def _next(entries: tuple[NextEntry, ...]) -> str | list[dict[str, Any]]:
+    if len(entries) == 1 and entries[0].when is None:
+        return entries[0].to
+    return [
+        {"when": condition_to_dict(e.when), "to": e.to} if e.when else {"to": e.to} for e in entries
+    ]
+
+
+def _common(part: Any) -> dict[str, Any]:
+    """`help` and `cite`, left out when empty (as an author would)."""
+    out: dict[str, Any] = {}
+    if part.help is not None:
+        out["help"] = part.help
+    if part.cite:
+        out["cite"] = list(part.cite)
+    return out
+
+
+def _links(links: tuple[Link, ...]) -> list[dict[str, str]]:
+    return [{"text": link.text, "page": link.page} for link in links]
+
+
+def _recommendation(rec: Recommendation) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": rec.id, "text": rec.text, "cite": list(rec.cite)}
+    if rec.help is not None:
+        out["help"] = rec.help
+    if rec.when is not None:
+        out["when"] = condition_to_dict(rec.when)
+    if rec.tags:
+        out["tags"] = list(rec.tags)
+    if rec.links:
+        out["links"] = _links(rec.links)
+    return out
+
+
+def _node(node: Node) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": node.kind, "title": node.title, "text": node.text}
+    out.update(_common(node))
+    if node.links:
+        out["links"] = _links(node.links)
+    if node.kind == "question":
+        out["answers"] = [
+            {
+                "id": a.id,
+                "text": a.text,
+                **_common(a),
+                **({"set": dict(a.set)} if a.set else {}),
+                "next": _next(a.next),
+            }
+            for a in node.answers
+        ]
+    elif node.kind == "checklist":
+        out["items"] = [{"id": i.id, "text": i.text, **_common(i)} for i in node.items]
+        out["routes"] = [
+            {
+                **({"when": condition_to_dict(r.when)} if r.when else {}),
+                "label": r.label,
+                **({"set": dict(r.set)} if r.set else {}),
+                "next": _next(r.next),
+            }
+            for r in node.routes
+        ]
+    elif node.kind == "info":
+        out["next"] = _next(node.next)
+    else:
+        out["urgency"] = node.urgency
+        out["recommendations"] = [_recommendation(r) for r in node.recommendations]
+        if node.follow_up is not None:
+            out["follow_up"] = node.follow_up
+    return out
+
+
+def flow_to_dict(flow: Flow) -> dict[str, Any]:
+    """The flow as plain data in the authoring format (what the browser gets as JSON)."""
+    out: dict[str, Any] = {
+        "id": flow.id,
+        "title": flow.title,
+        "version": flow.version,
+        "last_reviewed": flow.last_reviewed,
+        "review_status": flow.review_status,
+        "start": flow.start,
+    }
+    if flow.summary is not None:
+        out["summary"] = flow.summary
+    if flow.facts:
+        out["facts"] = {f.id: {"label": f.label, "values": list(f.values)} for f in flow.facts}
+    out["sources"] = {
+        s.id: {"citation": s.citation, **({"url": s.url} if s.url else {})} for s in flow.sources
+    }
+    out["nodes"] = {n.id: _node(n) for n in flow.nodes}
+    if flow.safety:
+        out["safety"] = [
+            {
+                "id": rule.id,
+                "text": rule.text,
+                "when": condition_to_dict(rule.when),
+                "require": {
+                    key: list(value)
+                    for key, value in (
+                        ("urgency", rule.require.urgency),
+                        ("recommends", rule.require.recommends),
+                        ("never_recommends", rule.require.never_recommends),
+                    )
+                    if value
+                },
+            }
+            for rule in flow.safety
+        ]
+    return out
+
+
+def flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
+    """Rebuild and fully check a flow from plain data; FlowError with every problem."""
+    flow, problems = build_flow(data, path)
+    if flow is not None:
+        problems.extend(check_flow(flow))
+    if problems or flow is None:
+        raise FlowError(problems)
+    return flow

@@ -1,0 +1,228 @@
+"""Walking a flow: pure functions over an immutable State.
+
+A State is only the flow's id and version and the choices made so far; everything else (the
+current node, the facts, the answered steps) is replayed from the start each time. Replaying a
+route of a few dozen steps costs microseconds, and it means a state can never disagree with the
+flow it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.analysis import FactsKey, facts_key, iter_routes, longest_remaining
+from engine.model import Choice, Flow, Node, Recommendation
+from engine.semantics import apply_set, checklist_route, resolve_next, shown_recommendations
+
+
+class WalkError(ValueError):
+    """A choice that does not fit the step it was made at; carries where and what."""
+
+    def __init__(self, message: str, *, node: str | None = None, choice: object = None) -> None:
+        super().__init__(message)
+        self.node = node
+        self.choice = choice
+
+
+@dataclass(frozen=True)
+class State:
+    """Where a walk is: the flow it belongs to and every choice made, in order."""
+
+    flow_id: str
+    version: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnsweredStep:
+    """A step already answered, as the summary and the "change" controls show it."""
+
+    index: int
+    """Position in `State.choices` (pass it to `change`)."""
+    node: Node
+    choice: Choice
+    route_rule: int | None
+    """Checklist only: index of the route the ticks took."""
+
+
+@dataclass(frozen=True)
+class StepView:
+    """Everything needed to show the current step."""
+
+    node: Node
+    k: int
+    """k in "step k of at most n" (1-based)."""
+    n: int
+    """n: k plus the most steps left on any route from here (the outcome counts)."""
+    answered: tuple[AnsweredStep, ...]
+    facts: FactsKey
+    recommendations: tuple[Recommendation, ...]
+    """Outcome only: the recommendations shown for these facts."""
+
+    @property
+    def is_outcome(self) -> bool:
+        return self.node.kind == "outcome"
+
+
+def normalise_choice(node: Node, choice: object) -> Choice:
+    """Check a choice fits a node and give it its one canonical form."""
+    if node.kind == "question":
+        if not isinstance(choice, str) or node.answer(choice) is None:
+            known = ", ".join(a.id for a in node.answers)
+            raise WalkError(
+                f'node "{node.id}" has no answer {choice!r}; answers are: {known}',
+                node=node.id,
+                choice=choice,
+            )
+        return choice
+    if node.kind == "checklist":
+        if isinstance(choice, str | bytes) or not isinstance(choice, Iterable):
+            raise WalkError(
+                f'node "{node.id}" is a checklist: choose a set of item ids',
+                node=node.id,
+                choice=choice,
+            )
+        ticks = frozenset(choice)
+        known_items = {item.id for item in node.items}
+        strangers = sorted(str(t) for t in ticks if t not in known_items)
+        if strangers:
+            raise WalkError(
+                f'node "{node.id}" has no item {", ".join(strangers)}', node=node.id, choice=choice
+            )
+        return ticks
+    if node.kind == "info":
+        if choice is not None:
+            raise WalkError(
+                f'node "{node.id}" is information only: continue with None',
+                node=node.id,
+                choice=choice,
+            )
+        return None
+    raise WalkError(f'node "{node.id}" is an outcome: the walk has ended', node=node.id)
+
+
+def advance(
+    flow: Flow, node: Node, facts: dict[str, str], choice: Choice
+) -> tuple[str, dict[str, str], int | None]:
+    """Where a (normalised) choice at a node leads: next node, facts, checklist route taken."""
+    rule_index = None
+    if node.kind == "question":
+        answer = node.answer(str(choice))
+        assert answer is not None
+        setting, entries = answer.set, answer.next
+    elif node.kind == "checklist":
+        ticks = choice if isinstance(choice, frozenset) else frozenset()
+        rule_index = checklist_route(node, ticks, facts)
+        if rule_index is None:
+            raise WalkError(f'no route of node "{node.id}" holds', node=node.id, choice=choice)
+        setting, entries = node.routes[rule_index].set, node.routes[rule_index].next
+    else:
+        setting, entries = (), node.next
+    after = apply_set(facts, setting)
+    to = resolve_next(entries, after)
+    if to is None:
+        raise WalkError(f'no "next" entry of node "{node.id}" holds', node=node.id, choice=choice)
+    return to, after, rule_index
+
+
+@dataclass(frozen=True)
+class _Replay:
+    answered: tuple[AnsweredStep, ...]
+    current: Node
+    facts: dict[str, str]
+
+
+def _replay(flow: Flow, state: State) -> _Replay:
+    if (state.flow_id, state.version) != (flow.id, flow.version):
+        raise WalkError(
+            f"this walk belongs to flow {state.flow_id} version {state.version}, "
+            f"not {flow.id} version {flow.version}"
+        )
+    node = flow.node(flow.start)
+    facts: dict[str, str] = {}
+    answered = []
+    for index, raw in enumerate(state.choices):
+        choice = normalise_choice(node, raw)
+        to, facts, rule_index = advance(flow, node, facts, choice)
+        answered.append(AnsweredStep(index, node, choice, rule_index))
+        node = flow.node(to)
+    return _Replay(tuple(answered), node, facts)
+
+
+def start(flow: Flow) -> State:
+    """The state before any answer."""
+    return State(flow.id, flow.version, ())
+
+
+def restart(flow: Flow) -> State:
+    """Start again from the first step (same as `start`)."""
+    return start(flow)
+
+
+def choose(flow: Flow, state: State, choice: Choice | Iterable[str]) -> State:
+    """Answer the current step: an answer id, the ticked item ids, or None to continue."""
+    current = _replay(flow, state).current
+    normalised = normalise_choice(current, choice)
+    return State(flow.id, flow.version, (*state.choices, normalised))
+
+
+def back(flow: Flow, state: State) -> State:
+    """Undo the last answer (at the start, stay there)."""
+    _replay(flow, state)
+    return State(flow.id, flow.version, state.choices[:-1])
+
+
+def change(flow: Flow, state: State, step_index: int, choice: Choice | Iterable[str]) -> State:
+    """Change the answer at `step_index`; later answers are kept only where they still apply.
+
+    After the change the walk is replayed: each later node that the old walk also answered gets
+    its old answer again; the walk stops at the first node the old walk never answered (or that
+    answer no longer fits), so no answer from an abandoned branch survives.
+    """
+    old = _replay(flow, state)
+    if not 0 <= step_index < len(old.answered):
+        raise WalkError(f"there is no answered step {step_index} to change", choice=choice)
+    earlier = State(flow.id, flow.version, state.choices[:step_index])
+    new_state = choose(flow, earlier, choice)
+    old_answers = {a.node.id: a.choice for a in old.answered[step_index + 1 :]}
+    while True:
+        current = _replay(flow, new_state).current
+        if current.kind == "outcome" or current.id not in old_answers:
+            return new_state
+        try:
+            new_state = choose(flow, new_state, old_answers.pop(current.id))
+        except WalkError:
+            return new_state
+
+
+def view(flow: Flow, state: State) -> StepView:
+    """The current step, progress "step k of at most n", and the answers so far."""
+    replay = _replay(flow, state)
+    step = len(replay.answered) + 1
+    remaining = longest_remaining(flow)[replay.current.id]
+    shown: tuple[Recommendation, ...] = ()
+    if replay.current.kind == "outcome":
+        shown = shown_recommendations(replay.current, replay.facts)
+    return StepView(
+        node=replay.current,
+        k=step,
+        n=step - 1 + remaining,
+        answered=replay.answered,
+        facts=facts_key(replay.facts),
+        recommendations=shown,
+    )
+
+
+def reachable_states(flow: Flow) -> list[State]:
+    """Every prefix of every route, each once, start first: one static page per state."""
+    seen: set[tuple[Choice, ...]] = set()
+    result: list[State] = []
+    for route in iter_routes(flow):
+        choices = route.choices
+        for length in range(len(choices) + 1):
+            prefix = choices[:length]
+            if prefix not in seen:
+                seen.add(prefix)
+                result.append(State(flow.id, flow.version, prefix))
+    return result

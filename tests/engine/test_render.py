@@ -1,0 +1,85 @@
+"""Rendering: semantic, escaped, deterministic HTML for static pages and the live walker."""
+
+from __future__ import annotations
+
+from engine import (
+    Flow,
+    choose,
+    render_outline_html,
+    render_step_html,
+    render_summary_html,
+    routes_markdown,
+    start,
+    summary_text,
+)
+
+
+def url(token: str) -> str:
+    return f"/algorithm/{token}/"
+
+
+def test_static_question_links_each_answer(demo: Flow) -> None:
+    state = choose(demo, start(demo), frozenset())
+    page = render_step_html(demo, state, mode="static", site_root="../../", step_url=url)
+    assert '<h2 id="step-age">Age</h2>' in page
+    assert page.count('class="answer" href="/algorithm/') == 2
+    assert "Step 2 of at most 3" in page
+    assert "<button" not in page and "<script" not in page and " style=" not in page
+    assert "version 1.0.0" in page and "2026-11-21" in page
+
+
+def test_static_checklist_lists_items_and_routes_with_witnesses(demo: Flow) -> None:
+    page = render_step_html(demo, start(demo), mode="static", site_root="", step_url=url)
+    assert page.count('class="route"') == 3
+    assert "(for example: ticked: Saddle anaesthesia)" in page
+    assert "(for example: nothing ticked)" in page
+    assert '<details class="help" id="help-red-flags-saddle">' in page
+
+
+def test_live_checklist_is_a_form_with_a_fieldset(demo: Flow) -> None:
+    page = render_step_html(demo, start(demo), mode="live", site_root="", step_url=url)
+    assert '<form class="checklist" data-action="tick"' in page
+    assert "<fieldset><legend>" in page
+    assert 'type="checkbox" name="item" id="item-red-flags-saddle" value="saddle"' in page
+    assert 'aria-describedby="help-red-flags-saddle"' in page
+
+
+def test_live_question_has_buttons_back_and_change(demo: Flow) -> None:
+    state = choose(demo, start(demo), frozenset())
+    page = render_step_html(demo, state, mode="live", site_root="", step_url=url)
+    assert '<button type="button" class="answer" data-action="choose" data-choice="child">' in page
+    assert 'data-action="back"' in page and 'data-action="restart"' in page
+    assert 'data-action="change" data-step="0"' in page
+
+
+def test_outcome_reads_like_its_urgency_and_cites(demo: Flow) -> None:
+    state = choose(demo, start(demo), frozenset({"saddle"}))
+    page = render_step_html(demo, state, mode="static", site_root="../", step_url=url)
+    assert 'class="outcome urgency-emergency"' in page
+    assert "Emergency: act now" in page
+    assert 'href="../sources/#acp-2017"' in page
+
+
+def test_rendering_is_deterministic(demo: Flow) -> None:
+    state = choose(demo, start(demo), frozenset())
+    first = render_step_html(demo, state, mode="live", site_root="", step_url=url)
+    assert first == render_step_html(demo, state, mode="live", site_root="", step_url=url)
+
+
+def test_summary_html_and_text(demo: Flow) -> None:
+    state = choose(demo, choose(demo, start(demo), frozenset()), "adult")
+    page = render_summary_html(demo, state, site_root="")
+    assert "<h3>Route taken</h3>" in page and "<dt>Age group</dt><dd>adult</dd>" in page
+    text = summary_text(demo, state)
+    assert "2. Age: 18 or older" in text
+    assert "- A muscle relaxant may be added for a short course. [acp-2017]" in text
+    assert "supports, not replaces, clinical judgement" in text
+
+
+def test_outline_and_review_table(demo: Flow) -> None:
+    outline = render_outline_html(demo, site_root="", step_url=url)
+    assert outline.count('<li class="outline-node') == 5
+    assert "Only when not Age group is child." in outline
+    table = routes_markdown(demo)
+    assert "4 routes" in table
+    assert "| 4 | Red flags: nothing ticked → Age: 18 or older |" in table
