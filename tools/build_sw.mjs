@@ -35,7 +35,7 @@ const PYODIDE_RUNTIME_FILES = [
 const ALGORITHM_PAGE_NAMES = new Set(["outline", "diagram", "review"]);
 
 /** Files this script writes: they must not feed the build id or the precache manifest. */
-const GENERATED_FILES = new Set(["sw.js", "sw-cleanup.js"]);
+const GENERATED_FILES = new Set(["sw.js", "sw-cleanup.js", "sw-runtime.json"]);
 
 function listFiles(dir) {
   const found = [];
@@ -140,13 +140,25 @@ async function main() {
   const stepPages = urlPaths.filter((p) => isStepPage(p, flowIds));
 
   writeFileSync(join(siteDir, "sw-cleanup.js"), cleanupScript([`${buildPrefix}-`, runtimeCache]));
+  // What the algorithm needs offline, for web/sw-register.mjs to cache once the walker has run:
+  // on a first visit the walker fetches these before the service worker controls the page.
+  const runtimeUrls = urlPaths
+    .filter(
+      (p) =>
+        (p.startsWith("assets/pyodide/") &&
+          (PYODIDE_RUNTIME_FILES.some((name) => p.endsWith(`/${name}`)) ||
+            p.endsWith(".whl") ||
+            p.endsWith("/pyodide-lock.json"))) ||
+        (p.startsWith("assets/flows/") && p.endsWith(".json")),
+    )
+    .sort();
+  writeFileSync(join(siteDir, "sw-runtime.json"), `${JSON.stringify(runtimeUrls, null, 1)}\n`);
 
   const { count, size, warnings } = await generateSW({
     globDirectory: siteDir,
     globPatterns: ["**/*.{html,css,js,mjs,json,svg,png,jpg,ico,webmanifest,woff2}"],
     globIgnores: [
-      "sw.js",
-      "sw-cleanup.js",
+      ...GENERATED_FILES,
       "assets/pyodide/**",
       "assets/flows/**",
       // Material ships stemmers for every language; only English is used.

@@ -73,6 +73,49 @@ function watchInstalling(registration, worker) {
   });
 }
 
+/** Resolves once the walker on this page (if any) is ready: it has fetched the runtime. */
+function walkerReady() {
+  const walker = document.getElementById("walker");
+  if (!walker) return null;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (walker.dataset.state !== "ready") return false;
+      observer.disconnect();
+      resolve();
+      return true;
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(walker, { attributes: true, attributeFilter: ["data-state"] });
+    check();
+  });
+}
+
+/**
+ * After the algorithm has been used once, keep what it needs offline. On a first visit the
+ * walker fetched the runtime before this service worker controlled the page, so fetch the list
+ * (sw-runtime.json, written at build time) again through the worker: its cache-first routes keep
+ * each file, mostly straight from the browser's HTTP cache. Marks <html data-offline="ready">.
+ */
+async function keepAlgorithmOffline() {
+  const ready = walkerReady();
+  if (!ready || document.documentElement.dataset.offline === "ready") return;
+  await ready;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
+    );
+  }
+  const list = await fetch(new URL("sw-runtime.json", SITE_ROOT));
+  if (!list.ok) return;
+  for (const path of await list.json()) {
+    const reply = await fetch(new URL(path, SITE_ROOT));
+    if (!reply.ok) return;
+    await reply.arrayBuffer();
+  }
+  document.documentElement.dataset.offline = "ready";
+}
+
 async function register() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
@@ -93,8 +136,21 @@ async function register() {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") registration.update().catch(() => {});
   });
+  // Material's instant navigation swaps pages without reloading this module: follow its
+  // document$ stream when there is one, so a later visit to the algorithm counts too.
+  if (window.document$?.subscribe) {
+    window.document$.subscribe(() => keepAlgorithmOffline().catch(() => {}));
+  } else {
+    await keepAlgorithmOffline();
+  }
 }
 
-register().catch(() => {
-  // No service worker (private mode, an old browser, a server error): the site works without.
-});
+function start() {
+  register().catch(() => {
+    // No service worker (private mode, an old browser, a server error): the site works without.
+  });
+}
+
+// After the page has loaded: installing the worker (the precache) never competes with first paint.
+if (document.readyState === "complete") start();
+else window.addEventListener("load", start, { once: true });
