@@ -37,15 +37,16 @@ from engine.model import (
     Visited,
 )
 from engine.semantics import (
-    MAX_NAMED_ITEMS,
+    FALSE,
+    TRUE,
+    UNKNOWN,
     apply_set,
     checklist_branches,
-    checklist_route,
-    condition_items,
+    first_match,
     resolve_next,
+    satisfying_ticks,
     shown_recommendations,
-    tick_candidates,
-    ticks_match,
+    tick_pool,
 )
 
 FactsKey = tuple[tuple[str, str], ...]
@@ -223,15 +224,6 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
                 f'{what} "{node.id}" is never reached: the conditions on every way in never hold',
             )
         if node.kind == "checklist" and node.id in reached:
-            named = {i for r in node.routes for i in condition_items(r.when)}
-            if len(named) > MAX_NAMED_ITEMS:
-                yield Problem(
-                    flow.path,
-                    node.line,
-                    f'node "{node.id}": its routes name {len(named)} different items; at most '
-                    f"{MAX_NAMED_ITEMS} can be analysed (group items with ticked: any)",
-                )
-                continue
             for index, route in enumerate(node.routes):
                 if (node.id, index) not in taken:
                     yield Problem(
@@ -244,7 +236,6 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
 
 # --- problems: safety rules ---------------------------------------------------------------------
 
-FALSE, TRUE, UNKNOWN = 0, 1, 2
 RouteAtom = Ticked | Answered | Visited
 
 
@@ -300,12 +291,11 @@ def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom:
     if key in memo:
         return memo[key]
     facts_dict = dict(facts)
-    outcomes = {
-        ticks_match(atom, ticks)
-        for ticks in tick_candidates(node, atom.items)
-        if checklist_route(node, ticks, facts_dict) == rule_index
-    }
-    result = TRUE if outcomes == {True} else FALSE if outcomes == {False} else UNKNOWN
+    pool = tick_pool(node, atom.items)
+    route = first_match(node, rule_index)
+    can_hold = satisfying_ticks(AllOf((route, atom)), facts_dict, pool) is not None
+    can_fail = satisfying_ticks(AllOf((route, Not(atom))), facts_dict, pool) is not None
+    result = UNKNOWN if can_hold and can_fail else TRUE if can_hold else FALSE
     memo[key] = result
     return result
 

@@ -23,6 +23,7 @@ from engine.shape import LineDict, LineList, build_flow
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Converter:
@@ -91,18 +92,31 @@ class _Converter:
         return "true" if key.lower() in ("yes", "on", "true", "y") else "false"
 
 
-def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
-    """YAML text -> (plain data with lines, problems). Data is None when unreadable."""
+def syntax_problem(text: str, path: str) -> Problem:
+    """The problem for unreadable YAML, worded by the pure-Python parser.
+
+    libyaml (the fast parser used for reading) words errors differently from machine to machine;
+    the pure-Python parser words them better and always the same, so it is asked for the message.
+    """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "unreadable YAML"
         context = f" ({error.context})" if error.context and error.problem else ""
-        return None, [Problem(path, line, f"YAML syntax error: {what}{context}")]
+        return Problem(path, line, f"YAML syntax error: {what}{context}")
     except yaml.YAMLError as error:
-        return None, [Problem(path, 1, f"YAML syntax error: {error}")]
+        return Problem(path, 1, f"YAML syntax error: {error}")
+    return Problem(path, 1, "YAML syntax error")
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """YAML text -> (plain data with lines, problems). Data is None when unreadable."""
+    try:
+        root = yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return None, [syntax_problem(text, path)]
     if root is None:
         return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
     converter = _Converter(path)

@@ -7,7 +7,6 @@ flow is written down once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import combinations
 
 from engine.model import (
     AllOf,
@@ -106,42 +105,112 @@ def condition_items(condition: Condition | None) -> list[str]:
     return found
 
 
-MAX_NAMED_ITEMS = 16
-"""A checklist's routes may name at most this many distinct items: its routes are analysed
-exactly by trying every combination of the named items (2**16 at most)."""
+FALSE, TRUE, UNKNOWN = 0, 1, 2
+"""Kleene truth values, for conditions over a partly decided set of ticks."""
 
 
-def tick_candidates(node: Node, extra_items: tuple[str, ...] = ()) -> list[frozenset[str]]:
-    """Every tick set that can make a difference to this checklist's routes, smallest first.
+def partial_truth(
+    condition: Condition, facts: Facts, decided: dict[str, bool], pool: tuple[str, ...]
+) -> int:
+    """Truth of a checklist condition when only some items are decided (ticked or not).
+
+    TRUE means true for every way of deciding the rest; FALSE, false for every way.
+    `pool` is every item that can matter (see `tick_pool`).
+    """
+    match condition:
+        case FactIs(fact=fact, values=values):
+            return TRUE if facts.get(fact) in values else FALSE
+        case AllOf(parts=parts):
+            results = [partial_truth(p, facts, decided, pool) for p in parts]
+            if FALSE in results:
+                return FALSE
+            return TRUE if all(r == TRUE for r in results) else UNKNOWN
+        case AnyOf(parts=parts):
+            results = [partial_truth(p, facts, decided, pool) for p in parts]
+            if TRUE in results:
+                return TRUE
+            return FALSE if all(r == FALSE for r in results) else UNKNOWN
+        case Not(part=part):
+            inner = partial_truth(part, facts, decided, pool)
+            return TRUE if inner == FALSE else FALSE if inner == TRUE else UNKNOWN
+        case Ticked(mode=mode, items=items):
+            watched = pool if mode in ("any", "none") else items
+            if any(decided.get(i) for i in watched):
+                some = TRUE
+            elif all(decided.get(i) is False for i in watched):
+                some = FALSE
+            else:
+                some = UNKNOWN
+            if mode != "none":
+                return some
+            return TRUE if some == FALSE else FALSE if some == TRUE else UNKNOWN
+        case Answered() | Visited():
+            return FALSE
+
+
+def tick_pool(node: Node, extra_items: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The items that can make a difference to a checklist's routes, in checklist order.
 
     Items that no condition names are interchangeable (they only count towards `any`/`none`),
-    so one of them stands for all: the tick sets below cover every case exactly.
+    so the first of them stands for all: searching over the pool is exact.
     """
     named = set(extra_items)
     for route in node.routes:
         named.update(condition_items(route.when))
     pool = [item.id for item in node.items if item.id in named]
     unnamed = [item.id for item in node.items if item.id not in named]
-    if unnamed:
-        pool.append(unnamed[0])
-    pool = pool[: MAX_NAMED_ITEMS + 1]
-    candidates: list[frozenset[str]] = []
-    for size in range(len(pool) + 1):
-        candidates.extend(frozenset(combo) for combo in combinations(pool, size))
-    return candidates
+    return tuple(pool + unnamed[:1])
+
+
+def satisfying_ticks(goal: Condition, facts: Facts, pool: tuple[str, ...]) -> frozenset[str] | None:
+    """The smallest tick set making `goal` true, earliest items first (None: there is none).
+
+    A depth-first search over the pool that cuts a branch as soon as the goal is decided
+    whatever the rest, first with no limit (is there any?), then with at most 0, 1, 2, ... ticks
+    so the witness shown to readers is the simplest: fast for the ORs of items checklists use.
+    """
+    decided: dict[str, bool] = {}
+
+    def search(index: int, budget: int) -> bool:
+        truth = partial_truth(goal, facts, decided, pool)
+        if truth != UNKNOWN:
+            return truth == TRUE
+        if index == len(pool):
+            return False
+        for value in (True, False) if budget > 0 else (False,):
+            decided[pool[index]] = value
+            if search(index + 1, budget - value):
+                return True
+        del decided[pool[index]]
+        return False
+
+    if not search(0, len(pool)):
+        return None
+    most = sum(decided.values())
+    for budget in range(most + 1):
+        decided.clear()
+        if search(0, budget):
+            break
+    return frozenset(item for item, ticked in decided.items() if ticked)
+
+
+def first_match(node: Node, index: int) -> Condition:
+    """The condition "route `index` is the first route of this checklist that holds"."""
+    earlier = tuple(Not(r.when) for r in node.routes[:index] if r.when is not None)
+    own = node.routes[index].when
+    return AllOf((*earlier, own) if own is not None else earlier)
 
 
 def checklist_branches(node: Node, facts: Facts) -> list[tuple[int, frozenset[str]]]:
-    """Each route of a checklist that some tick set takes, with the smallest such tick set.
+    """Each route of a checklist that some tick set takes, with a small such tick set.
 
     Routes are tried in order and the first that holds wins, so a route can be unreachable
     because earlier routes catch every tick set it would match; such routes are left out.
     """
-    witnesses: dict[int, frozenset[str]] = {}
-    for ticks in tick_candidates(node):
-        index = checklist_route(node, ticks, facts)
-        if index is not None and index not in witnesses:
-            witnesses[index] = ticks
-            if len(witnesses) == len(node.routes):
-                break
-    return sorted(witnesses.items())
+    pool = tick_pool(node)
+    branches = []
+    for index in range(len(node.routes)):
+        witness = satisfying_ticks(first_match(node, index), facts, pool)
+        if witness is not None:
+            branches.append((index, witness))
+    return branches

@@ -1,0 +1,152 @@
+"""`python -m engine check|paths|walk`: the authors' command line.
+
+- `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0;
+- `paths FILE` prints the Markdown review table of every route, for clinical sign-off;
+- `walk FILE` walks a flow in the terminal; `--answers A B ...` walks it without asking (an
+  answer id for a question, ticked item ids joined by `+` or `none` for a checklist, `continue`
+  for an information step) and prints the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from engine.analysis import enumerate_routes
+from engine.model import Choice, Flow, FlowError, Node
+from engine.render import routes_markdown, summary_text
+from engine.walk import State, WalkError, back, choose, start, view
+
+
+def _load(path: str) -> Flow:
+    from engine.load_yaml import load_flow_file
+
+    return load_flow_file(path)
+
+
+def command_check(paths: Sequence[str], out: TextIO) -> int:
+    from engine.load_yaml import check_files
+
+    problems = check_files(paths)
+    for problem in problems:
+        print(problem, file=out)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    for path in paths:
+        flow = _load(path)
+        print(
+            f"{path}: ok ({len(flow.nodes)} nodes, {len(enumerate_routes(flow))} routes)", file=out
+        )
+    return 0
+
+
+def command_paths(path: str, out: TextIO) -> int:
+    out.write(routes_markdown(_load(path)))
+    return 0
+
+
+def parse_answer(node: Node, word: str) -> Choice:
+    """One `--answers` word as the choice for this node."""
+    if node.kind == "checklist":
+        return frozenset() if word in ("none", "") else frozenset(word.split("+"))
+    if node.kind == "info":
+        if word not in ("continue", ""):
+            raise WalkError(f'step "{node.title}" is information only: answer "continue"')
+        return None
+    return word
+
+
+def step_text(flow: Flow, state: State) -> str:
+    """The current step as plain text, with the choices numbered."""
+    current = view(flow, state)
+    node = current.node
+    lines = [f"\nStep {current.k} of at most {current.n}: {node.title}", node.text.strip()]
+    if node.kind == "question":
+        lines += [f"  {n}) {a.text}  [{a.id}]" for n, a in enumerate(node.answers, start=1)]
+        lines.append("Answer with a number or an id (b: back, q: quit).")
+    elif node.kind == "checklist":
+        lines += [f"  {n}) {i.text}  [{i.id}]" for n, i in enumerate(node.items, start=1)]
+        lines.append("Tick with numbers or ids separated by spaces; Enter for none (b, q).")
+    elif node.kind == "info":
+        lines.append("Press Enter to continue (b: back, q: quit).")
+    return "\n".join(lines)
+
+
+def interactive_choice(node: Node, reply: str) -> Choice:
+    words = reply.replace(",", " ").split()
+    if node.kind == "question":
+        if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= len(node.answers):
+            return node.answers[int(words[0]) - 1].id
+        return reply.strip()
+    if node.kind == "checklist":
+        ticks = set()
+        for word in words:
+            if word.isdigit() and 1 <= int(word) <= len(node.items):
+                ticks.add(node.items[int(word) - 1].id)
+            else:
+                ticks.add(word)
+        return frozenset(ticks)
+    return None
+
+
+def command_walk(
+    path: str, answers: Sequence[str] | None, out: TextIO, ask: Callable[[str], str]
+) -> int:
+    flow = _load(path)
+    state = start(flow)
+    if answers is not None:
+        for word in answers:
+            state = choose(flow, state, parse_answer(view(flow, state).node, word))
+        if not view(flow, state).is_outcome:
+            print(step_text(flow, state), file=out)
+            print("The answers end before an outcome.", file=out)
+            return 2
+        out.write(summary_text(flow, state))
+        return 0
+    while not view(flow, state).is_outcome:
+        print(step_text(flow, state), file=out)
+        try:
+            reply = ask("> ")
+        except EOFError:
+            return 1
+        if reply.strip() == "q":
+            return 1
+        if reply.strip() == "b":
+            state = back(flow, state)
+            continue
+        try:
+            state = choose(flow, state, interactive_choice(view(flow, state).node, reply))
+        except WalkError as error:
+            print(f"Not possible here: {error}", file=out)
+    print("", file=out)
+    out.write(summary_text(flow, state))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check flow files; print every problem")
+    check.add_argument("files", nargs="+")
+    paths = commands.add_parser("paths", help="print the review table of every route")
+    paths.add_argument("file")
+    walk = commands.add_parser("walk", help="walk a flow in the terminal")
+    walk.add_argument("file")
+    walk.add_argument("--answers", nargs="*", help="walk without asking, e.g. none adult")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return command_check(args.files, sys.stdout)
+        if args.command == "paths":
+            return command_paths(args.file, sys.stdout)
+        return command_walk(args.file, args.answers, sys.stdout, input)
+    except FlowError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stdout)
+        return 1
+    except WalkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
