@@ -192,16 +192,6 @@ def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
     return "continue"
 
 
-def describe_route(flow: Flow, steps: tuple[Step, ...], outcome: str) -> str:
-    parts = [
-        f"{flow.node(s.node).title}: {describe_choice(flow, flow.node(s.node), s.choice)}"
-        for s in steps
-    ]
-    end = flow.node(outcome)
-    parts.append(f'outcome "{end.title}" ({end.urgency})')
-    return " -> ".join(parts)
-
-
 # --- problems: feasibility ----------------------------------------------------------------------
 
 
@@ -323,9 +313,7 @@ def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: Fact
     """Why an outcome breaks a rule's requirement ("" when it does not)."""
     need = rule.require
     if need.urgency and outcome.urgency not in need.urgency:
-        return f'it ends in "{outcome.title}" with urgency {outcome.urgency}, not ' + " or ".join(
-            need.urgency
-        )
+        return f"its urgency is {outcome.urgency}, not " + " or ".join(need.urgency)
     shown = shown_recommendations(outcome, dict(facts))
     tags = {tag for r in shown for tag in r.tags}
     for tag in need.recommends:
@@ -339,6 +327,36 @@ def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: Fact
 
 
 DpState = tuple[str, FactsKey, tuple[int, ...]]
+
+
+def describe_violation(
+    flow: Flow,
+    atoms: list[RouteAtom],
+    parents: dict[DpState, tuple[DpState, Step] | None],
+    end: DpState,
+) -> str:
+    """The offending route in words. At a checklist the premise looks at, the example ticks are
+    ones that make the premise's `ticked` hold there (that is why the rule applies)."""
+    parts: list[str] = []
+    cursor = parents[end]
+    while cursor is not None:
+        (node_id, facts, _), step = cursor
+        node = flow.node(node_id)
+        if step.route_rule is None:
+            parts.append(f"{node.title}: {describe_choice(flow, node, step.choice)}")
+        else:
+            here = [a for a in atoms if isinstance(a, Ticked) and a.at == node_id]
+            items = tuple(i for a in here for i in a.items)
+            goal = AllOf((first_match(node, step.route_rule), AnyOf(tuple(here))))
+            ticks = satisfying_ticks(goal, dict(facts), tick_pool(node, items)) if here else None
+            example = describe_choice(flow, node, ticks if ticks is not None else step.choice)
+            label = node.routes[step.route_rule].label
+            parts.append(f'{node.title}: "{label}" (for example {example})')
+        cursor = parents[cursor[0]]
+    outcome = flow.node(end[0])
+    parts.reverse()
+    parts.append(f'outcome "{outcome.title}" ({outcome.urgency})')
+    return " -> ".join(parts)
 
 
 def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
@@ -356,16 +374,12 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
                 continue
             reason = requirement_failure(flow, rule, node, facts)
             if reason:
-                steps: list[Step] = []
-                cursor = parents[state]
-                while cursor is not None:
-                    steps.append(cursor[1])
-                    cursor = parents[cursor[0]]
-                route = describe_route(flow, tuple(reversed(steps)), node_id)
+                route = describe_violation(flow, atoms, parents, state)
                 return Problem(
                     flow.path,
                     rule.line,
-                    f'safety rule "{rule.id}" ({rule.text}) fails: {reason} on the route: {route}',
+                    f'safety rule "{rule.id}" is broken by the route {route}: {reason}. '
+                    f"The rule says: {rule.text}",
                 )
             continue
         for step, (to, after) in successors(flow, (node_id, facts)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from engine.model import Flow, Node, Problem
+from engine.shape import suggest
 
 
 def edges(node: Node) -> list[tuple[str, int]]:
@@ -110,12 +111,11 @@ def check_tags(flow: Flow) -> Iterator[Problem]:
     for rule in flow.safety:
         for tag in (*rule.require.recommends, *rule.require.never_recommends):
             if tag not in tags:
-                known = ", ".join(sorted(tags)) or "none"
                 yield Problem(
                     flow.path,
                     rule.line,
-                    f'safety rule "{rule.id}" names tag "{tag}" but no recommendation carries '
-                    f"it; tags in use are: {known}",
+                    f'safety rule "{rule.id}" names tag "{tag}" but no recommendation carries it'
+                    + suggest(tag, sorted(tags), "tags"),
                 )
 
 

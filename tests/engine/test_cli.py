@@ -1,0 +1,63 @@
+"""`python -m engine`: real processes, real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from flowdata import FLOWS, INVALID, ROOT
+
+pytest.importorskip("yaml")
+if sys.platform == "emscripten":
+    pytest.skip("no subprocesses in Pyodide", allow_module_level=True)
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_check_passes_a_good_flow() -> None:
+    result = run("check", str(FLOWS / "demo.yaml"))
+    assert result.returncode == 0
+    assert "ok (5 nodes, 4 routes)" in result.stdout
+
+
+def test_check_prints_every_problem_and_fails() -> None:
+    bad = INVALID / "unknown-key.yaml"
+    result = run("check", str(bad), str(FLOWS / "demo.yaml"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f'{bad}:17: node "q" has unknown key "helptext"')
+
+
+def test_paths_prints_the_review_table() -> None:
+    result = run("paths", str(FLOWS / "demo.yaml"))
+    assert result.returncode == 0
+    assert "| # | Answers | Facts | Outcome | Urgency | Recommendations shown |" in result.stdout
+
+
+def test_walk_with_answers_prints_the_summary() -> None:
+    result = run("walk", str(FLOWS / "demo.yaml"), "--answers", "none", "adult")
+    assert result.returncode == 0
+    assert "Outcome: Self-care" in result.stdout
+    stopped = run("walk", str(FLOWS / "demo.yaml"), "--answers", "none")
+    assert stopped.returncode == 2
+    wrong = run("walk", str(FLOWS / "demo.yaml"), "--answers", "maybe")
+    assert wrong.returncode == 2
+    assert "no item maybe" in wrong.stderr
+
+
+def test_walk_interactively() -> None:
+    result = run("walk", str(FLOWS / "demo.yaml"), stdin="\n2\n")
+    assert result.returncode == 0
+    assert "Step 1 of at most 3: Red flags" in result.stdout
+    assert "2. Age: 18 or older" in result.stdout
