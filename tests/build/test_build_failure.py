@@ -1,0 +1,93 @@
+"""A broken flow stops the build with `flows/x.yaml:LINE: message` lines and leaves the previous
+site/ exactly as it was. Runs the real command line on a copy of the project (real files)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT_PARTS = (
+    "build_site.py",
+    "mkdocs.yml",
+    "pyproject.toml",
+    "README.md",
+    "docs",
+    "flows",
+    "engine",
+    "web",
+    "overrides",
+    "tools",
+)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with the sha256 of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose site/ has been built once, cleanly."""
+    copy = tmp_path_factory.mktemp("project")
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, copy / part)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    (ROOT / ".build").mkdir(exist_ok=True)
+    (copy / ".build").symlink_to(ROOT / ".build")  # content-addressed cache: safe to share
+    return copy
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    return subprocess.run(
+        [sys.executable, "build_site.py", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_a_clean_build_is_strict_and_prints_no_warning(project: Path):
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr.replace("WARNING: Location 'file:", ""), result.stderr
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_a_broken_flow_fails_with_problem_lines_and_keeps_the_old_site(project: Path):
+    if not (project / "site").exists():
+        assert run_build(project).returncode == 0
+    before = snapshot(project / "site")
+    flow = sorted((project / "flows").glob("*.yaml"))[0]
+    text = flow.read_text()
+    # Point the flow's start at a node that does not exist.
+    broken, count = re.subn(r"^start: *\S+", "start: no-such-node", text, count=1, flags=re.M)
+    assert count == 1
+    flow.write_text(broken)
+    try:
+        result = run_build(project)
+    finally:
+        flow.write_text(text)
+    assert result.returncode == 1
+    problem = re.compile(rf"^flows/{re.escape(flow.name)}:\d+: .*no-such-node", re.M)
+    assert problem.search(result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "site") == before
