@@ -327,7 +327,7 @@ def node_step_urls(steps: list[Step], prefix: str) -> dict[str, str]:
 
 
 def dots_to_svgs(project: Path, cache: Path, dots: list[str]) -> list[str]:
-    """Render DOT texts to inline-ready SVG, in one Node process; cached by DOT text."""
+    """Render DOT texts to inline-ready SVG, in one Node process; Graphviz's output is cached."""
     keys = [sha256_text(dot) for dot in dots]
     missing = [dot for dot, key in zip(dots, keys, strict=True) if not (cache / key).exists()]
     if missing:
@@ -342,26 +342,21 @@ def dots_to_svgs(project: Path, cache: Path, dots: list[str]) -> list[str]:
         if result.returncode != 0:
             raise BuildError([f"diagram: {line}" for line in result.stderr.splitlines()])
         for dot, svg in zip(missing, json.loads(result.stdout), strict=True):
-            write_atomic(cache / sha256_text(dot), clean_svg(svg).encode())
-    return [(cache / key).read_text() for key in keys]
+            write_atomic(cache / sha256_text(dot), svg.encode())
+    return [clean_svg((cache / key).read_text()) for key in keys]
 
 
 def clean_svg(svg: str) -> str:
     """Graphviz's SVG made fit to inline in HTML: no XML prolog, comments, fixed size or colours.
 
     Colours and fonts come from the site's CSS instead (theme variables), so the diagram follows
-    light and dark mode. Width is kept as a max-width; the box scrolls on narrow screens.
+    light and dark mode. The natural size is kept (readable text); the box scrolls instead.
     """
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.DOTALL)
-    svg = re.sub(r' (fill|stroke|font-family|font-size)="[^"]*"', "", svg)
+    svg = re.sub(r' (fill|stroke|font-family)="[^"]*"', "", svg)
     svg = svg.replace(' xml:space="preserve"', "")
-    svg = re.sub(
-        r'<svg width="([\d.]+)pt" height="([\d.]+)pt"',
-        r'<svg class="flow-diagram__svg" style="max-width:\1pt" role="img"',
-        svg,
-        count=1,
-    )
+    svg = svg.replace("<svg ", '<svg class="flow-diagram__svg" ', 1)
     return svg.strip()
 
 
