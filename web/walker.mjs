@@ -1,0 +1,449 @@
+// The interactive algorithm: enhances the static step page once the engine is ready.
+//
+// Served from /assets/walker/walker.mjs on algorithm pages. The page already shows the current
+// step as static HTML whose answers are plain links, so a reader can start at once (and with
+// JavaScript off). Meanwhile this module starts the engine (Pyodide in a module worker, one per
+// tab, kept across Material's instant navigation: see prefetch.mjs) and, when it is ready, swaps
+// the static step for the live one in a single frame, carrying over the answers of the page.
+//
+// The state of a walk is a token: in the page (`data-token`), in share links (`BASE#<token>`) and
+// in every engine response (see engine/bridge.py for the requests). The engine renders all step
+// HTML from escaped Markdown; text from the URL is never inserted as HTML (notices use
+// textContent). Controls are found by their data attributes (see engine/render.py).
+
+import { engineWorker } from "./prefetch.mjs";
+
+/** How long the engine may take to start before the page gives up and stays static. */
+const WATCHDOG_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 60_000;
+
+/** A token as the engine writes them; any other fragment is an ordinary anchor, not a walk. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
+
+const NOTICE_FAILED =
+  "The interactive version could not start in this browser. The step-by-step pages work as they are.";
+const NOTICE_OPENING = "Opening the shared answers…";
+const NOTICE_ERROR = "That did not work. Please try again, or start again.";
+
+/** The tab's engine connection ({ready, request}), made on first use. */
+let engine = null;
+/** The walker on the current page, if any. */
+let current = null;
+
+// --- The engine: one worker per tab -----------------------------------------------------------
+
+function getEngine() {
+  if (engine === null) engine = connectEngine();
+  return engine;
+}
+
+/** A browser without module workers ignores the `type` option: reading it proves support. */
+function supportsModuleWorkers() {
+  let readsType = false;
+  const options = {
+    get type() {
+      readsType = true;
+      return "module";
+    },
+  };
+  try {
+    new Worker("http://[", options); // an invalid URL: throws after reading the options
+  } catch {
+    // expected
+  }
+  return readsType;
+}
+
+function failedEngine(reason) {
+  const ready = Promise.reject(new Error(reason));
+  ready.catch(() => {});
+  return { ready, request: () => ready };
+}
+
+function connectEngine() {
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    return failedEngine("this browser has no WebAssembly or no Web Workers");
+  }
+  if (!supportsModuleWorkers()) return failedEngine("this browser has no module workers");
+  let tab;
+  try {
+    tab = engineWorker();
+  } catch (error) {
+    return failedEngine(`the engine worker could not start: ${error}`);
+  }
+  const { worker } = tab;
+  const pending = new Map();
+  let nextId = 1;
+  worker.addEventListener("message", (event) => {
+    const { id, response, error } = event.data ?? {};
+    if (!pending.has(id)) return;
+    const { resolve, reject } = pending.get(id);
+    pending.delete(id);
+    if (error !== undefined) reject(new Error(error));
+    else resolve(response);
+  });
+  let timer;
+  const watchdog = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      worker.terminate();
+      reject(new Error(`the engine did not start within ${WATCHDOG_MS / 1000} s`));
+    }, WATCHDOG_MS);
+  });
+  const ready = Promise.race([tab.ready, watchdog]);
+  ready.then(
+    () => clearTimeout(timer),
+    () => clearTimeout(timer),
+  );
+
+  /** One request to engine.bridge.handle; resolves to its response object. */
+  const request = (body) =>
+    ready.then(
+      () =>
+        new Promise((resolve, reject) => {
+          const id = `walker-${nextId++}`;
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ id, request: body });
+        }),
+    );
+  return { ready, request };
+}
+
+// --- One walker on one page -------------------------------------------------------------------
+
+class Walker {
+  constructor(root) {
+    this.root = root;
+    this.flow = root.dataset.flow;
+    this.siteRoot = root.dataset.siteRoot ?? "";
+    this.pageToken = root.dataset.token ?? "";
+    this.pagePath = location.pathname;
+    this.token = this.pageToken;
+    this.startToken = null; // from the first engine response
+    this.editing = null; // {token, step} while an earlier answer is being changed
+    this.summaryText = "";
+    this.busy = false;
+    this.live = document.createElement("div");
+    this.live.className = "walker-live";
+    this.live.setAttribute("role", "status");
+    this.live.setAttribute("aria-live", "polite");
+    root.after(this.live);
+    root.addEventListener("click", (event) => this.onClick(event));
+    root.addEventListener("submit", (event) => this.onSubmit(event));
+  }
+
+  get mounted() {
+    return current === this && this.root.isConnected;
+  }
+
+  /** Start (or reuse) the engine and take over the static page when it is ready. */
+  async start() {
+    const shared = tokenFromFragment();
+    this.root.dataset.state = "loading";
+    if (shared !== null && shared !== this.pageToken) this.showNotice(NOTICE_OPENING);
+    try {
+      await getEngine().ready;
+      const response = await this.ask({ op: "open", token: shared ?? this.pageToken });
+      if (!response.ok) throw new Error(response.error);
+      if (this.mounted) this.takeOver(response);
+    } catch (error) {
+      if (!this.mounted) return;
+      console.warn("walker:", error);
+      this.root.dataset.state = "failed";
+      this.showNotice(NOTICE_FAILED);
+    }
+  }
+
+  ask(fields) {
+    return getEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields });
+  }
+
+  /** First live render: same place, height kept, one frame, focus only if it was here. */
+  takeOver(response) {
+    const hadFocus = this.root.contains(document.activeElement);
+    this.root.style.minHeight = `${this.root.offsetHeight}px`;
+    this.show(response, { focus: hadFocus, announce: Boolean(response.notice) });
+    this.root.dataset.state = "ready";
+    if (response.notice || (tokenFromFragment() !== null && response.token === this.startToken)) {
+      // A refused share link: drop it from the address bar so a reload starts cleanly.
+      history.replaceState(history.state, "", this.urlFor(response.token));
+    }
+  }
+
+  /** Put a response on the page: the engine's step HTML, then the walker's own tools. */
+  show(response, { focus = true, announce = true } = {}) {
+    this.token = response.token;
+    this.startToken = response.start_token;
+    this.summaryText = response.summary_text;
+    const template = document.createElement("template");
+    template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render.py)
+    const parts = [];
+    if (response.notice) parts.push(noticeElement(response.notice));
+    if (this.editing) parts.push(noticeElement(response.editing_note));
+    parts.push(template.content, this.toolbar());
+    this.root.replaceChildren(...parts);
+    this.root.dataset.token = response.token;
+    this.root.dataset.kind = response.kind;
+    this.root.classList.toggle("walker--editing", this.editing !== null);
+    if (announce) {
+      this.announce([response.notice, response.announce].filter(Boolean).join(" "));
+    }
+    if (focus) this.focusHeading();
+  }
+
+  /** Copy, share and print: built from fixed labels, never from flow or URL text. */
+  toolbar() {
+    const bar = document.createElement("div");
+    bar.className = "walker-tools";
+    const add = (action, label) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button walker-tool";
+      button.dataset.action = action;
+      button.textContent = label;
+      bar.append(button);
+    };
+    if (this.editing) add("cancel", "Keep the earlier answers");
+    add("copy", "Copy summary");
+    add("share", "Copy share link");
+    add("print", "Print");
+    return bar;
+  }
+
+  focusHeading() {
+    const heading = this.root.querySelector("h2");
+    if (heading === null) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+    const top = heading.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.5) heading.scrollIntoView({ block: "start" });
+  }
+
+  announce(text) {
+    // Emptied first, then filled in the next frame: screen readers then repeat even a same text.
+    this.live.textContent = "";
+    requestAnimationFrame(() => {
+      this.live.textContent = text;
+    });
+  }
+
+  showNotice(text) {
+    this.root.querySelector(":scope > .walker-notice")?.remove();
+    this.root.prepend(noticeElement(text));
+  }
+
+  /** The share link of a state: BASE#<token> (BASE alone for the start). */
+  urlFor(token) {
+    return token === this.startToken ? this.baseUrl() : `${this.baseUrl()}#${token}`;
+  }
+
+  /** BASE: the flow's start page; every other static step page is BASE<token>/. */
+  baseUrl() {
+    const suffix = `${this.pageToken}/`;
+    if (this.pageToken !== this.startToken && this.pagePath.endsWith(`/${suffix}`)) {
+      return this.pagePath.slice(0, -suffix.length);
+    }
+    return this.pagePath;
+  }
+
+  /** The token the address bar stands for (null: another page). */
+  tokenFromLocation() {
+    const shared = tokenFromFragment();
+    if (shared !== null) return shared;
+    if (location.pathname === this.pagePath) return this.pageToken;
+    if (location.pathname === this.baseUrl()) return this.startToken;
+    return null;
+  }
+
+  // --- Actions ---------------------------------------------------------------------------
+
+  /** One engine request from a user action (ignored while another is in flight). */
+  async act(fields, { push = true, editing = null } = {}) {
+    if (this.busy) return;
+    this.busy = true;
+    this.root.setAttribute("aria-busy", "true");
+    try {
+      const response = await this.ask(fields);
+      if (!this.mounted) return;
+      if (!response.ok) throw new Error(response.error);
+      this.root.style.minHeight = "";
+      this.editing = editing;
+      this.show(response);
+      if (push && !editing && response.token !== this.tokenFromLocation()) {
+        history.pushState(null, "", this.urlFor(response.token));
+      }
+    } catch (error) {
+      console.warn("walker:", error);
+      if (this.mounted) this.showNotice(NOTICE_ERROR);
+    } finally {
+      this.busy = false;
+      this.root.removeAttribute("aria-busy");
+    }
+  }
+
+  choose(choice) {
+    if (this.editing) {
+      const { token, step } = this.editing;
+      return this.act({ op: "change", token, step, choice });
+    }
+    return this.act({ op: "choose", token: this.token, choice });
+  }
+
+  back() {
+    if (this.editing) return this.cancelEdit();
+    if (this.root.querySelector("[data-action=back]") === null) return undefined;
+    return this.act({ op: "back", token: this.token });
+  }
+
+  edit(step) {
+    const token = this.editing ? this.editing.token : this.token;
+    return this.act({ op: "edit", token, step }, { editing: { token, step } });
+  }
+
+  cancelEdit() {
+    return this.act({ op: "open", token: this.editing.token }, { push: false });
+  }
+
+  onClick(event) {
+    if (this.root.dataset.state !== "ready") return;
+    const control = event.target.closest("[data-action]");
+    if (control === null || !this.root.contains(control) || control.tagName === "FORM") return;
+    event.preventDefault();
+    const action = control.dataset.action;
+    if (action === "choose") this.choose(control.dataset.choice);
+    else if (action === "continue") this.choose(null);
+    else if (action === "back") this.back();
+    else if (action === "restart") this.act({ op: "restart", token: this.token });
+    else if (action === "change") this.edit(Number(control.dataset.step));
+    else if (action === "cancel") this.cancelEdit();
+    else if (action === "copy") this.copy(this.summaryText, "Summary copied.");
+    else if (action === "share") {
+      this.copy(new URL(this.urlFor(this.token), location.href).href, "Share link copied.");
+    } else if (action === "print") window.print();
+  }
+
+  /** A checklist is a form: submitting it continues with the ticked items. */
+  onSubmit(event) {
+    const form = event.target;
+    if (form.dataset.action !== "tick") return;
+    event.preventDefault();
+    if (this.root.dataset.state !== "ready") return;
+    const ticked = [...form.querySelectorAll("input[name=item]:checked")].map((box) => box.value);
+    this.choose(ticked);
+  }
+
+  /** Clipboard API where allowed; else the old copy command; else leave the text selected. */
+  async copy(text, done) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.announce(done);
+      return;
+    } catch {
+      // No Clipboard API here (plain HTTP, an old browser, a refused permission).
+    }
+    this.root.querySelector(".walker-copy-fallback")?.remove();
+    const area = document.createElement("textarea");
+    area.className = "walker-copy-fallback";
+    area.setAttribute("readonly", "");
+    area.setAttribute("aria-label", "Text to copy");
+    area.value = text;
+    this.root.append(area);
+    area.select();
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch {
+      copied = false;
+    }
+    if (copied) {
+      area.remove();
+      this.announce(done);
+    } else {
+      area.classList.add("walker-copy-fallback--shown");
+      area.focus();
+      area.select();
+      this.announce("Copying is blocked here: the text is selected, copy it with your keyboard.");
+    }
+  }
+
+  /** Number keys choose answers (or tick checklist items); Backspace or b goes back. */
+  onKey(event) {
+    if (this.root.dataset.state !== "ready" || this.busy) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    const target = event.target;
+    const typing =
+      target instanceof HTMLElement &&
+      (target.isContentEditable ||
+        ["TEXTAREA", "SELECT"].includes(target.tagName) ||
+        (target.tagName === "INPUT" && target.type !== "checkbox"));
+    if (typing) return;
+    if (/^[1-9]$/.test(event.key)) {
+      const index = Number(event.key) - 1;
+      const boxes = this.root.querySelectorAll("form[data-action=tick] input[name=item]");
+      const choices = this.root.querySelectorAll("button[data-action=choose]");
+      const control = boxes.length > 0 ? boxes[index] : choices[index];
+      if (control) {
+        event.preventDefault();
+        control.click();
+        if (boxes.length > 0) control.focus();
+      }
+    } else if (event.key === "Backspace" || event.key === "b") {
+      event.preventDefault();
+      this.back();
+    }
+  }
+
+  onPopState() {
+    const token = this.tokenFromLocation();
+    if (token === null || this.root.dataset.state !== "ready") return;
+    if (token === this.token && !this.editing) return;
+    this.act({ op: "open", token }, { push: false });
+  }
+}
+
+function noticeElement(text) {
+  const notice = document.createElement("p");
+  notice.className = "walker-notice";
+  notice.textContent = text;
+  return notice;
+}
+
+/** The walk token in the URL fragment (`BASE#<token>`); null for none or a plain anchor. */
+function tokenFromFragment() {
+  const fragment = location.hash.slice(1);
+  if (!TOKEN_PATTERN.test(fragment) || document.getElementById(fragment) !== null) return null;
+  return fragment;
+}
+
+// --- Mounting ---------------------------------------------------------------------------------
+
+function mount() {
+  const root = document.getElementById("walker");
+  if (root === null || current?.root === root) return;
+  current = new Walker(root);
+  current.start();
+}
+
+document.addEventListener("keydown", (event) => {
+  if (current?.mounted) current.onKey(event);
+});
+// The printout says when it was made (the flow version and review date are in the step itself).
+window.addEventListener("beforeprint", () => {
+  if (!current?.mounted) return;
+  current.root.querySelector(".walker-printed")?.remove();
+  const stamp = document.createElement("p");
+  stamp.className = "walker-printed";
+  stamp.textContent = `Printed ${new Date().toLocaleString()} from ${location.href}`;
+  current.root.append(stamp);
+});
+window.addEventListener("popstate", () => {
+  if (current?.mounted) current.onPopState();
+});
+
+// Material's instant navigation swaps page content without reloading: `document$` emits for every
+// new page. This module may itself arrive with such a swap (its script tag is in the head, which
+// Material merges) after the emission for this page, so mount now as well: mount() is idempotent.
+globalThis.document$?.subscribe?.(mount);
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", mount);
+} else {
+  mount();
+}

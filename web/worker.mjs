@@ -1,0 +1,75 @@
+// The engine's home in the browser: a module Web Worker that runs Pyodide off the main thread.
+//
+// Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/
+// (whose pyodide-lock.json is the site-local one listing the engine wheel), loads the engine by
+// package name (sha256-checked against the lock file), and then answers one kind of message:
+//
+//   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
+//   worker -> main  {id, response}         response: the plain object the bridge returned
+//                   {id, error}            the request could not be answered (message text)
+//                   {type: "ready"}        once, when the engine is imported and working
+//                   {type: "failed", reason}  once, if start-up failed (the page stays static)
+//
+// Only JSON strings cross into Python: no engine objects, no proxies to leak.
+
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+
+const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
+const FLOWS_URL = new URL("../flows/", import.meta.url).href;
+
+/** Start-up problems reported by loadPackage (it logs instead of rejecting). */
+const loadErrors = [];
+
+/** Resolves to engine.bridge's `handle` and `add_flow`, or rejects with the reason. */
+const engine = boot();
+
+/** Flow ids already handed to the bridge, each with the promise of its loading. */
+const flowsLoaded = new Map();
+
+async function boot() {
+  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
+  await pyodide.loadPackage("back-spasm-engine", {
+    messageCallback: () => {},
+    errorCallback: (message) => loadErrors.push(message),
+  });
+  // loadPackage does not reject when a download or checksum fails: importing proves it worked.
+  let bridge;
+  try {
+    bridge = pyodide.pyimport("engine.bridge");
+  } catch (error) {
+    throw new Error(`engine did not load: ${loadErrors.join("; ") || error}`);
+  }
+  return { handle: bridge.handle, addFlow: bridge.add_flow };
+}
+
+function loadFlow(api, flowId) {
+  if (!flowsLoaded.has(flowId)) {
+    const loading = (async () => {
+      if (!/^[a-z0-9-]+$/.test(flowId)) throw new Error(`bad flow id ${flowId}`);
+      const reply = await fetch(new URL(`${flowId}.json`, FLOWS_URL));
+      if (!reply.ok) throw new Error(`flow ${flowId}: HTTP ${reply.status}`);
+      api.addFlow(await reply.text());
+    })();
+    // A failed load may be retried by the next request (for example after a network blip).
+    loading.catch(() => flowsLoaded.delete(flowId));
+    flowsLoaded.set(flowId, loading);
+  }
+  return flowsLoaded.get(flowId);
+}
+
+engine.then(
+  () => postMessage({ type: "ready" }),
+  (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
+);
+
+self.addEventListener("message", async (event) => {
+  const { id, request } = event.data;
+  try {
+    const api = await engine;
+    await loadFlow(api, request.flow);
+    const response = JSON.parse(api.handle(JSON.stringify(request)));
+    postMessage({ id, response });
+  } catch (error) {
+    postMessage({ id, error: String(error?.message ?? error) });
+  }
+});
