@@ -103,7 +103,10 @@ def is_off_site(url: str) -> bool:
     url = url.strip()
     if url.startswith("//"):
         return True
-    scheme = urlsplit(url).scheme
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return False  # not a URL at all (e.g. a deliberately invalid one in a feature test)
     return scheme not in ("", "data", "blob")
 
 
