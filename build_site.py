@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ class BuildError(Exception):
 # --- Flows ------------------------------------------------------------------------------------
 
 
+LOADED_FLOWS: dict[tuple[str, str, str], Any] = {}
+"""Checked flows by (file, its hash, engine hash): `serve` re-checks only what changed."""
+
+
 def load_flows(project: Path) -> list[Any]:
     """Every flow in flows/, checked; raises BuildError with every problem line of every file.
 
@@ -83,9 +88,13 @@ def load_flows(project: Path) -> list[Any]:
     import engine
 
     flows, problems = [], []
+    engine_version = engine_digest(project)
     for path in sorted((project / "flows").glob("*.yaml")):
+        key = (str(path), sha256_file(path), engine_version)
         try:
-            flows.append(engine.load_flow_file(path, display_path=f"flows/{path.name}"))
+            if key not in LOADED_FLOWS:
+                LOADED_FLOWS[key] = engine.load_flow_file(path, display_path=f"flows/{path.name}")
+            flows.append(LOADED_FLOWS[key])
         except engine.FlowError as error:
             problems += error.problems
     first_file: dict[str, str] = {}
@@ -97,32 +106,6 @@ def load_flows(project: Path) -> list[Any]:
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
-
-
-@dataclass(frozen=True)
-class FlowPages:
-    """Where one flow's pages live: `base` is its folder under the site root, e.g. `algorithm/`."""
-
-    flow: Any
-    base: str
-
-    @property
-    def depth(self) -> int:
-        """Folder depth of the flow's start page (`algorithm/` is 1)."""
-        return self.base.count("/")
-
-    def site_root(self, extra_depth: int) -> str:
-        """Relative URL of the site root from a page `extra_depth` folders below the start page."""
-        return "../" * (self.depth + extra_depth)
-
-
-def flow_pages(flows: list[Any]) -> list[FlowPages]:
-    """The main flow at /algorithm/, the others at /algorithm/<flow-id>/ (main flow first)."""
-    ordered = sorted(flows, key=lambda flow: (flow.id != MAIN_FLOW_ID, flow.id))
-    return [
-        FlowPages(flow, "algorithm/" if flow.id == MAIN_FLOW_ID else f"algorithm/{flow.id}/")
-        for flow in ordered
-    ]
 
 
 @dataclass(frozen=True)
@@ -144,6 +127,38 @@ def flow_steps(flow: Any) -> list[Step]:
         node = engine.view(flow, state).node
         steps.append(Step(state, engine.encode_token(flow, state), node.title, node.id))
     return steps
+
+
+@dataclass(frozen=True)
+class FlowPages:
+    """Where one flow's pages live: `base` is its folder under the site root, e.g. `algorithm/`."""
+
+    flow: Any
+    base: str
+    steps: list[Step]
+    """Every reachable state, start first: one static page each."""
+
+    @property
+    def depth(self) -> int:
+        """Folder depth of the flow's start page (`algorithm/` is 1)."""
+        return self.base.count("/")
+
+    def site_root(self, extra_depth: int) -> str:
+        """Relative URL of the site root from a page `extra_depth` folders below the start page."""
+        return "../" * (self.depth + extra_depth)
+
+
+def flow_pages(flows: list[Any]) -> list[FlowPages]:
+    """The main flow at /algorithm/, the others at /algorithm/<flow-id>/ (main flow first)."""
+    ordered = sorted(flows, key=lambda flow: (flow.id != MAIN_FLOW_ID, flow.id))
+    return [
+        FlowPages(
+            flow,
+            "algorithm/" if flow.id == MAIN_FLOW_ID else f"algorithm/{flow.id}/",
+            flow_steps(flow),
+        )
+        for flow in ordered
+    ]
 
 
 # --- Generated Markdown pages -----------------------------------------------------------------
@@ -380,13 +395,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def engine_wheel(project: Path, cache: Path) -> Path:
-    """The engine as a wheel, built with its PEP 517 backend; cached by the hash of its sources."""
+def engine_digest(project: Path) -> str:
+    """Hash of the engine's sources and packaging: names the cached wheel and loaded flows."""
     sources = [*sorted((project / "engine").rglob("*.py")), project / "pyproject.toml"]
     digest = hashlib.sha256()
     for path in sources:
         digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes())
-    folder = cache / "engine-wheel" / digest.hexdigest()[:16]
+    return digest.hexdigest()[:16]
+
+
+def engine_wheel(project: Path, cache: Path) -> Path:
+    """The engine as a wheel, built with its PEP 517 backend; cached by the hash of its sources."""
+    folder = cache / "engine-wheel" / engine_digest(project)
     wheels = list(folder.glob("*.whl"))
     if wheels:
         return wheels[0]
@@ -496,7 +516,7 @@ def fill_csp(page: str) -> str:
     return page.replace(CSP_PLACEHOLDER, csp_hashes(page)) if CSP_PLACEHOLDER in page else page
 
 
-def write_step_pages(out: Path, pages: FlowPages, steps: list[Step]) -> None:
+def write_step_pages(out: Path, pages: FlowPages) -> None:
     """Clone the flow's shell page once per reachable state (the start has its own page)."""
     import engine
 
@@ -508,8 +528,8 @@ def write_step_pages(out: Path, pages: FlowPages, steps: list[Step]) -> None:
     if body not in shell or STEP_TITLE not in shell:
         raise BuildError([f"overrides: the step shell page of {flow.id} lost its placeholders"])
     site_root = pages.site_root(1)
-    step_url = step_url_from(steps[0].token, "../")
-    for step in steps[1:]:
+    step_url = step_url_from(pages.steps[0].token, "../")
+    for step in pages.steps[1:]:
         step_html = engine.render_step_html(
             flow, step.state, mode="static", site_root=site_root, step_url=step_url
         )
@@ -590,7 +610,7 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
     """docs/ plus the generated pages, in `stage`; returns the nav pages that had to be stubbed."""
     shutil.copytree(project / "docs", stage)
     for pages in all_pages:
-        steps = flow_steps(pages.flow)
+        steps = pages.steps
         folder = stage / pages.base
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.md").write_text(start_page(pages, steps[0]))
@@ -611,10 +631,7 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
 def write_diagrams(project: Path, cache: Path, stage: Path, all_pages: list[FlowPages]) -> None:
     from engine.diagram import flow_to_dot
 
-    dots = [
-        flow_to_dot(pages.flow, node_step_urls(flow_steps(pages.flow), "../"))
-        for pages in all_pages
-    ]
+    dots = [flow_to_dot(pages.flow, node_step_urls(pages.steps, "../")) for pages in all_pages]
     for pages, svg in zip(all_pages, dots_to_svgs(project, cache / "svg", dots), strict=True):
         (stage / pages.base / "diagram.md").write_text(diagram_page(pages, svg))
 
@@ -720,7 +737,7 @@ def build(
                     raise BuildError([f"mkdocs: {error}"]) from error
 
         for pages in all_pages:
-            write_step_pages(out, pages, flow_steps(pages.flow))
+            write_step_pages(out, pages)
         for page in out.rglob("*.html"):
             text = page.read_text()
             if CSP_PLACEHOLDER in text:
@@ -760,10 +777,18 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
     site_dir = project / "site"
 
     def rebuild() -> None:
+        # engine/ may have changed: import it afresh (the wheel is rebuilt from the files anyway).
+        for name in [
+            name for name in sys.modules if name == "engine" or name.startswith("engine.")
+        ]:
+            del sys.modules[name]
         try:
             build(project, site_dir, service_worker=False)
         except BuildError as error:
             print("\n".join(error.lines), file=sys.stderr)
+            print("Build failed: still serving the last good site.", file=sys.stderr)
+        except Exception:  # a bug in code being edited: show it, keep serving
+            traceback.print_exc()
             print("Build failed: still serving the last good site.", file=sys.stderr)
 
     rebuild()
@@ -783,11 +808,12 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["build", "serve"])
-    parser.add_argument("--site-dir", type=Path, default=None, help="default: site/")
+    parser.add_argument("--site-dir", type=Path, default=None, help="build: default site/")
+    parser.add_argument("--port", type=int, default=SERVE_PORT, help="serve: default 8000")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     if args.command == "serve":
-        serve()
+        serve(port=args.port)
         return 0
     try:
         build(ROOT, args.site_dir)
