@@ -65,10 +65,12 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         """Keep test output quiet."""
 
 
-def serve_directory(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve_directory(
+    directory: Path, handler: type[SiteRequestHandler] = SiteRequestHandler
+) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve `directory` on a random local port in a daemon thread; returns (server, base URL)."""
-    handler = partial(SiteRequestHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler_for_directory = partial(handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for_directory)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,5 +1,6 @@
-"""A broken flow stops the build with `flows/x.yaml:LINE: message` lines and leaves the previous
-site/ exactly as it was. Runs the real command line on a copy of the project (real files)."""
+"""The real command line on a copy of the project (real files): a clean build is strict and
+quiet; its 404 page works under a project subpath (as on GitHub Pages); a broken flow stops the
+build with `flows/x.yaml:LINE: message` lines and leaves the previous site/ exactly as it was."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SiteRequestHandler, serve_directory
+from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
+SUBPATH = "guide/"
+"""The clean build is made for https://<host>/guide/, like a GitHub Pages project site."""
 PROJECT_PARTS = (
     "build_site.py",
     "mkdocs.yml",
@@ -54,7 +59,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    env = {**os.environ, "SITE_URL": f"https://example.github.io/{SUBPATH}"}
     return subprocess.run(
         [sys.executable, "build_site.py", "build"],
         cwd=project,
@@ -91,3 +96,50 @@ def test_a_broken_flow_fails_with_problem_lines_and_keeps_the_old_site(project: 
     assert problem.search(result.stderr), result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(project / "site") == before
+
+
+class PagesLikeHandler(SiteRequestHandler):
+    """Like GitHub Pages: a missing path gets the site's 404.html with status 404."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        not_found = Path(self.directory) / SUBPATH / "404.html"
+        if code != 404 or not not_found.exists():
+            super().send_error(code, message, explain)
+            return
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_the_404_page_works_under_a_project_subpath(project: Path, browser: Browser):
+    if not (project / "site").exists():
+        assert run_build(project).returncode == 0
+    host = project / "host"
+    host.mkdir(exist_ok=True)
+    if not (host / SUBPATH.strip("/")).exists():
+        (host / SUBPATH.strip("/")).symlink_to(project / "site")
+    server, url = serve_directory(host, handler=PagesLikeHandler)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        response = page.goto(f"{url}{SUBPATH}deep/missing/page/", wait_until="networkidle")
+        assert response is not None and response.status == 404
+        assert "Page not found" in page.content()
+        # Every stylesheet loaded and applies (their URLs are absolute from site_url).
+        assert page.evaluate(
+            "[...document.querySelectorAll('link[rel=stylesheet]')]"
+            ".every(link => link.sheet && link.sheet.cssRules.length > 0)"
+        )
+        assert failed == [f"{url}{SUBPATH}deep/missing/page/"]
+        page.click("text=Go to the start page")
+        page.wait_for_load_state()
+        assert page.url == f"{url}{SUBPATH}"
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
