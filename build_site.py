@@ -700,6 +700,7 @@ def build(
     if str(project) not in sys.path:
         sys.path.insert(0, str(project))
     all_pages = flow_pages(load_flows(project))
+    phases = [("flows", time.monotonic())]
 
     cache = project / ".build" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
@@ -716,6 +717,7 @@ def build(
             for path in stubs:
                 log.warning("docs/%s is missing: a placeholder page was generated", path)
             write_diagrams(project, cache, stage, all_pages)
+            phases.append(("generated pages", time.monotonic()))
             overrides: dict[str, Any] = {
                 "docs_dir": str(stage),
                 "site_dir": str(out),
@@ -736,22 +738,28 @@ def build(
                 except (MkDocsException, SystemExit) as error:
                     raise BuildError([f"mkdocs: {error}"]) from error
 
+        phases.append(("MkDocs", time.monotonic()))
         for pages in all_pages:
             write_step_pages(out, pages)
-        for page in out.rglob("*.html"):
-            text = page.read_text()
-            if CSP_PLACEHOLDER in text:
-                page.write_text(fill_csp(text))
+            start = out / pages.base / "index.html"  # the other page using algorithm.html
+            start.write_text(fill_csp(start.read_text()))
         drop_from_sitemap(out, f"/{SHELL_DIR}/")
+        phases.append(("step pages", time.monotonic()))
         copy_runtime(project, cache, out, all_pages)
+        phases.append(("runtime", time.monotonic()))
         if service_worker:
             write_service_worker(project, out)
+            phases.append(("service worker", time.monotonic()))
         swap_in(out, site_dir)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
     if not quiet:
-        print(f"Built {site_dir} in {time.monotonic() - started:.1f} s")
+        times, previous = [], started
+        for name, when in phases:
+            times.append(f"{name} {when - previous:.1f}")
+            previous = when
+        print(f"Built {site_dir} in {time.monotonic() - started:.1f} s ({', '.join(times)})")
     return site_dir
 
 
