@@ -589,7 +589,11 @@ def nav_with_flows(nav: list[Any], all_pages: list[FlowPages]) -> list[Any]:
     """mkdocs.yml's nav with its Algorithm entry expanded to one entry per flow."""
     if len(all_pages) < 2:
         return nav
-    entries = [{pages.flow.title: pages.base + "index.md"} for pages in all_pages]
+    # Flow titles are long sentences; the nav gets the flow id in words ("Follow up").
+    entries = [
+        {pages.flow.id.replace("-", " ").capitalize(): pages.base + "index.md"}
+        for pages in all_pages
+    ]
     return [
         {"Algorithm": entries} if entry == {"Algorithm": "algorithm/index.md"} else entry
         for entry in nav

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import record_requests
 from playwright.sync_api import Browser
 
-STEP_PAGES_PER_FLOW = 3
+STEP_PAGES_PER_FLOW = 1
 
 
 def page_urls(built_site: Path) -> list[str]:
