@@ -1,0 +1,794 @@
+"""Runtime benchmark: the algorithm page against a bare Pyodide page, in headless Chromium.
+
+    .venv/bin/python bench/runtime_bench.py            # full run (several minutes)
+    .venv/bin/python bench/runtime_bench.py --quick    # one run of each, no Lighthouse
+
+Builds the site into a temporary folder (so `site_url` matches the local server and Material's
+instant navigation is on), serves it over local HTTP with gzip and GitHub-Pages-like caching
+headers, serves `bench/baseline.html` beside it, and measures side by side, in one run:
+
+- the baseline: time until a bare page that loads the same vendored Pyodide has run `1+1`;
+- the algorithm page: first question visible with its answers clickable, walker `ready`, the
+  longest main-thread task while loading, click-to-next-step-painted latency (p50/p95) over
+  scripted walks;
+- a reading page: DOMContentLoaded (the target for the first question) and first paint;
+- cold (fresh profile) and warm (second visit with the same profile), each also with 4x CPU
+  throttling and a slow network (DevTools protocol);
+- a returning reader who opens the algorithm from a reading page (instant navigation);
+- bytes sent by the server per page type, with and without the runtime cached;
+- Lighthouse (mobile) scores on a reading page and the algorithm page.
+
+Every number is the median of the runs. Results go to bench/results/runtime.md. Why a server of
+our own: it counts every byte it sends (workers and the service worker included) and compresses
+like a real host, so transfer sizes and slow-network times are realistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BASELINE_URL_PATH = "__bench__/baseline.html"
+READING_PAGE = "treatment/"
+ALGORITHM_PAGE = "algorithm/"
+RESULTS = ROOT / "bench" / "results" / "runtime.md"
+LOAD_TIMEOUT_MS = 180_000
+# True once web/sw-register.mjs has cached the algorithm's runtime (or when the page has no
+# service worker registration script, so there is nothing to wait for).
+OFFLINE_READY = """() => document.documentElement.dataset.offline === "ready" ||
+  !document.querySelector("script[src*='sw-register']")"""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Emulated device and network, applied through the DevTools protocol."""
+
+    name: str
+    cpu_slowdown: float = 1
+    network: dict[str, Any] | None = None
+
+
+CONDITIONS = [
+    Condition("desktop"),
+    Condition("4x CPU", cpu_slowdown=4),
+    # Poor hospital Wi-Fi / slow 4G: 9 Mbit/s down, 1.5 Mbit/s up, 150 ms round trip.
+    Condition(
+        "slow network",
+        network={
+            "offline": False,
+            "latency": 150,
+            "downloadThroughput": 9_000_000 / 8,
+            "uploadThroughput": 1_500_000 / 8,
+        },
+    ),
+]
+
+# Recorded in every page before its own scripts run: when the walker (or the baseline's result)
+# turns ready, when the first answer of the algorithm is painted, and every long task.
+MEASURE_SCRIPT = """
+(() => {
+  const m = (window.__bench = { readyAt: null, answersAt: null, longTasks: [] });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) m.longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+  const check = () => {
+    const root = document.getElementById("walker") || document.getElementById("result");
+    if (!root) return;
+    if (m.readyAt === null && root.dataset.state === "ready") m.readyAt = performance.now();
+    if (m.answersAt === null && m.answersSeen === undefined && root.id === "walker" &&
+        root.querySelector("a[href], button[data-choice]")) {
+      m.answersSeen = performance.now();
+      // The next frame after the answers exist: they are painted and a tap follows them.
+      requestAnimationFrame(() => setTimeout(() => { m.answersAt = performance.now(); }, 0));
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"],
+  });
+})();
+"""
+
+# One scripted walk: click an answer (the i-th, wrapping) until an outcome; per step, the time
+# from the click to the frame after the new step replaced the old one.
+WALK_SCRIPT = """
+async (choiceIndex) => {
+  const root = document.getElementById("walker");
+  const latencies = [];
+  for (let step = 0; step < 40; step++) {
+    const choices = [...root.querySelectorAll("button[data-choice]")];
+    const target = choices.length
+      ? choices[choiceIndex % choices.length]
+      : root.querySelector("[data-action=continue], form button[type=submit]");
+    if (!target) break;
+    const replaced = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!target.isConnected) { observer.disconnect(); resolve(); }
+      });
+      observer.observe(root, { childList: true, subtree: true });
+    });
+    const t0 = performance.now();
+    target.click();
+    await Promise.race([replaced, new Promise((r) => setTimeout(r, 10000))]);
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    latencies.push(performance.now() - t0);
+  }
+  return latencies;
+}
+"""
+
+
+# --- Server -------------------------------------------------------------------------------------
+
+
+class TransferLog:
+    """Bytes the server sent, per path, since the last reset (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sent: list[tuple[str, int]] = []
+        self.last_request = time.monotonic()
+
+    def add(self, path: str, size: int) -> None:
+        with self.lock:
+            self.sent.append((path, size))
+            self.last_request = time.monotonic()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.sent = []
+
+    def total(self, prefix: str = "") -> int:
+        with self.lock:
+            return sum(size for path, size in self.sent if path.startswith(prefix))
+
+    def wait_quiet(self, seconds: float = 1.5, limit: float = 30) -> None:
+        """Wait until no request came for `seconds` (a service worker's precache has settled)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if time.monotonic() - self.last_request >= seconds:
+                return
+            time.sleep(0.2)
+
+
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".xml", ".txt", ".map"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".xml": "application/xml",
+    ".gz": "application/gzip",
+}
+
+
+class BenchHandler(http.server.BaseHTTPRequestHandler):
+    """Static files like a typical host: gzip, ETag, `Cache-Control: max-age=600` (GitHub Pages)."""
+
+    site_dir: ClassVar[Path]
+    log: ClassVar[TransferLog]
+    cache: ClassVar[dict[tuple[Path, bool], tuple[bytes, str]]] = {}
+    cache_lock: ClassVar[threading.Lock] = threading.Lock()
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def resolve(self) -> Path | None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path.lstrip("/") == BASELINE_URL_PATH:
+            return ROOT / "bench" / "baseline.html"
+        relative = path.lstrip("/")
+        target = (self.site_dir / relative).resolve()
+        if not target.is_relative_to(self.site_dir.resolve()):
+            return None
+        if target.is_dir():
+            if not path.endswith("/"):
+                return None
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def body(self, file: Path, compress: bool) -> tuple[bytes, str]:
+        key = (file, compress)
+        with self.cache_lock:
+            if key not in self.cache:
+                data = file.read_bytes()
+                if compress:
+                    data = gzip.compress(data, compresslevel=6, mtime=0)
+                self.cache[key] = (data, hashlib.sha256(data).hexdigest()[:16])
+            return self.cache[key]
+
+    def do_GET(self) -> None:
+        file = self.resolve()
+        if file is None:
+            self.send_error(404)
+            self.log.add(self.path, 200)
+            return
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        compress = accepts_gzip and file.suffix in COMPRESSIBLE
+        data, etag = self.body(file, compress)
+        if self.headers.get("If-None-Match") == f'"{etag}"':
+            self.send_response(304)
+            self.send_header("ETag", f'"{etag}"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.log.add(self.path, 200)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", CONTENT_TYPES.get(file.suffix, "application/octet-stream"))
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.send_header("ETag", f'"{etag}"')
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(data)
+        # Headers are a few hundred bytes: count them roughly, the body exactly.
+        self.log.add(self.path.split("?", 1)[0], len(data) + 250)
+
+
+@contextmanager
+def serve(site_dir: Path, port: int) -> Iterator[tuple[str, TransferLog]]:
+    log = TransferLog()
+    handler = type("Handler", (BenchHandler,), {"site_dir": site_dir, "log": log, "cache": {}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/", log
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def build_site(site_dir: Path, site_url: str) -> None:
+    """The real build, with `site_url` set to the bench server so instant navigation works."""
+    env = {**os.environ, "SITE_URL": site_url}
+    subprocess.run(
+        [sys.executable, str(ROOT / "build_site.py"), "build", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+# --- Browser ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """A Chromium profile folder: fresh for a cold visit, reused for a warm one."""
+
+    playwright: Playwright
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-profile-")))
+
+    @contextmanager
+    def context(self) -> Iterator[BrowserContext]:
+        context = self.playwright.chromium.launch_persistent_context(
+            str(self.folder),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 412, "height": 823},
+        )
+        context.add_init_script(MEASURE_SCRIPT)
+        try:
+            yield context
+        finally:
+            context.close()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def emulate(context: BrowserContext, page: Page, condition: Condition) -> None:
+    session = context.new_cdp_session(page)
+    if condition.cpu_slowdown != 1:
+        session.send("Emulation.setCPUThrottlingRate", {"rate": condition.cpu_slowdown})
+    if condition.network:
+        session.send("Network.enable")
+        session.send("Network.emulateNetworkConditions", condition.network)
+
+
+def page_metrics(page: Page) -> dict[str, Any]:
+    return dict(
+        page.evaluate(
+            """() => {
+              const nav = performance.getEntriesByType("navigation")[0];
+              const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+              return {
+                dcl: nav ? nav.domContentLoadedEventEnd : null,
+                load: nav ? nav.loadEventEnd : null,
+                fcp: fcp ? fcp.startTime : null,
+                bench: window.__bench,
+                offline: document.documentElement.dataset.offline || null,
+              };
+            }"""
+        )
+    )
+
+
+def visit(
+    context: BrowserContext, url: str, condition: Condition, *, wait_ready: bool
+) -> tuple[Page, dict[str, Any]]:
+    page = context.pages[0] if context.pages else context.new_page()
+    emulate(context, page, condition)
+    page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    if wait_ready:
+        page.wait_for_function(
+            "() => window.__bench && window.__bench.readyAt !== null", timeout=LOAD_TIMEOUT_MS
+        )
+        page.wait_for_timeout(300)  # let the last long tasks be reported
+    return page, page_metrics(page)
+
+
+def summarize_load(metrics: dict[str, Any]) -> dict[str, float | None]:
+    bench = metrics["bench"] or {}
+    ready = bench.get("readyAt")
+    tasks = bench.get("longTasks") or []
+    until = (ready if ready is not None else metrics["load"] or 0) + 100
+    longest = max((duration for start, duration in tasks if start <= until), default=0.0)
+    return {
+        "ready": ready,
+        "answers": bench.get("answersAt"),
+        "dcl": metrics["dcl"],
+        "fcp": metrics["fcp"],
+        "longest_task": longest,
+    }
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    rows: dict[tuple[str, str, str], list[dict[str, float | None]]] = field(default_factory=dict)
+    bytes: dict[str, list[int]] = field(default_factory=dict)
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    walk_long_task: dict[str, float] = field(default_factory=dict)
+    lighthouse: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, page: str, profile: str, condition: str, row: dict[str, float | None]) -> None:
+        self.rows.setdefault((page, profile, condition), []).append(row)
+
+    def add_bytes(self, label: str, size: int) -> None:
+        self.bytes.setdefault(label, []).append(size)
+
+
+def measure_page(
+    playwright: Playwright,
+    base: str,
+    log: TransferLog,
+    results: Results,
+    page_name: str,
+    path: str,
+    condition: Condition,
+    *,
+    wait_ready: bool,
+) -> None:
+    """One cold visit (fresh profile) and one warm visit (same profile, browser restarted)."""
+    profile = Profile(playwright)
+    try:
+        for temperature in ("cold", "warm"):
+            with profile.context() as context:
+                log.reset()
+                page, metrics = visit(context, base + path, condition, wait_ready=wait_ready)
+                results.add(page_name, temperature, condition.name, summarize_load(metrics))
+                if condition.name == "desktop":
+                    results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
+                    results.add_bytes(
+                        f"{page_name}, {temperature}: of it Pyodide runtime",
+                        log.total("/assets/pyodide/"),
+                    )
+                if temperature == "cold" and page_name == "algorithm":
+                    # Let the service worker install and keep the runtime for the warm visit.
+                    with_timeout(
+                        lambda p=page: p.wait_for_function(
+                            OFFLINE_READY,
+                            timeout=60_000,
+                        ),
+                        results,
+                        "the runtime was not cached for offline use within 60 s",
+                    )
+                log.wait_quiet()
+                if condition.name == "desktop" and page_name == "reading page":
+                    results.add_bytes(f"{page_name}, {temperature}: with precache", log.total())
+    finally:
+        profile.remove()
+
+
+def with_timeout(action: Callable[[], Any], results: Results, note: str) -> None:
+    try:
+        action()
+    except Exception:
+        if note not in results.notes:
+            results.notes.append(note)
+
+
+def measure_walks(
+    playwright: Playwright, base: str, results: Results, condition: Condition, walks: int
+) -> None:
+    """Scripted walks to an outcome on a warm profile: click-to-next-step-painted latencies."""
+    profile = Profile(playwright)
+    try:
+        with profile.context() as context:
+            visit(context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True)
+        with profile.context() as context:
+            latencies: list[float] = []
+            longest = 0.0
+            for walk in range(walks):
+                page, _ = visit(context, base + ALGORITHM_PAGE, condition, wait_ready=True)
+                before = page.evaluate("performance.now()")
+                latencies += page.evaluate(WALK_SCRIPT, walk)
+                tasks = page.evaluate("window.__bench.longTasks")
+                longest = max(
+                    [longest, *(duration for start, duration in tasks if start >= before)]
+                )
+            results.latencies[condition.name] = latencies
+            results.walk_long_task[condition.name] = longest
+    finally:
+        profile.remove()
+
+
+def measure_from_reading_page(
+    playwright: Playwright, base: str, results: Results, condition: Condition
+) -> None:
+    """A returning reader: idle on a reading page, then opens the algorithm from the navigation.
+
+    Time from the click to the walker being ready (web/prefetch.mjs may have started the engine
+    while the reader was reading; instant navigation keeps it).
+    """
+    profile = Profile(playwright)
+    try:
+        with profile.context() as context:
+            page, _ = visit(context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True)
+            with_timeout(
+                lambda: page.wait_for_function(OFFLINE_READY, timeout=60_000),
+                results,
+                "the runtime was not cached for offline use within 60 s",
+            )
+        with profile.context() as context:
+            page, _ = visit(context, base + READING_PAGE, condition, wait_ready=False)
+            page.wait_for_timeout(4000)  # the reader reads
+            clicked_at = page.evaluate("performance.timeOrigin + performance.now()")
+            # The navigation drawer is closed on a phone-sized viewport: click the link from
+            # script (Material's instant navigation handles the click either way).
+            link = page.locator(f"a[href$='/{ALGORITHM_PAGE}']").first
+            link.dispatch_event("pointerover")
+            page.wait_for_timeout(200)  # from pointing at the link to clicking it
+            link.evaluate("(a) => a.click()")
+            page.wait_for_function(
+                "() => window.__bench && window.__bench.readyAt !== null", timeout=LOAD_TIMEOUT_MS
+            )
+            ready_at = page.evaluate("performance.timeOrigin + window.__bench.readyAt")
+            results.add(
+                "algorithm from a reading page",
+                "warm",
+                condition.name,
+                {"ready": max(0.0, ready_at - clicked_at)},
+            )
+    finally:
+        profile.remove()
+
+
+def lighthouse(url: str, out_dir: Path) -> dict[str, int]:
+    """Lighthouse's mobile audit (its default) in Debian's Chromium; category scores 0-100."""
+    report = out_dir / "lighthouse.json"
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    subprocess.run(
+        [
+            str(ROOT / "node_modules" / ".bin" / "lighthouse"),
+            url,
+            f"--chrome-path={CHROMIUM}",
+            f"--chrome-flags={flags}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+    )
+    categories = json.loads(report.read_text())["categories"]
+    return {name: round((value["score"] or 0) * 100) for name, value in categories.items()}
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} ms"
+
+
+def ratio(value: float | None, baseline: float | None) -> str:
+    if value is None or not baseline:
+        return "n/a"
+    return f"{value / baseline:.2f}x"
+
+
+def kib(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1024:,.0f} KiB"
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "NOT met")
+
+
+def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
+    def get(page: str, profile: str, condition: str, key: str) -> float | None:
+        rows = results.rows.get((page, profile, condition), [])
+        return median([row.get(key) for row in rows])
+
+    lines = [
+        "# Runtime benchmark",
+        "",
+        f"Written by `bench/runtime_bench.py{' --quick' if quick else ''}` on "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: medians of {runs} run(s) each, "
+        f"headless Debian Chromium, viewport 412x823, {os.cpu_count()} CPU cores shared with "
+        f"other work (total {elapsed / 60:.1f} min). Times are from the start of navigation.",
+        "Slow network: 9 Mbit/s down, 1.5 Mbit/s up, 150 ms round trip. Warm: the same profile "
+        "on a second visit (HTTP cache, and for the site its service worker).",
+        "",
+        "## Start-up, side by side",
+        "",
+        "| visit | condition | baseline: `1+1` done | reading page DCL | algorithm: first "
+        "question clickable | algorithm: walker ready | ready vs baseline | longest main-thread "
+        "task (baseline / algorithm) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for profile in ("cold", "warm"):
+        for condition in CONDITIONS:
+            c = condition.name
+            base_ready = get("baseline", profile, c, "ready")
+            ready = get("algorithm", profile, c, "ready")
+            lines.append(
+                f"| {profile} | {c} | {ms(base_ready)} | "
+                f"{ms(get('reading page', profile, c, 'dcl'))} | "
+                f"{ms(get('algorithm', profile, c, 'answers'))} | {ms(ready)} | "
+                f"{ratio(ready, base_ready)} | "
+                f"{ms(get('baseline', profile, c, 'longest_task'))} / "
+                f"{ms(get('algorithm', profile, c, 'longest_task'))} |"
+            )
+    lines += [
+        "",
+        "## Beating the baseline: a returning reader opens the algorithm from a reading page",
+        "",
+        "`web/prefetch.mjs` starts the engine worker while the reader is idle on a reading page "
+        "when the runtime is already cached (no byte downloaded), or on intent (pointer, touch or "
+        "focus on a link to the algorithm) on a connection without Save-Data and faster than 3G. "
+        "Material's instant navigation keeps the worker, so the walker can take over at once. "
+        "Time from the click on the navigation link to the walker being ready:",
+        "",
+        "| condition | from a reading page | baseline warm | vs baseline | algorithm warm "
+        "(direct visit) |",
+        "|---|---|---|---|---|",
+    ]
+    for condition in CONDITIONS:
+        c = condition.name
+        via = get("algorithm from a reading page", "warm", c, "ready")
+        base_warm = get("baseline", "warm", c, "ready")
+        lines.append(
+            f"| {c} | {ms(via)} | {ms(base_warm)} | {ratio(via, base_warm)} | "
+            f"{ms(get('algorithm', 'warm', c, 'ready'))} |"
+        )
+    lines += [
+        "",
+        "## Answer latency (click to the next step painted, scripted walks to outcomes, warm)",
+        "",
+        "| condition | steps | p50 | p95 | longest main-thread task during the walks |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values in results.latencies.items():
+        lines.append(
+            f"| {name} | {len(values)} | {ms(percentile(values, 0.5))} | "
+            f"{ms(percentile(values, 0.95))} | {ms(results.walk_long_task.get(name))} |"
+        )
+    lines += [
+        "",
+        "## Bytes sent by the server (desktop; gzip where a host would use it)",
+        "",
+        "| page and visit | bytes |",
+        "|---|---|",
+    ]
+    for label, sizes in results.bytes.items():
+        lines.append(f"| {label} | {kib(median([float(s) for s in sizes]))} |")
+    if results.lighthouse:
+        lines += [
+            "",
+            "## Lighthouse (mobile, default simulated throttling)",
+            "",
+            "| page | performance | accessibility | best practices | SEO |",
+            "|---|---|---|---|---|",
+        ]
+        for page, scores in results.lighthouse.items():
+            lines.append(
+                f"| {page} | {scores.get('performance')} | {scores.get('accessibility')} | "
+                f"{scores.get('best-practices')} | {scores.get('seo')} |"
+            )
+
+    # Targets from the issue.
+    answers = [
+        (get("algorithm", p, c.name, "answers"), get("reading page", p, c.name, "dcl"))
+        for p in ("cold", "warm")
+        for c in CONDITIONS
+    ]
+    answers_ok = all(a is not None and d is not None and a <= d for a, d in answers) or None
+    if answers_ok is None and any(a is not None for a, _ in answers):
+        answers_ok = False
+    cold_ratio = [
+        (get("algorithm", "cold", c.name, "ready"), get("baseline", "cold", c.name, "ready"))
+        for c in CONDITIONS
+    ]
+    ready_ok = all(r is not None and b and r <= 1.1 * b for r, b in cold_ratio)
+    desktop = results.latencies.get("desktop", [])
+    p95 = percentile(desktop, 0.95)
+    longest = [
+        get("algorithm", p, c.name, "longest_task") for p in ("cold", "warm") for c in CONDITIONS
+    ]
+    reading = results.bytes.get("reading page, cold: until ready/load", [])
+    reading_bytes = median([float(s) for s in reading])
+    reading_runtime = median(
+        [float(s) for s in results.bytes.get("reading page, cold: of it Pyodide runtime", [])]
+    )
+    reading_ok = None
+    if reading_bytes is not None:
+        reading_ok = reading_bytes < 500_000 and not reading_runtime
+    scores = [v for s in results.lighthouse.values() for v in s.values()]
+    via = get("algorithm from a reading page", "warm", "desktop", "ready")
+    base_warm = get("baseline", "warm", "desktop", "ready")
+    beaten = None if via is None or base_warm is None else via < base_warm
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        f"| first question clickable no later than a reading page's DOMContentLoaded | "
+        f"{'; '.join(f'{ms(a)} vs {ms(d)}' for a, d in answers)} | {verdict(answers_ok)} |",
+        f"| walker ready within 1.1x the baseline's start-up (cold) | "
+        f"{'; '.join(ratio(r, b) for r, b in cold_ratio)} | {verdict(ready_ok)} |",
+        f"| beat the baseline (returning reader via a reading page, desktop) | "
+        f"{ms(via)} vs {ms(base_warm)} | {verdict(beaten)} |",
+        f"| answer latency p95 under 50 ms (desktop) | {ms(p95)} | "
+        f"{verdict(None if p95 is None else p95 < 50)} |",
+        f"| no main-thread task over 50 ms while the algorithm loads | "
+        f"max {ms(max((v for v in longest if v is not None), default=None))} | "
+        f"{verdict(all(v is not None and v <= 50 for v in longest))} |",
+        f"| reading page under 500 KB, no Pyodide byte | {kib(reading_bytes)}, Pyodide "
+        f"{kib(reading_runtime)} | "
+        f"{verdict(reading_ok)} |",
+        f"| Lighthouse 95+ in every category | min {min(scores) if scores else 'n/a'} | "
+        f"{verdict(None if not scores else min(scores) >= 95)} |",
+    ]
+    if results.notes:
+        lines += ["", "Notes:", "", *(f"- {note}" for note in results.notes)]
+    return "\n".join(lines) + "\n"
+
+
+# --- Main ---------------------------------------------------------------------------------------
+
+
+def progress(started: float, message: str) -> None:
+    print(f"[{time.monotonic() - started:6.0f} s] {message}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run each, no Lighthouse")
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3)")
+    parser.add_argument("--site-dir", type=Path, default=None, help="use this built site as is")
+    parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--conditions",
+        default=",".join(c.name for c in CONDITIONS),
+        help="comma-separated subset of: " + ", ".join(c.name for c in CONDITIONS),
+    )
+    args = parser.parse_args(argv)
+    chosen = [c for c in CONDITIONS if c.name in args.conditions.split(",")]
+    runs = args.runs or (1 if args.quick else 3)
+    started = time.monotonic()
+
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="runtime-bench-") as temp:
+        site_dir = args.site_dir
+        if site_dir is None:
+            site_dir = Path(temp) / "site"
+            progress(started, f"building the site for http://127.0.0.1:{port}/")
+            build_site(site_dir, f"http://127.0.0.1:{port}/")
+        results = Results()
+        with serve(site_dir, port) as (base, log), sync_playwright() as playwright:
+            for condition in chosen:
+                for run in range(runs):
+                    progress(started, f"{condition.name}: run {run + 1}/{runs}")
+                    for name, path, wait_ready in (
+                        ("baseline", BASELINE_URL_PATH, True),
+                        ("reading page", READING_PAGE, False),
+                        ("algorithm", ALGORITHM_PAGE, True),
+                    ):
+                        measure_page(
+                            playwright,
+                            base,
+                            log,
+                            results,
+                            name,
+                            path,
+                            condition,
+                            wait_ready=wait_ready,
+                        )
+                    measure_from_reading_page(playwright, base, results, condition)
+            for condition in chosen[:2]:
+                progress(started, f"walks: {condition.name}")
+                measure_walks(playwright, base, results, condition, walks=2 if args.quick else 4)
+            if not (args.quick or args.no_lighthouse):
+                for name, path in (("reading page", READING_PAGE), ("algorithm", ALGORITHM_PAGE)):
+                    progress(started, f"lighthouse: {name}")
+                    results.lighthouse[name] = lighthouse(base + path, Path(temp))
+    text = report(results, runs, args.quick, time.monotonic() - started)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
