@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from engine.checks import reachable_from
 from engine.model import (
@@ -46,6 +47,7 @@ from engine.semantics import (
     resolve_next,
     satisfying_ticks,
     shown_recommendations,
+    solve,
     tick_pool,
 )
 
@@ -120,16 +122,23 @@ def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
 
 def iter_routes(flow: Flow) -> Iterator[Route]:
     """Every route, depth first, in the order the author wrote answers and routes."""
-    stack: list[tuple[StateKey, tuple[Step, ...]]] = [((flow.start, ()), ())]
+    # Paths are linked lists (step, rest) turned into tuples only at an outcome, so listing the
+    # routes costs their total length, not its square.
+    Path = tuple[Step, Any] | None
+    stack: list[tuple[StateKey, Path]] = [((flow.start, ()), None)]
     while stack:
-        state, steps = stack.pop()
+        state, path = stack.pop()
         node = flow.node(state[0])
         if node.kind == "outcome":
+            steps: list[Step] = []
+            while path is not None:
+                steps.append(path[0])
+                path = path[1]
             shown = shown_recommendations(node, dict(state[1]))
-            yield Route(steps, node.id, state[1], tuple(r.id for r in shown))
+            yield Route(tuple(reversed(steps)), node.id, state[1], tuple(r.id for r in shown))
             continue
         for step, after in reversed(successors(flow, state)):
-            stack.append((after, (*steps, step)))
+            stack.append((after, (step, path)))
 
 
 def enumerate_routes(flow: Flow) -> list[Route]:
@@ -283,8 +292,8 @@ def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom:
     facts_dict = dict(facts)
     pool = tick_pool(node, atom.items)
     route = first_match(node, rule_index)
-    can_hold = satisfying_ticks(AllOf((route, atom)), facts_dict, pool) is not None
-    can_fail = satisfying_ticks(AllOf((route, Not(atom))), facts_dict, pool) is not None
+    can_hold = solve(AllOf((route, atom)), facts_dict, pool) is not None
+    can_fail = solve(AllOf((route, Not(atom))), facts_dict, pool) is not None
     result = UNKNOWN if can_hold and can_fail else TRUE if can_hold else FALSE
     memo[key] = result
     return result

@@ -16,9 +16,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.checks import check_flow
+from engine.checks import build_and_check
 from engine.model import Flow, FlowError, Problem
-from engine.shape import LineDict, LineList, build_flow
+from engine.shape import LineDict, LineList
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -128,13 +128,7 @@ def load_flow_text(text: str, path: str) -> Flow:
     data, problems = parse_yaml(text, path)
     if data is None:
         raise FlowError(problems)
-    flow, shape_problems = build_flow(data, path)
-    problems.extend(shape_problems)
-    if flow is not None:
-        problems.extend(check_flow(flow))
-    if problems or flow is None:
-        raise FlowError(problems)
-    return flow
+    return build_and_check(data, path, problems)
 
 
 def load_flow_file(path: str | Path, display_path: str | None = None) -> Flow:

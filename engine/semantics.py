@@ -7,6 +7,7 @@ flow is written down once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from engine.model import (
     AllOf,
@@ -154,11 +155,18 @@ def tick_pool(node: Node, extra_items: tuple[str, ...] = ()) -> tuple[str, ...]:
     Items that no condition names are interchangeable (they only count towards `any`/`none`),
     so the first of them stands for all: searching over the pool is exact.
     """
+    whens = tuple(route.when for route in node.routes)
+    return _pool(whens, tuple(item.id for item in node.items), extra_items)
+
+
+def _pool(
+    whens: tuple[Condition | None, ...], items: tuple[str, ...], extra_items: tuple[str, ...]
+) -> tuple[str, ...]:
     named = set(extra_items)
-    for route in node.routes:
-        named.update(condition_items(route.when))
-    pool = [item.id for item in node.items if item.id in named]
-    unnamed = [item.id for item in node.items if item.id not in named]
+    for when in whens:
+        named.update(condition_items(when))
+    pool = [item for item in items if item in named]
+    unnamed = [item for item in items if item not in named]
     return tuple(pool + unnamed[:1])
 
 
@@ -194,10 +202,42 @@ def satisfying_ticks(goal: Condition, facts: Facts, pool: tuple[str, ...]) -> fr
     return frozenset(item for item, ticked in decided.items() if ticked)
 
 
+def condition_facts(condition: Condition) -> frozenset[str]:
+    """The facts a condition tests."""
+    match condition:
+        case FactIs(fact=fact):
+            return frozenset((fact,))
+        case AllOf(parts=parts) | AnyOf(parts=parts):
+            return frozenset().union(*(condition_facts(p) for p in parts))
+        case Not(part=part):
+            return condition_facts(part)
+        case _:
+            return frozenset()
+
+
+def solve(goal: Condition, facts: Facts, pool: tuple[str, ...]) -> frozenset[str] | None:
+    """`satisfying_ticks`, remembered: checklists repeat the same questions for every state
+    that passes them (facts the goal does not test do not matter), and often across nodes."""
+    tested = condition_facts(goal)
+    relevant = tuple(sorted((k, v) for k, v in facts.items() if k in tested))
+    return _solve(goal, relevant, pool)
+
+
+@lru_cache(maxsize=4096)
+def _solve(
+    goal: Condition, facts: tuple[tuple[str, str], ...], pool: tuple[str, ...]
+) -> frozenset[str] | None:
+    return satisfying_ticks(goal, dict(facts), pool)
+
+
 def first_match(node: Node, index: int) -> Condition:
     """The condition "route `index` is the first route of this checklist that holds"."""
-    earlier = tuple(Not(r.when) for r in node.routes[:index] if r.when is not None)
-    own = node.routes[index].when
+    return _first_match(tuple(route.when for route in node.routes), index)
+
+
+def _first_match(whens: tuple[Condition | None, ...], index: int) -> Condition:
+    earlier = tuple(Not(when) for when in whens[:index] if when is not None)
+    own = whens[index]
     return AllOf((*earlier, own) if own is not None else earlier)
 
 
@@ -207,10 +247,21 @@ def checklist_branches(node: Node, facts: Facts) -> list[tuple[int, frozenset[st
     Routes are tried in order and the first that holds wins, so a route can be unreachable
     because earlier routes catch every tick set it would match; such routes are left out.
     """
-    pool = tick_pool(node)
+    whens = tuple(route.when for route in node.routes)
+    tested = frozenset().union(*(condition_facts(w) for w in whens if w is not None))
+    relevant = tuple(sorted((k, v) for k, v in facts.items() if k in tested))
+    return _branches(whens, tuple(item.id for item in node.items), relevant)
+
+
+@lru_cache(maxsize=4096)
+def _branches(
+    whens: tuple[Condition | None, ...], items: tuple[str, ...], facts: tuple[tuple[str, str], ...]
+) -> list[tuple[int, frozenset[str]]]:
+    """Remembered: identical checklists (same items and routes) get the same answer."""
+    pool = _pool(whens, items, ())
     branches = []
-    for index in range(len(node.routes)):
-        witness = satisfying_ticks(first_match(node, index), facts, pool)
+    for index in range(len(whens)):
+        witness = solve(_first_match(whens, index), dict(facts), pool)
         if witness is not None:
             branches.append((index, witness))
     return branches

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.checks import check_flow
+from engine.checks import build_and_check
 from engine.model import (
     AllOf,
     Answered,
@@ -17,7 +17,6 @@ from engine.model import (
     Condition,
     FactIs,
     Flow,
-    FlowError,
     Link,
     NextEntry,
     Node,
@@ -26,7 +25,6 @@ from engine.model import (
     Ticked,
     Visited,
 )
-from engine.shape import build_flow
 
 
 def condition_to_dict(condition: Condition) -> dict[str, Any]:
@@ -161,9 +159,4 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
 
 def flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
     """Rebuild and fully check a flow from plain data; FlowError with every problem."""
-    flow, problems = build_flow(data, path)
-    if flow is not None:
-        problems.extend(check_flow(flow))
-    if problems or flow is None:
-        raise FlowError(problems)
-    return flow
+    return build_and_check(data, path)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.model import (
@@ -72,10 +73,11 @@ class Part:
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = field(init=False)
+    """Every key, sorted (as hints list them)."""
 
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return tuple(sorted(self.required + self.optional))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", tuple(sorted(self.required + self.optional)))
 
 
 NODE_COMMON = Part(("kind", "title", "text"), ("help", "cite", "links"))
@@ -149,7 +151,7 @@ def hint_for(value: object) -> str:
     return ""
 
 
-def suggest(name: str, known: list[str] | tuple[str, ...], what: str) -> str:
+def suggest(name: str, known: Collection[str], what: str) -> str:
     """`(did you mean "x"?); known Ys are: ...` for an unknown name."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     mean = f' (did you mean "{close[0]}"?)' if close else ""
@@ -164,8 +166,9 @@ class Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.node_ids: list[str] = []
-        self.source_ids: list[str] = []
+        self.node_ids: dict[str, None] = {}
+        """Every node id, in order (a dict: quick to look up, keeps the order for hints)."""
+        self.source_ids: dict[str, None] = {}
         self.facts: dict[str, tuple[str, ...]] = {}
         self.items_of: dict[str, tuple[str, ...]] = {}
         self.answers_of: dict[str, tuple[str, ...]] = {}
@@ -326,7 +329,7 @@ class Builder:
 
         raw_nodes = top.get("nodes")
         if isinstance(raw_nodes, dict):
-            self.node_ids = [str(k) for k in raw_nodes]
+            self.node_ids = dict.fromkeys(str(k) for k in raw_nodes)
             for node_id, raw in raw_nodes.items():
                 if isinstance(raw, dict) and isinstance(raw.get("kind"), str):
                     self.kind_of[str(node_id)] = raw["kind"]
@@ -404,7 +407,7 @@ class Builder:
 
     def sources(self, top: dict[str, Any]) -> tuple[Source, ...]:
         raw = self.id_mapping(top, "sources", True)
-        self.source_ids = [str(k) for k in raw]
+        self.source_ids = dict.fromkeys(str(k) for k in raw)
         result = []
         for source_id, value in raw.items():
             where = f'source "{source_id}"'

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.analysis import FactsKey, facts_key, iter_routes, longest_remaining
+from engine.analysis import FactsKey, StateKey, facts_key, longest_remaining, successors
 from engine.model import Choice, Flow, Node, Recommendation
 from engine.semantics import apply_set, checklist_route, resolve_next, shown_recommendations
 
@@ -215,14 +215,16 @@ def view(flow: Flow, state: State) -> StepView:
 
 
 def reachable_states(flow: Flow) -> list[State]:
-    """Every prefix of every route, each once, start first: one static page per state."""
-    seen: set[tuple[Choice, ...]] = set()
+    """Every prefix of every route, each once, start first: one static page per state.
+
+    A depth-first walk of the tree of states (each state is the path to it, so no two tree nodes
+    are the same state): the cost is the total length of the states listed.
+    """
     result: list[State] = []
-    for route in iter_routes(flow):
-        choices = route.choices
-        for length in range(len(choices) + 1):
-            prefix = choices[:length]
-            if prefix not in seen:
-                seen.add(prefix)
-                result.append(State(flow.id, flow.version, prefix))
+    stack: list[tuple[StateKey, tuple[Choice, ...]]] = [((flow.start, ()), ())]
+    while stack:
+        state, choices = stack.pop()
+        result.append(State(flow.id, flow.version, choices))
+        for step, after in reversed(successors(flow, state)):
+            stack.append((after, (*choices, step.choice)))
     return result

@@ -1,5 +1,6 @@
 // Run tests/engine inside Pyodide under Node: node run_tests.mjs ROOT WHEEL... -- [pytest args]
-// Wheels are installed from local files (no network); tests/ is mounted read-only as /tests.
+// Wheels are installed from local files (no network); tests/ and flows/ are mounted as /tests
+// and /flows (the tests only read them).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -17,8 +18,10 @@ await pyodide.loadPackage(wheels.map((wheel) => path.resolve(wheel)), {
   errorCallback: (message) => console.error(message),
 });
 
-pyodide.FS.mkdirTree("/tests");
-pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(root, "tests") }, "/tests");
+for (const folder of ["tests", "flows"]) {
+  pyodide.FS.mkdirTree(`/${folder}`);
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.join(root, folder) }, `/${folder}`);
+}
 pyodide.globals.set("pytest_args", pyodide.toPy(extraArgs));
 
 const code = await pyodide.runPythonAsync(`
