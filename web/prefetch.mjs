@@ -24,12 +24,24 @@ let engine = null;
 
 /**
  * The tab's one engine worker, started now if it is not running yet. `ready` resolves when the
- * worker has posted {type: "ready"} and rejects with the reason it posted with {type: "failed"}
- * (or when the browser cannot start a module worker).
+ * worker has posted {type: "ready"} and rejects with the reason it posted with {type: "failed"}.
+ * Throws when the browser cannot start a module worker.
  */
 export function engineWorker() {
   if (engine) return engine;
-  const worker = new Worker(WORKER_URL, { type: "module" });
+  // A browser without module workers ignores `type`: reading it proves the option is known.
+  let knowsModuleWorkers = false;
+  const options = {
+    get type() {
+      knowsModuleWorkers = true;
+      return "module";
+    },
+  };
+  const worker = new Worker(WORKER_URL, options);
+  if (!knowsModuleWorkers) {
+    worker.terminate();
+    throw new Error("module workers are not supported");
+  }
   const ready = new Promise((resolve, reject) => {
     worker.addEventListener("message", function onStatus(event) {
       const type = event.data?.type;
@@ -79,18 +91,27 @@ function whenIdle(callback) {
   else setTimeout(callback, 2000);
 }
 
+/** An early start is a bonus: if it cannot happen, the walker reports why when it needs it. */
+function startQuietly() {
+  try {
+    engineWorker();
+  } catch {
+    // Nothing to do: the walker will try again and show its notice.
+  }
+}
+
 /** Page-script mode: start the engine ahead of need, on the terms described at the top. */
 function startAheadOfNeed() {
   if (!canRunEngine()) return;
   const onIntent = (event) => {
-    if (!engine && connectionAllowsPrefetch() && isAlgorithmLink(event.target)) engineWorker();
+    if (!engine && connectionAllowsPrefetch() && isAlgorithmLink(event.target)) startQuietly();
   };
   for (const type of ["pointerover", "touchstart", "focusin"]) {
     document.addEventListener(type, onIntent, { passive: true });
   }
   const afterLoad = () =>
     whenIdle(async () => {
-      if (!engine && connectionAllowsPrefetch() && (await runtimeIsCached())) engineWorker();
+      if (!engine && connectionAllowsPrefetch() && (await runtimeIsCached())) startQuietly();
     });
   if (document.readyState === "complete") afterLoad();
   else window.addEventListener("load", afterLoad, { once: true });
