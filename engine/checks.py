@@ -158,10 +158,16 @@ def build_and_check(data: object, path: str, earlier: list[Problem] | None = Non
     ones, e.g. the YAML reader's). The one way in for YAML files and for JSON alike."""
     problems = list(earlier or [])
     with paused_gc():
-        flow, shape_problems = build_flow(data, path)
-        problems.extend(shape_problems)
-        if flow is not None:
-            problems.extend(check_flow(flow))
+        try:
+            flow, shape_problems = build_flow(data, path)
+            problems.extend(shape_problems)
+            if flow is not None:
+                problems.extend(check_flow(flow))
+        except RecursionError:
+            flow = None
+            problems.append(
+                Problem(path, 1, "the flow is nested too deeply (conditions in conditions?)")
+            )
     if problems or flow is None:
         raise FlowError(problems)
     return flow

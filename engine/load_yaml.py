@@ -33,16 +33,30 @@ class _Converter:
         self.path = path
         self.problems: list[Problem] = []
         self.constructor = SafeConstructor()
+        self.open: set[int] = set()
+        """Mappings and lists being read (ids of YAML nodes): an alias to one of them loops."""
+        self.done: dict[int, Any] = {}
 
     def value(self, node: Node) -> Any:
         line = node.start_mark.line + 1
-        if isinstance(node, MappingNode):
-            return self.mapping(node, line)
-        if isinstance(node, SequenceNode):
-            result = LineList(line)
-            for child in node.value:
-                result.append(self.value(child))
-                result.item_lines.append(child.start_mark.line + 1)
+        if id(node) in self.done:  # an alias (*name) of a part already read: share it
+            return self.done[id(node)]
+        if id(node) in self.open:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    line,
+                    "an alias refers to the mapping or list it is part of, which would never end",
+                )
+            )
+            return None
+        if isinstance(node, MappingNode | SequenceNode):
+            self.open.add(id(node))
+            result: Any = (
+                self.mapping(node, line) if isinstance(node, MappingNode) else self.sequence(node)
+            )
+            self.open.discard(id(node))
+            self.done[id(node)] = result
             return result
         assert isinstance(node, ScalarNode)
         if node.tag in (STR_TAG, TIMESTAMP_TAG):
@@ -51,6 +65,13 @@ class _Converter:
             return self.constructor.construct_object(node)  # type: ignore[no-untyped-call]
         except yaml.YAMLError:
             return node.value
+
+    def sequence(self, node: SequenceNode) -> LineList:
+        result = LineList(node.start_mark.line + 1)
+        for child in node.value:
+            result.append(self.value(child))
+            result.item_lines.append(child.start_mark.line + 1)
+        return result
 
     def mapping(self, node: MappingNode, line: int) -> LineDict:
         result = LineDict(line)
@@ -115,12 +136,14 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     """YAML text -> (plain data with lines, problems). Data is None when unreadable."""
     try:
         root = yaml.compose(text, Loader=FAST_LOADER)
+        if root is None:
+            return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
+        converter = _Converter(path)
+        return converter.value(root), converter.problems
     except yaml.YAMLError:
         return None, [syntax_problem(text, path)]
-    if root is None:
-        return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
-    converter = _Converter(path)
-    return converter.value(root), converter.problems
+    except RecursionError:
+        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
 
 
 def load_flow_text(text: str, path: str) -> Flow:

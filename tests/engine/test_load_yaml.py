@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import Flow, FlowError, flow_to_dict
 
@@ -45,3 +47,62 @@ def test_check_files_reports_ids_used_twice(tmp_path: Path) -> None:
     second.write_text(text, encoding="utf-8")
     problems = check_files([first, second])
     assert [p.message for p in problems] == [f'flow id "demo" is already used by {first}']
+
+
+YAML_SNIPPETS = st.sampled_from(
+    [
+        "yes: 1\n",
+        "- [\n",
+        "a: &x {b: *x}\n",
+        "nodes: !!python/object:os.system {}\n",
+        "id: demo\nid: demo\n",
+        "? [a, b]\n: c\n",
+        "version: 1.0\n",
+        "\t- tab\n",
+        "kind: question\n",
+        "---\n---\n",
+        "answers: {no: x}\n",
+        "last_reviewed: 2026-13-45\n",
+        '"\\x00"\n',
+    ]
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_the_yaml_loader_never_raises_anything_but_flow_error(data: st.DataObject) -> None:
+    """Random edits of a real flow (lines dropped, duplicated, cut, or YAML oddities pasted in)
+    are refused with FlowError or accepted; nothing else ever escapes."""
+    lines = (FLOWS / "demo.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    for _ in range(data.draw(st.integers(1, 4))):
+        where = data.draw(st.integers(0, len(lines)))
+        action = data.draw(st.sampled_from(["drop", "copy", "cut", "paste", "noise"]))
+        if action == "drop" and where < len(lines):
+            del lines[where]
+        elif action == "copy" and where < len(lines):
+            lines.insert(where, lines[where])
+        elif action == "cut" and where < len(lines):
+            lines[where] = lines[where][: data.draw(st.integers(0, len(lines[where])))]
+        elif action == "paste":
+            lines.insert(where, data.draw(YAML_SNIPPETS))
+        else:
+            lines.insert(where, data.draw(st.text(max_size=20)) + "\n")
+    try:
+        load_flow_text("".join(lines), "flows/demo.yaml")
+    except FlowError as error:
+        assert error.problems
+        assert all(p.line >= 0 and p.message for p in error.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x {b: *x}\n", "an alias refers to the mapping or list it is part of"),
+        ("- &a [*a, *a]\n", "an alias refers to the mapping or list it is part of"),
+        ("[" * 5000 + "]" * 5000, "the file is nested too deeply"),
+    ],
+)
+def test_hostile_yaml_is_refused_not_crashed_on(text: str, message: str) -> None:
+    with pytest.raises(FlowError) as caught:
+        load_flow_text(text, "flows/x.yaml")
+    assert message in str(caught.value)
