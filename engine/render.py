@@ -225,7 +225,15 @@ def outcome_html(
 def render_step_html(
     flow: Flow, state: State, *, mode: Mode, site_root: str, step_url: StepUrl
 ) -> str:
-    """The current step of a walk as HTML: static (links) or live (buttons and a form)."""
+    """The current step of a walk as HTML: static (links) or live (buttons and a form).
+
+    `step_url(token)` gives the URL of another state's page; it is also called with
+    `START_TOKEN` ("start") for "Start again" and for changing the first answer, so it must map
+    that token to the flow's first page. `site_root` prefixes links to site pages and to
+    `sources/#<source-id>`. Both modes show progress, the answers so far (each with a change
+    control), back and restart controls once an answer is given, and the flow's version and
+    review date; an outcome also shows the text for the clinical note.
+    """
     current = view(flow, state)
     node = current.node
     parts = [

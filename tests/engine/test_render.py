@@ -5,6 +5,8 @@ from __future__ import annotations
 from engine import (
     Flow,
     choose,
+    flow_from_dict,
+    flow_to_dict,
     render_outline_html,
     render_step_html,
     render_summary_html,
@@ -83,3 +85,21 @@ def test_outline_and_review_table(demo: Flow) -> None:
     table = routes_markdown(demo)
     assert "4 routes" in table
     assert "| 4 | Red flags: nothing ticked → Age: 18 or older |" in table
+
+
+def test_markdown_is_escaped_and_links_are_checked(demo: Flow) -> None:
+    data = flow_to_dict(demo)
+    advice = data["nodes"]["advice"]
+    advice["text"] = (
+        "<script>alert(1)</script> [bad](javascript:alert(1)) [page](treatment.md#rest) "
+        "![pixel](https://tracker.example/p.png)"
+    )
+    advice["title"] = "<b>Self</b>-care [x](https://example.org)"
+    flow = flow_from_dict(data)
+    state = choose(flow, choose(flow, start(flow), frozenset()), "adult")
+    page = render_step_html(flow, state, mode="static", site_root="../../", step_url=url)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
+    assert '<a href="../../treatment/#rest">page</a>' in page
+    assert "<img" not in page
+    assert "&lt;b&gt;Self&lt;/b&gt;-care [x](https://example.org)" in page
