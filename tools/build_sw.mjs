@@ -163,6 +163,9 @@ async function main() {
       "assets/flows/**",
       // Material ships stemmers for every language; only English is used.
       "assets/javascripts/lunr/**",
+      // Pages for reviewers and flow authors, not for the bedside: cached when visited.
+      "algorithm/review/**",
+      "authoring/**",
       "**/*.map",
       ...stepPages,
     ],
@@ -178,6 +181,9 @@ async function main() {
     skipWaiting: false,
     importScripts: [`sw-cleanup.js?build=${buildId}`],
     directoryIndex: "index.html",
+    // Material's fingerprinted assets (main.57a0d79d.min.css) never change under one name, so
+    // the precache may take them from the HTTP cache instead of downloading them again.
+    dontCacheBustURLsMatching: /\.[0-9a-f]{8}\.min\.(css|js)$/,
     // MkDocs pages are linked as folder/ URLs; the precache holds folder/index.html.
     ignoreURLParametersMatching: [/.*/],
     maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
