@@ -177,9 +177,17 @@ def check_files(paths: Iterable[str | Path]) -> list[Problem]:
         if flow.id in first_with_id:
             problems.append(
                 Problem(
-                    str(path), 1, f'flow id "{flow.id}" is already used by {first_with_id[flow.id]}'
+                    str(path),
+                    _top_level_line(path, "id"),
+                    f'flow id "{flow.id}" is already used by {first_with_id[flow.id]}',
                 )
             )
         else:
             first_with_id[flow.id] = str(path)
     return sorted(problems)
+
+
+def _top_level_line(path: str | Path, key: str) -> int:
+    """The line of a top-level key in a file that already loaded (1 if not found)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
