@@ -4,6 +4,18 @@ Pure Python (standard library plus markdown-it-py): the same code runs at build 
 and in the browser in Pyodide. Only `engine.load_yaml` imports `yaml` (the browser gets JSON);
 nothing here imports `js` (that is `engine.bridge`). The YAML loader functions are imported
 lazily, so `import engine` works where PyYAML is not installed.
+
+The parts, in the order data flows through them:
+
+- `load_yaml` (YAML with line marks) and `serialize` (plain dicts, the browser's JSON) hand plain
+  data to `shape` (allowed keys, types, references), then `checks` (the graph) and `analysis`
+  (checklist routes under first-match, safety rules over every route). Every problem is a
+  `Problem`; all of them together are a `FlowError`.
+- `walk`: a `State` is the flow id, version and the choices made; `view` replays it into a
+  `StepView` (current node, step `k` of at most `n`, answered steps, facts).
+- `token`: a state as a short URL-safe string (`START_TOKEN` = "start" before any answer).
+- `render`: HTML for a step (static links or live controls), a summary, an outline, and the
+  Markdown review table. `semantics` holds what conditions and routes mean, once.
 """
 
 from __future__ import annotations
