@@ -12,7 +12,7 @@ import sys
 from itertools import pairwise
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from engine import (
@@ -343,3 +343,101 @@ def test_rendering_escapes_everything_and_is_deterministic(
         summary = render_summary_html(flow, state, site_root="")
         assert "<script" not in summary.lower()
         assert summary_text(flow, state).endswith("\n")
+
+
+def concrete_walks(flow: Flow, limit: int) -> list[State] | None:
+    """Every walk to an outcome with every possible tick set (None: more than `limit`)."""
+    finished: list[State] = []
+    stack = [start(flow)]
+    while stack:
+        state = stack.pop()
+        node = view(flow, state).node
+        if node.kind == "outcome":
+            finished.append(state)
+            if len(finished) > limit:
+                return None
+            continue
+        if node.kind == "question":
+            choices: list[Choice] = [a.id for a in node.answers]
+        elif node.kind == "checklist":
+            ids = [i.id for i in node.items]
+            choices = [
+                frozenset(i for n, i in enumerate(ids) if mask >> n & 1)
+                for mask in range(1 << len(ids))
+            ]
+        else:
+            choices = [None]
+        stack.extend(choose(flow, state, c) for c in choices)
+    return finished
+
+
+def premise_holds(premise: dict[str, Any], flow: Flow, state: State) -> bool:
+    """A one-atom safety premise (or its negation), evaluated on one concrete walk."""
+    if "not" in premise:
+        return not premise_holds(premise["not"], flow, state)
+    current = view(flow, state)
+    chosen = {a.node.id: a.choice for a in current.answered}
+    if "visited" in premise:
+        return premise["visited"] in chosen
+    if "answer" in premise:
+        return chosen.get(premise["at"]) == premise["answer"]
+    if "ticked" in premise:
+        ticks = chosen.get(premise["at"])
+        return isinstance(ticks, frozenset) and premise["ticked"] in ticks
+    return dict(current.facts).get(premise["fact"]) == premise["equals"]
+
+
+def breaks(require: dict[str, Any], flow: Flow, state: State) -> bool:
+    current = view(flow, state)
+    tags = {t for r in current.recommendations for t in r.tags}
+    if "urgency" in require and current.node.urgency not in require["urgency"]:
+        return True
+    if any(t not in tags for t in require.get("recommends", [])):
+        return True
+    return any(t in tags for t in require.get("never_recommends", []))
+
+
+@SETTINGS
+@given(flow_dicts(), st.data())
+def test_safety_analysis_agrees_with_trying_every_tick_set(
+    data: dict[str, Any], more: st.DataObject
+) -> None:
+    """For one-atom premises the conservative analysis is exact: it reports a rule exactly when
+    some concrete walk (every tick combination tried) breaks it."""
+    data.pop("safety", None)
+    flow = load(data)
+    assume(flow is not None)
+    assert flow is not None
+    walks = concrete_walks(flow, 3000)
+    assume(walks is not None)
+    assert walks is not None
+    node = more.draw(st.sampled_from([n for n in flow.nodes if n.kind != "outcome"]))
+    atoms: list[dict[str, Any]] = [{"visited": node.id}, {"fact": "f", "equals": "a"}]
+    atoms += [{"at": node.id, "answer": a.id} for a in node.answers]
+    atoms += [{"at": node.id, "ticked": i.id} for i in node.items]
+    premise = more.draw(st.sampled_from(atoms))
+    if more.draw(st.booleans()):
+        premise = {"not": premise}
+    tags = {t for n in flow.nodes for r in n.recommendations for t in r.tags}
+    requirements: list[dict[str, Any]] = [
+        {
+            "urgency": more.draw(
+                st.lists(
+                    st.sampled_from(["emergency", "urgent", "routine"]), min_size=1, unique=True
+                )
+            )
+        }
+    ]
+    if tags:
+        requirements += [{"never_recommends": ["t"]}, {"recommends": ["t"]}]
+    require = more.draw(st.sampled_from(requirements))
+    data["safety"] = [{"id": "rule", "text": "Rule.", "when": premise, "require": require}]
+    expected = any(premise_holds(premise, flow, w) and breaks(require, flow, w) for w in walks)
+    try:
+        flow_from_dict(data)
+        reported = False
+    except FlowError as error:
+        assert all('safety rule "rule"' in p.message for p in error.problems)
+        reported = True
+    event(f"rule broken: {expected}")
+    assert reported == expected
