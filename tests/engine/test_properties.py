@@ -36,7 +36,9 @@ from engine import (
     summary_text,
     view,
 )
+from engine.checks import check_flow
 from engine.model import Choice
+from engine.shape import build_flow
 from engine.token import flow_tag
 
 SETTINGS = settings(
@@ -441,3 +443,40 @@ def test_safety_analysis_agrees_with_trying_every_tick_set(
         reported = True
     event(f"rule broken: {expected}")
     assert reported == expected
+
+
+@SETTINGS
+@given(flow_dicts())
+def test_feasibility_problems_are_exactly_what_no_walk_does(data: dict[str, Any]) -> None:
+    """Checklist routes reported as never taken, and steps reported as never reached, are
+    exactly those that no concrete walk (every tick combination tried) takes or reaches."""
+    data.pop("safety", None)
+    flow, shape_problems = build_flow(data, "gen")
+    assert flow is not None and not shape_problems
+    walks = concrete_walks(flow, 3000)
+    assume(walks is not None)
+    assert walks is not None
+    taken: set[tuple[str, int]] = set()
+    reached: set[str] = set()
+    for walk in walks:
+        current = view(flow, walk)
+        reached.add(current.node.id)
+        for step in current.answered:
+            reached.add(step.node.id)
+            if step.route_rule is not None:
+                taken.add((step.node.id, step.route_rule))
+    never_taken = {
+        (node.id, index)
+        for node in flow.nodes
+        if node.kind == "checklist" and node.id in reached
+        for index in range(len(node.routes))
+        if (node.id, index) not in taken
+    }
+    messages = " | ".join(p.message for p in check_flow(flow))
+    reported_routes = {
+        (node_id, int(number) - 1)
+        for node_id, number in re.findall(r'node "([^"]+)" route (\d+) \(', messages)
+    }
+    reported_nodes = set(re.findall(r'(?:node|outcome) "([^"]+)" is never reached', messages))
+    assert reported_routes == never_taken
+    assert reported_nodes == {node.id for node in flow.nodes} - reached
