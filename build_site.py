@@ -788,12 +788,14 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
 
     site_dir = project / "site"
 
+    engine_seen = [engine_digest(project)]
+
     def rebuild() -> None:
-        # engine/ may have changed: import it afresh (the wheel is rebuilt from the files anyway).
-        for name in [
-            name for name in sys.modules if name == "engine" or name.startswith("engine.")
-        ]:
-            del sys.modules[name]
+        if engine_digest(project) != engine_seen[0]:  # engine/ changed: import it afresh
+            engine_seen[0] = engine_digest(project)
+            for name in [name for name in sys.modules if name.split(".")[0] == "engine"]:
+                del sys.modules[name]
+            LOADED_FLOWS.clear()
         try:
             build(project, site_dir, service_worker=False)
         except BuildError as error:

@@ -42,10 +42,8 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project whose site/ has been built once, cleanly."""
-    copy = tmp_path_factory.mktemp("project")
+def copy_project(copy: Path) -> Path:
+    """A copy of the project's sources in `copy` (node_modules and the .build cache shared)."""
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
@@ -56,6 +54,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (ROOT / ".build").mkdir(exist_ok=True)
     (copy / ".build").symlink_to(ROOT / ".build")  # content-addressed cache: safe to share
     return copy
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess[str]:
