@@ -161,6 +161,7 @@ class Answer:
     help: str | None = None
     cite: tuple[str, ...] = ()
     set: FactSetting = ()
+    links: tuple[Link, ...] = ()
     line: int = field(default=0, compare=False)
 
 

@@ -303,7 +303,8 @@ def _answers(
         items.append(
             f"<li>{control}"
             f"{help_details(answer.help, help_id, site_root, 'About this answer')}"
-            f"{citations(flow, answer.cite, site_root)}</li>"
+            f"{citations(flow, answer.cite, site_root)}"
+            f"{page_links(answer.links, site_root)}</li>"
         )
     return f'<ul class="answers">{"".join(items)}</ul>'
 

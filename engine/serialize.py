@@ -93,6 +93,7 @@ def _node(node: Node) -> dict[str, Any]:
                 "text": a.text,
                 **_common(a),
                 **({"set": dict(a.set)} if a.set else {}),
+                **({"links": _links(a.links)} if a.links else {}),
                 "next": _next(a.next),
             }
             for a in node.answers

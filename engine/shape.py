@@ -95,7 +95,7 @@ PARTS: dict[str, Part] = {
         (*NODE_COMMON.required, "urgency", "recommendations"),
         (*NODE_COMMON.optional, "follow_up"),
     ),
-    "answer": Part(("id", "text", "next"), ("help", "cite", "set")),
+    "answer": Part(("id", "text", "next"), ("help", "cite", "set", "links")),
     "item": Part(("id", "text"), ("help", "cite")),
     "route": Part(("label", "next"), ("when", "set")),
     "next entry": Part(("to",), ("when",)),
@@ -585,13 +585,16 @@ class Builder:
             help_text = self.text(item, "help", at, answer_where)
             cite = self.cites(item, at, answer_where)
             setting = self.setting(item, at, answer_where)
+            links = self.links(item, at, answer_where)
             next_entries = (
                 self.next(item["next"], self.line_of(item, "next", at), answer_where)
                 if "next" in item
                 else ()
             )
             if answer_id and text is not None:
-                result.append(Answer(answer_id, text, next_entries, help_text, cite, setting, at))
+                result.append(
+                    Answer(answer_id, text, next_entries, help_text, cite, setting, links, at)
+                )
         self.answers_of[node_id] = tuple(seen)
         return tuple(result)
 

@@ -103,3 +103,15 @@ def test_markdown_is_escaped_and_links_are_checked(demo: Flow) -> None:
     assert '<a href="../../treatment/#rest">page</a>' in page
     assert "<img" not in page
     assert "&lt;b&gt;Self&lt;/b&gt;-care [x](https://example.org)" in page
+
+
+def test_answers_can_link_to_guideline_pages(demo: Flow) -> None:
+    data = flow_to_dict(demo)
+    data["nodes"]["age"]["answers"][0]["links"] = [{"text": "Children", "page": "children.md"}]
+    flow = flow_from_dict(data)
+    state = choose(flow, start(flow), frozenset())
+    page = render_step_html(flow, state, mode="live", site_root="../../", step_url=url)
+    assert (
+        '<ul class="guideline-links"><li><a href="../../children/">Children</a></li></ul>' in page
+    )
+    assert flow_from_dict(flow_to_dict(flow)) == flow
