@@ -304,20 +304,13 @@ def review_page(all_pages: list[FlowPages]) -> str:
         "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
     ]
     for pages in all_pages:
-        flow = pages.flow
-        parts.append(f"## {flow.title} {{#{flow.id}}}\n\n")
+        # The engine's table starts with the flow's `##` heading and its version line.
+        heading, _, table = engine.routes_markdown(pages.flow).partition("\n")
         flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(
-            f"Version {flow.version}, last reviewed {flow.last_reviewed}, status "
-            f"{flow.review_status}. [Open the flow]({flow_page})\n\n"
+            f"{heading} {{#{pages.flow.id}}}\n\n[Open this flow]({flow_page})\n{table}\n\n"
         )
-        parts.append(demote_headings(engine.routes_markdown(flow)) + "\n\n")
     return "".join(parts)
-
-
-def demote_headings(markdown: str) -> str:
-    """Push the engine's headings two levels down so they sit under the flow's `##`."""
-    return re.sub(r"^(#{1,4}) ", r"##\1 ", markdown, flags=re.MULTILINE)
 
 
 def stub_page(title: str, source: str) -> str:
