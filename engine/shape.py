@@ -151,10 +151,25 @@ def hint_for(value: object) -> str:
     return ""
 
 
+def closest(name: str, known: Collection[str]) -> str | None:
+    """The known name an author most likely meant: one that starts the other (`helptext` ->
+    `help`), else the most similar spelling (`emergncy` -> `emergency`), else None."""
+    prefixed = [
+        k
+        for k in known
+        if (name.startswith(k) or k.startswith(name))
+        and min(len(k), len(name)) >= max(3, max(len(k), len(name)) // 2)
+    ]
+    if prefixed:
+        return max(prefixed, key=len)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(name: str, known: Collection[str], what: str) -> str:
     """`(did you mean "x"?); known Ys are: ...` for an unknown name."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    mean = f' (did you mean "{close[0]}"?)' if close else ""
+    close = closest(name, known)
+    mean = f' (did you mean "{close}"?)' if close else ""
     shown = sorted(known)
     listing = ", ".join(shown[:12]) + (", ..." if len(shown) > 12 else "")
     return f"{mean}; known {what} are: {listing}" if shown else f"{mean}; there are no {what}"
@@ -208,8 +223,8 @@ class Builder:
         for key in value:
             if key not in spec.allowed:
                 key_line = value.key_lines.get(key, line) if isinstance(value, LineDict) else line
-                close = difflib.get_close_matches(str(key), spec.allowed, n=1, cutoff=0.6)
-                mean = f' (did you mean "{close[0]}"?)' if close else ""
+                close = closest(str(key), spec.allowed)
+                mean = f' (did you mean "{close}"?)' if close else ""
                 self.report(
                     key_line,
                     f'{where} has unknown key "{key}"{mean}; allowed keys are: '
