@@ -87,6 +87,8 @@ def test_reading_pages_work_offline_without_downloading_the_runtime(
     assert not [url for url in requested if "/assets/pyodide/" in url], (
         "a reading page must not fetch the Pyodide runtime"
     )
+    # The service worker's own requests included: Workbox is bundled, nothing from a CDN.
+    assert [url for url in requested if not url.startswith(served.url)] == []
 
     served.shutdown()
     context.set_offline(True)
