@@ -121,6 +121,7 @@ class Walker {
     this.editing = null; // {token, step} while an earlier answer is being changed
     this.summaryText = "";
     this.busy = false;
+    this.popPending = false; // a history move arrived while busy
     this.live = document.createElement("div");
     this.live.className = "walker-live";
     this.live.setAttribute("role", "status");
@@ -205,6 +206,11 @@ class Walker {
     add("copy", "Copy summary");
     add("share", "Copy share link");
     add("print", "Print");
+    const keys = document.createElement("p");
+    keys.className = "walker-keys";
+    keys.textContent =
+      "Keyboard: number keys choose an answer or tick an item, Enter continues, B goes back.";
+    bar.append(keys);
     return bar;
   }
 
@@ -277,6 +283,7 @@ class Walker {
       this.busy = false;
       this.root.removeAttribute("aria-busy");
     }
+    if (this.popPending) this.onPopState();
   }
 
   choose(choice) {
@@ -364,7 +371,10 @@ class Walker {
     }
   }
 
-  /** Number keys choose answers (or tick checklist items); Backspace or b goes back. */
+  /**
+   * Number keys choose answers, tick checklist items, or continue an information step (1);
+   * Enter on a ticked box continues the checklist; Backspace or b goes back.
+   */
   onKey(event) {
     if (this.root.dataset.state !== "ready" || this.busy) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
@@ -378,20 +388,30 @@ class Walker {
     if (/^[1-9]$/.test(event.key)) {
       const index = Number(event.key) - 1;
       const boxes = this.root.querySelectorAll("form[data-action=tick] input[name=item]");
-      const choices = this.root.querySelectorAll("button[data-action=choose]");
+      const choices = this.root.querySelectorAll(
+        "button[data-action=choose], button[data-action=continue]",
+      );
       const control = boxes.length > 0 ? boxes[index] : choices[index];
       if (control) {
         event.preventDefault();
         control.click();
         if (boxes.length > 0) control.focus();
       }
+    } else if (event.key === "Enter" && target instanceof HTMLInputElement && target.form) {
+      // Enter on a checklist box continues, as it would in a text field of the same form.
+      event.preventDefault();
+      target.form.requestSubmit();
     } else if (event.key === "Backspace" || event.key === "b") {
       event.preventDefault();
       this.back();
     }
   }
 
+  /** Browser back/forward (or an edited fragment): show the state the address bar names. */
   onPopState() {
+    // Pressed while a step was loading: handled when it has arrived (the last press wins).
+    this.popPending = this.busy;
+    if (this.busy) return;
     const token = this.tokenFromLocation();
     if (token === null || this.root.dataset.state !== "ready") return;
     if (token === this.token && !this.editing) return;

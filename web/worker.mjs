@@ -20,8 +20,24 @@ const FLOWS_URL = new URL("../flows/", import.meta.url).href;
 /** Start-up problems reported by loadPackage (it logs instead of rejecting). */
 const loadErrors = [];
 
+/**
+ * Pyodide only logs a failed download or compile of its WebAssembly module, and then waits
+ * forever. Watching the two WebAssembly entry points it uses turns that into a prompt failure
+ * (the page would otherwise wait for its watchdog).
+ */
+const wasmFailed = new Promise((_, reject) => {
+  for (const name of ["instantiateStreaming", "instantiate"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = (...args) =>
+      original.apply(WebAssembly, args).catch((error) => {
+        reject(new Error(`the Python runtime could not be loaded: ${error}`));
+        throw error;
+      });
+  }
+});
+
 /** Resolves to engine.bridge's `handle` and `add_flow`, or rejects with the reason. */
-const engine = boot();
+const engine = Promise.race([boot(), wasmFailed]);
 
 /** Flow ids already handed to the bridge, each with the promise of its loading. */
 const flowsLoaded = new Map();

@@ -1,0 +1,429 @@
+"""The walker in a real browser: takeover, history, share links, keyboard, print, failure.
+
+Real Chromium, the real built site over local HTTP, real Pyodide in a module worker. The engine in
+CPython says what each step should be. Most tests share one page (`walker_page`), navigating it
+rather than opening a new browser context, so Pyodide's files come from the HTTP cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from engine import Flow, Route, change, encode_token, enumerate_routes, summary_text, view
+from engine.token import TAG_LENGTH, TokenError, decode_token
+from engine.walk import State
+
+from .conftest import MAIN_FLOW, flow_path, wait_ready
+from .walking import (
+    answer_live,
+    answered_titles,
+    check_outcome,
+    restart_live,
+    wait_step,
+    walk_live,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Route as Request
+
+
+@pytest.fixture(scope="module")
+def flow(flows: dict[str, Flow]) -> Flow:
+    return flows[MAIN_FLOW]
+
+
+@pytest.fixture
+def live(walker_page: Page, site_url: str, flow: Flow) -> Page:
+    """The shared page, on the main flow's start page with the walker ready and at the start."""
+    page = walker_page
+    if not page.url.startswith(site_url + flow_path(MAIN_FLOW)) or "#" in page.url:
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        wait_ready(page)
+    restart_live(page, flow)
+    return page
+
+
+def state_of(flow: Flow, route: Route, steps: int | None = None) -> State:
+    chosen = route.steps if steps is None else route.steps[:steps]
+    return State(flow.id, flow.version, tuple(s.choice for s in chosen))
+
+
+def longest_route(flow: Flow, *, ticks_within: int = 99) -> Route:
+    """The longest route (first of equals) whose ticked items are all among the first few."""
+
+    def fits(route: Route) -> bool:
+        for step in route.steps:
+            node = flow.node(step.node)
+            if isinstance(step.choice, frozenset):
+                positions = [[i.id for i in node.items].index(t) for t in step.choice]
+                if any(p >= ticks_within for p in positions):
+                    return False
+        return True
+
+    return max((r for r in enumerate_routes(flow) if fits(r)), key=lambda r: len(r.steps))
+
+
+def engine_titles(flow: Flow, state: State) -> list[str]:
+    return [step.node.title for step in view(flow, state).answered]
+
+
+# --- Takeover -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def held_runtime(walker_page: Page) -> Iterator[list[Request]]:
+    """Hold back the Pyodide runtime's download until the test lets it go (static phase)."""
+    held: list[Request] = []
+    walker_page.context.route("**/pyodide.asm.wasm", lambda request: held.append(request))
+    yield held
+    release(walker_page, held)
+
+
+def release(page: Page, held: list[Request]) -> None:
+    """Let held downloads go (those of pages already left fail quietly) and stop holding."""
+    for request in held:
+        with contextlib.suppress(PlaywrightError):
+            request.continue_()
+    held.clear()
+    page.context.unroute("**/pyodide.asm.wasm")
+
+
+def test_static_links_work_before_the_engine_and_it_takes_over_their_answers(
+    walker_page: Page, held_runtime: list[Request], site_url: str, flow: Flow
+) -> None:
+    page = walker_page
+    route = longest_route(flow)
+    page.goto(site_url + flow_path(MAIN_FLOW))
+    page.wait_for_selector("#walker[data-state=loading]")
+    # While the engine loads, the static step is the page: its answers are links that work.
+    for steps in (1, 2):
+        token = encode_token(flow, state_of(flow, route, steps))
+        link = page.locator(f'#walker a[href$="/{token}/"]').first
+        link.click()
+        page.wait_for_url(f"**/{token}/")
+        page.wait_for_selector(f'#walker[data-token="{token}"][data-state=loading]')
+    assert page.locator("#walker button").count() == 0
+    # Let the runtime through: the walker takes over this very step, with the same answers.
+    release(page, held_runtime)
+    wait_ready(page)
+    state = state_of(flow, route, 2)
+    assert page.get_attribute("#walker", "data-token") == encode_token(flow, state)
+    wait_step(page, view(flow, state).node.id)
+    assert answered_titles(page) == engine_titles(flow, state)
+    assert page.locator("#walker [data-action=back]").count() == 1
+    assert page.locator("#walker a.answer, #walker a.route").count() == 0
+
+
+def test_takeover_keeps_the_reserved_height_and_does_not_steal_focus(
+    walker_page: Page, site_url: str
+) -> None:
+    page = walker_page
+    page.goto(site_url + flow_path(MAIN_FLOW))
+    height_static = page.evaluate("document.getElementById('walker').offsetHeight")
+    wait_ready(page)
+    height_live = page.evaluate("document.getElementById('walker').offsetHeight")
+    assert height_live >= height_static  # nothing below the walker moved up at the switch
+    assert page.evaluate("document.activeElement === document.body")
+
+
+# --- Walking, back, change, history -----------------------------------------------------------
+
+
+def walk_live_from(page: Page, flow: Flow, route: Route, index: int) -> None:
+    """Answer step `index` of `route`, the earlier ones being answered already."""
+    answer_live(page, flow, route.steps[index])
+    token = encode_token(flow, state_of(flow, route, index + 1))
+    page.wait_for_selector(f'#walker[data-token="{token}"]')
+
+
+def test_each_step_moves_focus_to_its_heading_and_is_announced(live: Page, flow: Flow) -> None:
+    route = longest_route(flow)
+    for index in range(len(route.steps)):
+        walk_live_from(live, flow, route, index)
+        current = view(flow, state_of(flow, route, index + 1))
+        assert live.evaluate("document.activeElement.id") == f"step-{current.node.id}"
+        if current.is_outcome:
+            expected = f"Outcome: {current.node.title}."
+        else:
+            expected = f"Step {current.k} of at most {current.n}: {current.node.title}."
+        expect(live.locator(".walker-live")).to_have_text(expected)
+
+
+def test_back_and_change_never_keep_the_abandoned_branch(live: Page, flow: Flow) -> None:
+    page = live
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    route = longest_route(flow)
+    walk_live(page, flow, route.steps)
+    check_outcome(page, flow, route)
+    full = state_of(flow, route)
+
+    # Back: one answer fewer, the outcome gone.
+    page.click("#walker [data-action=back]")
+    shorter = state_of(flow, route, len(route.steps) - 1)
+    page.wait_for_selector(f'#walker[data-token="{encode_token(flow, shorter)}"]')
+    assert answered_titles(page) == engine_titles(flow, shorter)
+    walk_live_from(page, flow, route, len(route.steps) - 1)
+
+    # Change the first answer to one that leads elsewhere: later answers that no longer apply
+    # disappear from the list, the summary and the share link.
+    first = flow.node(route.steps[0].node)
+    other = next(r for r in enumerate_routes(flow) if r.steps[0].choice != route.steps[0].choice)
+    page.click("#walker .answered [data-action=change][data-step='0']")
+    wait_step(page, first.id)
+    page.wait_for_selector("#walker .walker-notice")
+    answer_live(page, flow, dataclasses.replace(route.steps[0], choice=other.steps[0].choice))
+    changed = change(flow, full, 0, other.steps[0].choice)
+    page.wait_for_selector(f'#walker[data-token="{encode_token(flow, changed)}"]')
+    assert answered_titles(page) == engine_titles(flow, changed)
+    abandoned = set(engine_titles(flow, full)) - set(engine_titles(flow, changed))
+    assert abandoned, "the test needs a change that abandons steps"
+    page.click("#walker [data-action=copy]")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == summary_text(flow, changed)
+    for title in abandoned:
+        assert f"{title}:" not in copied
+    assert page.url.endswith("#" + encode_token(flow, changed))
+
+
+def test_change_keeps_later_answers_that_still_apply(live: Page, flow: Flow) -> None:
+    page = live
+    route = longest_route(flow)
+    age_index = next(i for i, s in enumerate(route.steps) if s.node == "age")
+    walk_live(page, flow, route.steps)
+    full = state_of(flow, route)
+    age = flow.node("age")
+    new_age = next(
+        a.id for a in age.answers if a.id not in (route.steps[age_index].choice, "child")
+    )
+    page.click(f"#walker .answered [data-action=change][data-step='{age_index}']")
+    wait_step(page, "age")
+    page.click(f'#walker button[data-action="choose"][data-choice="{new_age}"]')
+    changed = change(flow, full, age_index, new_age)
+    page.wait_for_selector(f'#walker[data-token="{encode_token(flow, changed)}"]')
+    assert len(changed.choices) > age_index + 1  # later answers were kept
+    assert answered_titles(page) == engine_titles(flow, changed)
+
+
+def test_browser_back_and_forward_follow_the_walk(live: Page, flow: Flow) -> None:
+    page = live
+    route = longest_route(flow)
+    walk_live(page, flow, route.steps[:3])
+    tokens = [encode_token(flow, state_of(flow, route, n)) for n in (1, 2, 3)]
+    assert page.url.endswith("#" + tokens[2])
+    page.go_back()
+    page.wait_for_selector(f'#walker[data-token="{tokens[1]}"]')
+    page.go_back()
+    page.wait_for_selector(f'#walker[data-token="{tokens[0]}"]')
+    page.go_forward()
+    page.wait_for_selector(f'#walker[data-token="{tokens[1]}"]')
+    assert answered_titles(page) == engine_titles(flow, state_of(flow, route, 2))
+
+
+def test_keyboard_only_walk(live: Page, flow: Flow) -> None:
+    page = live
+    route = longest_route(flow, ticks_within=9)
+    for index, step in enumerate(route.steps):
+        node = flow.node(step.node)
+        if node.kind == "question":
+            page.keyboard.press(str([a.id for a in node.answers].index(str(step.choice)) + 1))
+        elif node.kind == "checklist":
+            ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
+            items = [item.id for item in node.items]
+            for item in sorted(ticks, key=items.index):
+                page.keyboard.press(str(items.index(item) + 1))
+            if not ticks:
+                page.keyboard.press("1")  # tick and untick the first box: focus is on it
+                page.keyboard.press("1")
+            page.keyboard.press("Enter")
+        else:
+            page.keyboard.press("1")
+        state = state_of(flow, route, index + 1)
+        page.wait_for_selector(f'#walker[data-token="{encode_token(flow, state)}"]')
+        assert page.evaluate("document.activeElement.id") == f"step-{view(flow, state).node.id}"
+    check_outcome(page, flow, route)
+    page.keyboard.press("b")
+    previous = state_of(flow, route, len(route.steps) - 1)
+    page.wait_for_selector(f'#walker[data-token="{encode_token(flow, previous)}"]')
+    page.keyboard.press("Backspace")
+    earlier = state_of(flow, route, len(route.steps) - 2)
+    page.wait_for_selector(f'#walker[data-token="{encode_token(flow, earlier)}"]')
+
+
+def test_small_screen_has_big_targets_and_no_sideways_scroll(live: Page, flow: Flow) -> None:
+    page = live
+    page.set_viewport_size({"width": 360, "height": 740})
+    try:
+        route = longest_route(flow)
+        for count in (0, 2, len(route.steps)):
+            restart_live(page, flow)
+            walk_live(page, flow, route.steps[:count])
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            sizes = page.eval_on_selector_all(
+                "#walker button, #walker a.answer, #walker .checklist-item label",
+                "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)",
+            )
+            assert sizes and min(sizes) >= 44, sizes
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
+
+
+def test_print_shows_route_and_outcome_without_navigation(live: Page, flow: Flow) -> None:
+    page = live
+    route = longest_route(flow)
+    walk_live(page, flow, route.steps)
+    check_outcome(page, flow, route)
+    page.emulate_media(media="print")
+    try:
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".walker-tools"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+        assert not page.locator("#walker [data-action=change]").first.is_visible()
+        for shown in (
+            "#walker .answered",
+            "#walker .outcome",
+            "#walker .recommendations",
+            "#walker .outcome .sources",
+            "#walker .flow-meta",
+            "#walker .walker-printed",
+        ):
+            assert page.locator(shown).first.is_visible(), shown
+        printed = page.inner_text("#walker")
+        for title in engine_titles(flow, state_of(flow, route)):
+            assert title in printed
+        assert flow.node(route.outcome).title in printed
+        assert f"version {flow.version}" in printed
+    finally:
+        page.emulate_media(media="screen")
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def test_share_link_round_trip_in_a_fresh_browser(
+    live: Page, browser: Browser, site_url: str, flow: Flow
+) -> None:
+    page = live
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    route = longest_route(flow)
+    middle = len(route.steps) // 2 + 1
+    walk_live(page, flow, route.steps[:middle])
+    page.click("#walker [data-action=share]")
+    link = page.evaluate("navigator.clipboard.readText()")
+    state = state_of(flow, route, middle)
+    assert link == site_url + flow_path(MAIN_FLOW) + "#" + encode_token(flow, state)
+    assert page.url == link
+
+    context = browser.new_context()
+    try:
+        fresh = context.new_page()
+        urls: list[str] = []
+        context.on("request", lambda request: urls.append(request.url))
+        fresh.goto(link)
+        wait_ready(fresh)
+        assert fresh.get_attribute("#walker", "data-token") == encode_token(flow, state)
+        wait_step(fresh, view(flow, state).node.id)
+        assert answered_titles(fresh) == engine_titles(flow, state)
+        walk_live_from(fresh, flow, route, middle)  # and it keeps walking from there
+        assert urls and all(url.startswith(site_url) for url in urls), urls
+    finally:
+        context.close()
+
+
+def tampered(flow: Flow, token: str) -> str:
+    """The token with one character changed so that it no longer decodes (a hand-edited link)."""
+    for position in range(len(token) - 1, TAG_LENGTH - 1, -1):
+        for char in "AQgw_-9z":
+            candidate = token[:position] + char + token[position + 1 :]
+            try:
+                decode_token(flow, candidate)
+            except TokenError:
+                return candidate
+    raise AssertionError("no single-character change breaks this token")
+
+
+@pytest.mark.parametrize("kind", ["tampered", "old-version", "garbage"])
+def test_unusable_share_link_shows_a_notice_and_starts_over(
+    walker_page: Page, site_url: str, flow: Flow, kind: str
+) -> None:
+    page = walker_page
+    route = longest_route(flow)
+    token = encode_token(flow, state_of(flow, route, 3))
+    if kind == "tampered":
+        token = tampered(flow, token)
+    elif kind == "old-version":
+        old = dataclasses.replace(flow, version=flow.version + "-old")
+        token = encode_token(old, State(old.id, old.version, state_of(flow, route, 3).choices))
+    else:
+        token = "hello-world_123"
+    page.goto("about:blank")
+    page.goto(site_url + flow_path(MAIN_FLOW) + "#" + token)
+    wait_ready(page)
+    notice = page.locator("#walker .walker-notice")
+    assert "could not be opened" in notice.inner_text()
+    if kind == "old-version":
+        assert "another version" in notice.inner_text()
+    assert page.get_attribute("#walker", "data-token") == "start"
+    wait_step(page, flow.start)
+    assert page.url == site_url + flow_path(MAIN_FLOW)  # the bad fragment is gone
+
+
+# --- Without JavaScript, and when the engine cannot start ------------------------------------
+
+
+def test_without_javascript_the_static_pages_walk_to_the_outcome(
+    browser: Browser, site_url: str, flow: Flow
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        route = longest_route(flow)
+        for index, step in enumerate(route.steps):
+            node = flow.node(step.node)
+            wait_step(page, node.id)
+            token = encode_token(flow, state_of(flow, route, index + 1))
+            if node.kind == "checklist":
+                assert step.route_rule is not None
+                label = node.routes[step.route_rule].label
+                page.locator("#walker a.route", has_text=label).first.click()
+            else:
+                page.locator(f'#walker a[href$="/{token}/"]').first.click()
+            page.wait_for_url(f"**/{token}/")
+        check_outcome(page, flow, route)
+        assert page.get_attribute("#walker", "data-state") == "static"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("failure", ["no-webassembly", "runtime-missing", "watchdog"])
+def test_when_the_engine_cannot_start_the_static_algorithm_keeps_working(
+    browser: Browser, site_url: str, flow: Flow, failure: str
+) -> None:
+    context = browser.new_context()
+    held: list[Request] = []
+    try:
+        if failure == "no-webassembly":
+            context.add_init_script("delete globalThis.WebAssembly;")
+        elif failure == "runtime-missing":
+            context.route("**/pyodide.asm.wasm", lambda request: request.abort())
+        else:
+            context.add_init_script("globalThis.WALKER_CONFIG = {watchdogMs: 1500};")
+            # The runtime never arrives: only the watchdog can end the wait.
+            context.route("**/pyodide.asm.wasm", lambda request: held.append(request))
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        page.wait_for_selector("#walker[data-state=failed]", timeout=60_000)
+        assert "could not start" in page.inner_text("#walker .walker-notice")
+        page.locator("#walker a.route").last.click()  # the last route: no red flag
+        page.wait_for_url(f"**/{encode_token(flow, State(flow.id, flow.version, (frozenset(),)))}/")
+        wait_step(page, "age")
+    finally:
+        context.close()

@@ -1,0 +1,93 @@
+"""Driving the walker like a reader does: clicks on the live page, links on the static pages.
+
+The engine in CPython says what should happen (`enumerate_routes`, `view`); these helpers make the
+browser do it and read back what it shows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engine import Flow, Route, encode_token, enumerate_routes
+from engine.analysis import Step
+from engine.walk import State
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+STEP = "#walker section.step"
+
+
+def step_selector(node_id: str) -> str:
+    return f'{STEP}[data-node="{node_id}"]'
+
+
+def wait_step(page: Page, node_id: str) -> None:
+    page.wait_for_selector(step_selector(node_id))
+
+
+def answer_live(page: Page, flow: Flow, step: Step) -> None:
+    """Answer one step on the live walker with the mouse."""
+    node = flow.node(step.node)
+    if node.kind == "question":
+        page.click(f'#walker button[data-action="choose"][data-choice="{step.choice}"]')
+    elif node.kind == "checklist":
+        ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
+        for item in sorted(ticks):
+            page.check(f'#walker input[name="item"][value="{item}"]')
+        page.click('#walker form[data-action="tick"] button[type="submit"]')
+    else:
+        page.click('#walker button[data-action="continue"]')
+
+
+def walk_live(page: Page, flow: Flow, steps: tuple[Step, ...] | list[Step]) -> None:
+    """Answer `steps` from the step currently shown, waiting for each next step to appear."""
+    for index, step in enumerate(steps):
+        answer_live(page, flow, step)
+        state = State(flow.id, flow.version, tuple(s.choice for s in steps[: index + 1]))
+        page.wait_for_selector(f'#walker[data-token="{encode_token(flow, state)}"]')
+
+
+def one_route_per_outcome(flow: Flow) -> list[Route]:
+    """The shortest route to each distinct outcome and set of recommendations shown.
+
+    Every outcome in every variant a reader can see it; the bridge tests walk every single route
+    through the same code in CPython, where it costs milliseconds.
+    """
+    chosen: dict[tuple[str, tuple[str, ...]], Route] = {}
+    for route in enumerate_routes(flow):
+        key = (route.outcome, route.recommendations)
+        if key not in chosen or len(route.steps) < len(chosen[key].steps):
+            chosen[key] = route
+    return list(chosen.values())
+
+
+def restart_live(page: Page, flow: Flow) -> None:
+    if page.locator('#walker [data-action="restart"]').count():
+        page.click('#walker [data-action="restart"]')
+    wait_step(page, flow.start)
+    page.wait_for_selector('#walker[data-token="start"]')
+
+
+def shown_recommendations(page: Page) -> list[str]:
+    """Ids of the recommendations on the current outcome, in page order."""
+    ids: list[str] = page.eval_on_selector_all(
+        "#walker li.recommendation", "items => items.map(item => item.id.slice('rec-'.length))"
+    )
+    return ids
+
+
+def check_outcome(page: Page, flow: Flow, route: Route) -> None:
+    """The page shows the route's outcome, urgency and exactly its recommendations."""
+    wait_step(page, route.outcome)
+    outcome = flow.node(route.outcome)
+    page.wait_for_selector(f"#walker .outcome.urgency-{outcome.urgency}")
+    assert shown_recommendations(page) == list(route.recommendations), route
+
+
+def answered_titles(page: Page) -> list[str]:
+    """The steps in the "Answers so far" list, as shown."""
+    titles: list[str] = page.eval_on_selector_all(
+        "#walker .answered .answered-step", "spans => spans.map(span => span.textContent)"
+    )
+    return titles
