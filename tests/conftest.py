@@ -7,75 +7,35 @@ driven by Playwright. Tests that need none of these never pay for them (fixtures
 
 from __future__ import annotations
 
-import http.server
-import os
 import shutil
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 import pytest
+from sitehelpers import (  # re-exported: older tests import them from conftest
+    CHROMIUM_ARGS,
+    ROOT,
+    SiteRequestHandler,
+    chromium_executable,
+    record_requests,
+    serve_directory,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = [
+    "CHROMIUM_ARGS",
+    "ROOT",
+    "SiteRequestHandler",
+    "chromium_executable",
+    "record_requests",
+    "serve_directory",
+]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-# Launch flags from the team brief: no background traffic, so "every request is local" is testable.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_executable() -> str | None:
-    """Debian's Chromium (or $CHROMIUM); None lets Playwright use its own download."""
-    from_env = os.environ.get("CHROMIUM")
-    if from_env:
-        return from_env
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    return None
-
-
-class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file server with the MIME types Pyodide needs (it hangs on a wrong .wasm type)."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".svg": "image/svg+xml",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
-
-
-def serve_directory(
-    directory: Path, handler: type[SiteRequestHandler] = SiteRequestHandler
-) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` on a random local port in a daemon thread; returns (server, base URL)."""
-    handler_for_directory = partial(handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for_directory)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host!s}:{port}/"
 
 
 @pytest.fixture(scope="session")
@@ -122,17 +82,6 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def record_requests(page: Page) -> list[str]:
-    """Start recording the URL of every request `page` makes; returns the (growing) list.
-
-    Includes requests from workers and service workers of the page's context, so a fetch from
-    the Pyodide worker counts too.
-    """
-    urls: list[str] = []
-    page.context.on("request", lambda request: urls.append(request.url))
-    return urls
 
 
 @pytest.fixture

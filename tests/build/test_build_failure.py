@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SiteRequestHandler, serve_directory
 from playwright.sync_api import Browser
+from sitehelpers import SiteRequestHandler, serve_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "guide/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import record_requests
 from playwright.sync_api import Browser
+from sitehelpers import record_requests
 
 STEP_PAGES_PER_FLOW = 1
 
