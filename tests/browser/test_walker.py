@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -425,5 +427,47 @@ def test_when_the_engine_cannot_start_the_static_algorithm_keeps_working(
         page.locator("#walker a.route").last.click()  # the last route: no red flag
         page.wait_for_url(f"**/{encode_token(flow, State(flow.id, flow.version, (frozenset(),)))}/")
         wait_step(page, "age")
+    finally:
+        context.close()
+
+
+# --- Material's instant navigation ------------------------------------------------------------
+
+
+def built_for(built_site: Path) -> str:
+    """The site_url the site was built for: Material's instant navigation only runs there."""
+    locations = re.findall(r"<loc>([^<]+)</loc>", (built_site / "sitemap.xml").read_text())
+    return min(locations, key=len)
+
+
+def test_instant_navigation_mounts_the_walker_and_keeps_one_engine(
+    browser: Browser, built_site: Path, site_url: str, flow: Flow
+) -> None:
+    canonical = built_for(built_site)
+    # The browser sees the site at the address it was built for; the test server answers.
+    context = browser.new_context(service_workers="block")
+    context.route(
+        canonical + "**",
+        lambda request: request.fulfill(
+            response=request.fetch(url=site_url + request.request.url[len(canonical) :])
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.goto(canonical)
+        page.evaluate("window.sameDocument = true")
+        page.click(f'.md-nav--primary a[href$="{flow_path(MAIN_FLOW)}"]')
+        wait_ready(page)
+        assert page.evaluate("window.sameDocument === true")  # an instant navigation, no reload
+        walk_live(page, flow, enumerate_routes(flow)[-1].steps[:1])
+
+        page.click('.md-nav--primary a[href$="red-flags/"]')
+        page.wait_for_url("**/red-flags/")
+        page.click(f'.md-nav--primary a[href$="{flow_path(MAIN_FLOW)}"]')
+        wait_ready(page)
+        wait_step(page, flow.start)
+        assert page.evaluate("window.sameDocument === true")
+        engines = [w for w in page.workers if w.url.endswith("/assets/walker/worker.mjs")]
+        assert len(engines) == 1
     finally:
         context.close()
