@@ -219,8 +219,10 @@ class Walker {
     if (heading === null) return;
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
-    const top = heading.getBoundingClientRect().top;
-    if (top < 0 || top > window.innerHeight * 0.5) heading.scrollIntoView({ block: "start" });
+    // An outcome's urgency line sits above its heading: bring the whole outcome box into view.
+    const shown = heading.closest(".outcome") ?? heading;
+    const top = shown.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.5) shown.scrollIntoView({ block: "start" });
   }
 
   announce(text) {
