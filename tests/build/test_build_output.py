@@ -140,8 +140,6 @@ KNOWN_ISSUES = {
     "Attribute 'autocomplete' is only allowed when the input type is": "Material",
     # Material's nav-item.html writes tabindex="" on section labels (navigation.sections).
     "Bad value '' for attribute 'tabindex' on element 'label'": "Material",
-    # Material's search box carries Safari's non-standard `autocorrect`.
-    "Attribute 'autocorrect' not allowed on element 'input'": "Material",
     # The checker's CSP grammar predates CSP Level 3's 'wasm-unsafe-eval', which Pyodide needs.
     "Expecting source-expression but found \"'wasm-unsafe-eval'\"": "validator out of date",
 }
