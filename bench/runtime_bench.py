@@ -268,7 +268,10 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the browser went away (a closed profile): nothing was delivered
         # Headers are a few hundred bytes: count them roughly, the body exactly.
         self.log.add(self.path.split("?", 1)[0], len(data) + 250)
 

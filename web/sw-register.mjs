@@ -117,7 +117,6 @@ async function keepAlgorithmOffline() {
 }
 
 async function register() {
-  if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloadRequested) window.location.reload();
   });
@@ -145,12 +144,36 @@ async function register() {
   }
 }
 
-function start() {
-  register().catch(() => {
+/**
+ * Whether this site is now served without sw.js (`make serve`, or a deploy that dropped offline
+ * support). Then the worker of an earlier build must go, or it would keep serving that build's
+ * pages. Only a definite 404 counts: offline the request fails, and the worker is kept.
+ */
+async function serviceWorkerRemoved() {
+  try {
+    const reply = await fetch(new URL("sw.js", SITE_ROOT), { method: "HEAD", cache: "no-store" });
+    return reply.status === 404;
+  } catch {
+    return false;
+  }
+}
+
+async function start() {
+  if (!("serviceWorker" in navigator)) return;
+  if (await serviceWorkerRemoved()) {
+    const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
+    if (registration) await registration.unregister();
+    return;
+  }
+  await register();
+}
+
+function startQuietly() {
+  start().catch(() => {
     // No service worker (private mode, an old browser, a server error): the site works without.
   });
 }
 
 // After the page has loaded: installing the worker (the precache) never competes with first paint.
-if (document.readyState === "complete") start();
-else window.addEventListener("load", start, { once: true });
+if (document.readyState === "complete") startQuietly();
+else window.addEventListener("load", startQuietly, { once: true });

@@ -178,3 +178,23 @@ def test_new_build_is_offered_and_applied(served: Served, context: BrowserContex
     expect(page.locator("#sw-update")).to_have_count(0)
     new_caches = page.evaluate("() => caches.keys()")
     assert not set(old_caches) & set(new_caches), "caches of the old build must be deleted"
+
+
+def test_site_deployed_without_service_worker_drops_the_old_one(
+    served: Served, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(served.url + "treatment/")
+    wait_until_controlled(page)
+
+    # For example `make serve`, which builds without sw.js, on the same address later.
+    (served.folder / "sw.js").unlink()
+    page.reload()
+    has_registration = "async () => Boolean(await navigator.serviceWorker.getRegistration())"
+    for _ in range(120):
+        if not page.evaluate(has_registration):
+            break
+        page.wait_for_timeout(250)
+    assert not page.evaluate(has_registration)
+    page.reload()
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None
