@@ -7,7 +7,6 @@ reading page; a reader on a slow connection gets nothing started unasked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -23,10 +22,7 @@ SLOW = {
 
 
 @pytest.fixture
-def context(browser: Browser, built_site: Path) -> Iterator[BrowserContext]:
-    page = (built_site / "treatment" / "index.html").read_text()
-    if "prefetch.mjs" not in page or "sw-register.mjs" not in page:
-        pytest.skip("pages do not load web/prefetch.mjs yet (mkdocs.yml extra_javascript)")
+def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
     yield context
     context.close()
