@@ -38,7 +38,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine import Flow, State
 
 ROOT = Path(__file__).resolve().parent
 MAIN_FLOW_ID = "back-spasm"
@@ -51,9 +54,6 @@ PYODIDE_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "
 PURE_WHEELS = ("markdown-it-py", "mdurl")
 """The engine's runtime dependencies, shipped to the browser as pure-Python wheels (versions are
 the ones installed in the build environment, which pyproject.toml pins)."""
-
-GENERATED_NAV = {"algorithm/index.md", "algorithm/review.md"}
-"""Nav entries that build_site.py generates (every other nav entry is an author's page)."""
 
 # Placeholders MkDocs renders into each flow's shell step page; replaced per static step page.
 STEP_TITLE = "XSTEPTITLEX"
@@ -75,11 +75,11 @@ class BuildError(Exception):
 # --- Flows ------------------------------------------------------------------------------------
 
 
-LOADED_FLOWS: dict[tuple[str, str, str], Any] = {}
+LOADED_FLOWS: dict[tuple[str, str, str], Flow] = {}
 """Checked flows by (file, its hash, engine hash): `serve` re-checks only what changed."""
 
 
-def load_flows(project: Path) -> list[Any]:
+def load_flows(project: Path) -> list[Flow]:
     """Every flow in flows/, checked; raises BuildError with every problem line of every file.
 
     Loads each file once (the safety proof is the slow part), naming files the way the author
@@ -87,7 +87,8 @@ def load_flows(project: Path) -> list[Any]:
     """
     import engine
 
-    flows, problems = [], []
+    flows: list[Flow] = []
+    problems: list[engine.Problem] = []
     engine_version = engine_digest(project)
     for path in sorted((project / "flows").glob("*.yaml")):
         key = (str(path), sha256_file(path), engine_version)
@@ -112,13 +113,13 @@ def load_flows(project: Path) -> list[Any]:
 class Step:
     """One reachable state of a flow and the token naming its static page."""
 
-    state: Any
+    state: State
     token: str
     title: str
     node_id: str
 
 
-def flow_steps(flow: Any) -> list[Step]:
+def flow_steps(flow: Flow) -> list[Step]:
     """Every reachable state of `flow` (start first) with its token, step title and node."""
     import engine
 
@@ -133,7 +134,7 @@ def flow_steps(flow: Any) -> list[Step]:
 class FlowPages:
     """Where one flow's pages live: `base` is its folder under the site root, e.g. `algorithm/`."""
 
-    flow: Any
+    flow: Flow
     base: str
     steps: list[Step]
     """Every reachable state, start first: one static page each."""
@@ -148,7 +149,7 @@ class FlowPages:
         return "../" * (self.depth + extra_depth)
 
 
-def flow_pages(flows: list[Any]) -> list[FlowPages]:
+def flow_pages(flows: list[Flow]) -> list[FlowPages]:
     """The main flow at /algorithm/, the others at /algorithm/<flow-id>/ (main flow first)."""
     ordered = sorted(flows, key=lambda flow: (flow.id != MAIN_FLOW_ID, flow.id))
     return [
@@ -175,7 +176,7 @@ def raw_html_block(markup: str) -> str:
     return "\n".join(line for line in markup.splitlines() if line.strip()) + "\n"
 
 
-def walker_root(flow: Any, step: Step, site_root: str, step_html: str) -> str:
+def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
     """The element the walker enhances (contract in the team brief), holding the static step."""
     return (
         f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
@@ -194,24 +195,33 @@ def step_url_from(start_token: str, prefix: str) -> Callable[[str], str]:
 
 
 def flow_links(pages: FlowPages, here: str) -> str:
-    """Links from a flow page to its siblings (outline, diagram, route review), as Markdown."""
+    """Links from one of a flow's pages (`here`, a folder path) to the flow's other views."""
     up = "../" * (here.count("/") - pages.base.count("/"))
-    review = "../" * (here.count("/") - 1) + "review/"
-    links = {
-        "The algorithm, step by step": up or "./",
-        "Text outline": f"{up}outline/",
-        "Diagram": f"{up}diagram/",
-        "Every route, for review": review,
+    views = {
+        "": "The algorithm, step by step",
+        "outline/": "Text outline",
+        "diagram/": "Diagram",
     }
     items = [
-        f'<li><a href="{url}">{label}</a></li>'
-        for label, url in links.items()
-        if not (url == "./" and here == pages.base)
+        f'<li><a href="{up + target or "./"}">{label}</a></li>'
+        for target, label in views.items()
+        if pages.base + target != here
     ]
+    review = "../" * (here.count("/") - 1) + "review/"
+    items.append(f'<li><a href="{review}">Every route, for review</a></li>')
     return (
         '<nav class="flow-links" aria-label="Other views of this flow">'
         f"<ul>{''.join(items)}</ul></nav>"
     )
+
+
+def flow_summary(flow: Flow, site_root: str) -> str:
+    """The flow's optional summary (author's Markdown, rendered by the engine: no raw HTML)."""
+    from engine.render import markdown
+
+    if not flow.summary:
+        return ""
+    return f'<div class="flow-summary">{markdown(flow.summary, site_root)}</div>'
 
 
 def start_page(pages: FlowPages, first: Step) -> str:
@@ -235,6 +245,7 @@ def start_page(pages: FlowPages, first: Step) -> str:
             flow=flow.id,
         )
         + f"<h1>{html.escape(flow.title)}</h1>\n\n"
+        + raw_html_block(flow_summary(flow, site_root))
         + raw_html_block(walker_root(flow, first, site_root, step_html))
         + "\n"
         + raw_html_block(flow_links(pages, pages.base))
@@ -805,7 +816,7 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
         if (project / watched).exists():
             server.watch(str(project / watched))
     try:
-        server.serve()
+        server.serve()  # type: ignore[no-untyped-call]  # MkDocs leaves it unannotated
     except KeyboardInterrupt:
         print("Stopped.")
     finally:
