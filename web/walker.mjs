@@ -16,6 +16,9 @@ import { engineWorker } from "./prefetch.mjs";
 /** How long the engine may take to start before the page gives up and stays static. */
 const WATCHDOG_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 60_000;
 
+/** How long one step may take (the first also fetches the flow) before the walker says so. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** A token as the engine writes them; any other fragment is an ordinary anchor, not a walk. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
 
@@ -94,13 +97,32 @@ function connectEngine() {
     () => clearTimeout(timer),
   );
 
+  // A worker that crashes after start-up answers nothing more: fail what is waiting.
+  worker.addEventListener("error", () => {
+    for (const { reject } of pending.values()) reject(new Error("the engine worker stopped"));
+    pending.clear();
+  });
+
   /** One request to engine.bridge.handle; resolves to its response object. */
   const request = (body) =>
     ready.then(
       () =>
         new Promise((resolve, reject) => {
           const id = `walker-${nextId++}`;
-          pending.set(id, { resolve, reject });
+          const timer = setTimeout(() => {
+            pending.delete(id);
+            reject(new Error("the engine did not answer"));
+          }, REQUEST_TIMEOUT_MS);
+          pending.set(id, {
+            resolve: (response) => {
+              clearTimeout(timer);
+              resolve(response);
+            },
+            reject: (error) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          });
           worker.postMessage({ id, request: body });
         }),
     );
