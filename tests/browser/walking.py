@@ -40,26 +40,48 @@ def answer_live(page: Page, flow: Flow, step: Step) -> None:
         page.click('#walker button[data-action="continue"]')
 
 
-def walk_live(page: Page, flow: Flow, steps: tuple[Step, ...] | list[Step]) -> None:
-    """Answer `steps` from the step currently shown, waiting for each next step to appear."""
-    for index, step in enumerate(steps):
-        answer_live(page, flow, step)
+def walk_live(
+    page: Page, flow: Flow, steps: tuple[Step, ...] | list[Step], *, done: int = 0
+) -> None:
+    """Answer `steps[done:]` (the first `done` being answered already), waiting for each result."""
+    for index in range(done, len(steps)):
+        answer_live(page, flow, steps[index])
         state = State(flow.id, flow.version, tuple(s.choice for s in steps[: index + 1]))
         page.wait_for_selector(f'#walker[data-token="{encode_token(flow, state)}"]')
+
+
+def back_live(page: Page, flow: Flow, steps: tuple[Step, ...] | list[Step], *, to: int) -> None:
+    """Press Back until only `steps[:to]` are answered (`steps` being answered now)."""
+    for count in range(len(steps) - 1, to - 1, -1):
+        page.click('#walker [data-action="back"]')
+        state = State(flow.id, flow.version, tuple(s.choice for s in steps[:count]))
+        page.wait_for_selector(f'#walker[data-token="{encode_token(flow, state)}"]')
+
+
+def shared_steps(one: Route, other: Route) -> int:
+    """How many first steps two routes have in common."""
+    count = 0
+    for mine, theirs in zip(one.steps, other.steps, strict=False):
+        if mine != theirs:
+            break
+        count += 1
+    return count
 
 
 def one_route_per_outcome(flow: Flow) -> list[Route]:
     """The shortest route to each distinct outcome and set of recommendations shown.
 
     Every outcome in every variant a reader can see it; the bridge tests walk every single route
-    through the same code in CPython, where it costs milliseconds.
+    through the same code in CPython, where it costs milliseconds. Kept in the engine's order, in
+    which neighbours share their first steps.
     """
-    chosen: dict[tuple[str, tuple[str, ...]], Route] = {}
-    for route in enumerate_routes(flow):
+    routes = enumerate_routes(flow)
+    chosen: dict[tuple[str, tuple[str, ...]], int] = {}
+    for index, route in enumerate(routes):
         key = (route.outcome, route.recommendations)
-        if key not in chosen or len(route.steps) < len(chosen[key].steps):
-            chosen[key] = route
-    return list(chosen.values())
+        if key not in chosen or len(route.steps) < len(routes[chosen[key]].steps):
+            chosen[key] = index
+    return [routes[index] for index in sorted(chosen.values())]  # the engine's order
 
 
 def restart_live(page: Page, flow: Flow) -> None:
