@@ -334,7 +334,7 @@ def test_copy_without_the_clipboard_api_still_gives_the_summary(live: Page, flow
 # --- Share links ------------------------------------------------------------------------------
 
 
-def test_share_link_round_trip_in_a_fresh_browser(
+def test_share_link_round_trip_in_a_fresh_browser_all_local_no_errors(
     live: Page, browser: Browser, site_url: str, flow: Flow
 ) -> None:
     page = live
@@ -353,6 +353,9 @@ def test_share_link_round_trip_in_a_fresh_browser(
         fresh = context.new_page()
         urls: list[str] = []
         context.on("request", lambda request: urls.append(request.url))
+        errors: list[str] = []  # a CSP violation, a failed load or a script error shows here
+        fresh.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        fresh.on("pageerror", lambda error: errors.append(str(error)))
         fresh.goto(link)
         wait_ready(fresh)
         assert fresh.get_attribute("#walker", "data-token") == encode_token(flow, state)
@@ -360,6 +363,7 @@ def test_share_link_round_trip_in_a_fresh_browser(
         assert answered_titles(fresh) == engine_titles(flow, state)
         walk_live_from(fresh, flow, route, middle)  # and it keeps walking from there
         assert urls and all(url.startswith(site_url) for url in urls), urls
+        assert not errors, errors
     finally:
         context.close()
 
