@@ -90,6 +90,22 @@ def request_log() -> Callable[[Page], list[str]]:
     return record_requests
 
 
+THIS_CONFTEST = sys.modules[__name__]
+
+
+def pytest_pycollect_makemodule(module_path: Path) -> None:
+    """Keep `from conftest import ...` pointing at this file for test modules it governs.
+
+    pytest imports every conftest.py as the module `conftest`, so after tests/engine/conftest.py
+    is loaded that name would mean the engine's file for every later test module.
+    """
+    nearest = next(
+        (folder for folder in module_path.parents if (folder / "conftest.py").exists()), None
+    )
+    if nearest == Path(__file__).parent:
+        sys.modules["conftest"] = THIS_CONFTEST
+
+
 def pytest_report_header() -> str:
     chromium = chromium_executable() or "playwright's own"
     return f"chromium: {chromium}; node: {shutil.which('node')}"
