@@ -263,7 +263,9 @@ def shell_page(pages: FlowPages) -> str:
             flow=flow.id,
             search={"exclude": True},
         )
-        + f"<h1>{STEP_TITLE}</h1>\n\n<p>{STEP_BODY}</p>\n\n"
+        # Same heading as the start page: the walker looks alike on every step of a flow; the
+        # step's own title goes in <title> (history, bookmarks) and the step's heading.
+        + f"<h1>{html.escape(flow.title)}</h1>\n\n<p>{STEP_BODY}</p>\n\n"
         + raw_html_block(flow_links(pages, pages.base + SHELL_DIR + "/"))
     )
 
@@ -529,7 +531,7 @@ def write_step_pages(out: Path, pages: FlowPages) -> None:
     shell = fill_csp((shell_dir / "index.html").read_text())
     shell_url = f"{pages.base}{SHELL_DIR}/"
     body = f"<p>{STEP_BODY}</p>"
-    if body not in shell or STEP_TITLE not in shell:
+    if body not in shell or STEP_TITLE not in shell:  # a theme change dropped a placeholder
         raise BuildError([f"overrides: the step shell page of {flow.id} lost its placeholders"])
     site_root = pages.site_root(1)
     step_url = step_url_from(pages.steps[0].token, "../")
