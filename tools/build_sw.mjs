@@ -103,12 +103,14 @@ self.addEventListener("activate", (event) => {
 /**
  * When a step page was never visited and the network is off, send the reader to the flow's
  * start page with the answers in the fragment (the share-link form); the walker restores them.
+ * Other pages under algorithm/ (outline, diagram, review) have no such fallback.
  * Workbox serialises this plugin into sw.js, so it must not use any outside variable.
  */
 const stepPageOfflineFallback = {
   handlerDidError: async ({ request }) => {
     const url = new URL(request.url);
     const token = url.pathname.split("/").filter(Boolean).at(-1);
+    if (["algorithm", "outline", "diagram", "review"].includes(token)) return undefined;
     return Response.redirect(new URL(`../#${token}`, url).href, 302);
   },
 };
@@ -184,7 +186,7 @@ async function main() {
     // Material's fingerprinted assets (main.57a0d79d.min.css) never change under one name, so
     // the precache may take them from the HTTP cache instead of downloading them again.
     dontCacheBustURLsMatching: /\.[0-9a-f]{8}\.min\.(css|js)$/,
-    // MkDocs pages are linked as folder/ URLs; the precache holds folder/index.html.
+    // A query string never changes a page here (Material's search adds ?h=term): ignore it.
     ignoreURLParametersMatching: [/.*/],
     maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
     runtimeCaching: [

@@ -87,7 +87,7 @@ function isAlgorithmLink(target) {
 }
 
 function whenIdle(callback) {
-  if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 5000 });
+  if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 3000 });
   else setTimeout(callback, 2000);
 }
 

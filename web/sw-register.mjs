@@ -109,7 +109,9 @@ async function keepAlgorithmOffline() {
   const list = await fetch(new URL("sw-runtime.json", SITE_ROOT));
   if (!list.ok) return;
   for (const path of await list.json()) {
-    const reply = await fetch(new URL(path, SITE_ROOT));
+    const url = new URL(path, SITE_ROOT);
+    if (await caches.match(url.href)) continue; // kept on an earlier visit
+    const reply = await fetch(url);
     if (!reply.ok) return;
     await reply.arrayBuffer();
   }

@@ -73,6 +73,6 @@ def test_first_time_reader_on_a_slow_connection_gets_nothing_started(
 
     # Pointing at the algorithm link is intent, but not enough on 3G: the click will do.
     page.locator("a.md-nav__link[href$='/algorithm/']").first.dispatch_event("pointerover")
-    page.wait_for_timeout(6000)  # past the idle callback's 5 s timeout
+    page.wait_for_timeout(5000)  # past the idle callback's 3 s timeout
     assert not [url for url in started if "worker.mjs" in url]
     assert not [url for url in requested if "/assets/pyodide/" in url]
