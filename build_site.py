@@ -451,21 +451,10 @@ def pure_wheels(cache: Path) -> list[Path]:
         return wheels
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as temp:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--only-binary=:all:",
-                "--dest",
-                temp,
-                *pins,
-            ],
-            check=True,
-        )
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--only-binary=:all:", "--dest", temp, *pins]
+        if subprocess.run(command, check=False).returncode != 0:
+            raise BuildError([f"could not download {' '.join(pins)} from PyPI (needed once)"])
         for wheel in Path(temp).glob("*.whl"):
             os.replace(wheel, folder / wheel.name)
     return sorted(folder.glob("*.whl"))
@@ -483,20 +472,11 @@ def pyodide_lockfile(project: Path, cache: Path, wheels: list[Path]) -> Path:
             shutil.copy2(wheel, Path(temp) / wheel.name)
         output = Path(temp) / "pyodide-lock.json"
         pyodide_cli = Path(sys.executable).parent / "pyodide"
-        subprocess.run(
-            [
-                str(pyodide_cli),
-                "lockfile",
-                "add-wheels",
-                "--input",
-                str(upstream),
-                "--output",
-                str(output),
-                *(str(Path(temp) / w.name) for w in wheels),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        command = [str(pyodide_cli), "lockfile", "add-wheels", "--input", str(upstream)]
+        command += ["--output", str(output), *(str(Path(temp) / w.name) for w in wheels)]
+        result = subprocess.run(command, check=False, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(["pyodide lockfile add-wheels failed:", *result.stderr.splitlines()])
         write_atomic(cached, output.read_bytes())
     return cached
 
