@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -677,7 +678,8 @@ def build(
     """Build the whole site into `site_dir` (default project/site); returns it.
 
     `service_worker=False` (used by `serve`) skips the offline service worker, so the live
-    server never hands out a cached page from an older build.
+    server never hands out a cached page from an older build, and removes the previous site in
+    the background.
 
     Raises BuildError (and leaves `site_dir` as it was) when a flow has problems or MkDocs fails.
     """
@@ -740,7 +742,7 @@ def build(
         if service_worker:
             write_service_worker(project, out)
             phases.append(("service worker", time.monotonic()))
-        swap_in(out, site_dir)
+        swap_in(out, site_dir, remove_old_in_background=not service_worker)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
@@ -753,15 +755,23 @@ def build(
     return site_dir
 
 
-def swap_in(new: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with the finished `new` folder (two renames; old one removed after)."""
+def swap_in(new: Path, site_dir: Path, *, remove_old_in_background: bool = False) -> None:
+    """Replace `site_dir` with the finished `new` folder (two renames; old one removed after).
+
+    The live server removes the old folder in a background thread: the reader's page reloads
+    as soon as the new site is in place.
+    """
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
         site_dir.rename(old)
     new.chmod(0o755)
     new.rename(site_dir)
-    if old is not None:
+    if old is None:
+        return
+    if remove_old_in_background:
+        threading.Thread(target=shutil.rmtree, args=(old, True), daemon=False).start()
+    else:
         shutil.rmtree(old, ignore_errors=True)
 
 
