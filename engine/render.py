@@ -196,10 +196,14 @@ def outcome_html(
     heading: str,
     heading_id: str,
 ) -> str:
-    """An outcome: looks and reads like its urgency (class `urgency-<level>`)."""
+    """An outcome: looks and reads like its urgency (class `urgency-<level>`).
+
+    A plain `<div>`, not a landmark: it always sits inside a step or summary section whose label
+    is the same heading, and two regions with one name confuse screen-reader navigation.
+    """
     level = node.urgency or "routine"
     parts = [
-        f'<section class="outcome urgency-{esc(level)}" aria-labelledby="{esc(heading_id)}">',
+        f'<div class="outcome urgency-{esc(level)}">',
         f'<p class="urgency"><strong>{esc(URGENCY_WORDS.get(level, level))}</strong></p>',
         f'<{heading} id="{esc(heading_id)}">{inline(node.title)}</{heading}>',
         f'<div class="outcome-text">{markdown(node.text, site_root)}</div>',
@@ -215,7 +219,7 @@ def outcome_html(
     if node.follow_up:
         parts.append('<h3 class="follow-up-title">Follow-up</h3>')
         parts.append(f'<div class="follow-up">{markdown(node.follow_up, site_root)}</div>')
-    parts.append("</section>")
+    parts.append("</div>")
     return "".join(p for p in parts if p)
 
 
