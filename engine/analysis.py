@@ -318,6 +318,14 @@ def passed(
     return tuple(updated)
 
 
+def arrived_at(atoms: list[RouteAtom], values: tuple[int, ...], outcome: str) -> tuple[int, ...]:
+    """Atom truths at the end of a route: the outcome itself counts as visited."""
+    return tuple(
+        TRUE if isinstance(atom, Visited) and atom.node == outcome else value
+        for atom, value in zip(atoms, values, strict=True)
+    )
+
+
 def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: FactsKey) -> str:
     """Why an outcome breaks a rule's requirement ("" when it does not)."""
     need = rule.require
@@ -379,6 +387,7 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
         node_id, facts, values = state
         node = flow.node(node_id)
         if node.kind == "outcome":
+            values = arrived_at(atoms, values, node_id)
             if three_valued(rule.when, atoms, values, dict(facts)) == FALSE:
                 continue
             reason = requirement_failure(flow, rule, node, facts)

@@ -169,3 +169,23 @@ def test_rules_on_answers_facts_and_recommended_tags() -> None:
         ],
     )
     assert 'Age: Child -> outcome "Calm" (self-care): no recommendation tagged "pill"' in message
+
+
+def test_a_rule_on_visiting_an_outcome_applies_when_the_route_ends_there() -> None:
+    routes = [
+        {"when": {"ticked": "any"}, "label": "Any", "next": "hot"},
+        {"label": "None", "next": "age"},
+    ]
+    message = problems_of(
+        routes,
+        [
+            {
+                "id": "calm-means-a-pill",
+                "text": "Whoever ends calm gets a pill.",
+                "when": {"visited": "calm"},
+                "require": {"recommends": ["pill"]},
+            }
+        ],
+    )
+    assert 'safety rule "calm-means-a-pill" is broken by the route' in message
+    assert 'outcome "Calm" (self-care): no recommendation tagged "pill"' in message
