@@ -188,6 +188,8 @@ class Builder:
         self.items_of: dict[str, tuple[str, ...]] = {}
         self.answers_of: dict[str, tuple[str, ...]] = {}
         self.kind_of: dict[str, str] = {}
+        self.recommendation_ids: dict[str, int] = {}
+        """Recommendation ids are unique across the flow: pages link to each by its id."""
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -798,7 +800,6 @@ class Builder:
                 self.line_of(data, "recommendations", line),
                 f"{where} needs at least one recommendation",
             )
-        seen: dict[str, int] = {}
         result = []
         for index, value in enumerate(raw):
             at = self.line_of(raw, index, line)
@@ -813,7 +814,13 @@ class Builder:
                 continue
             at = self.start_line(item, at)
             rec_id = self.slug(item, "id", at, rec_where)
-            self.unique_id(seen, rec_id, self.line_of(item, "id", at), "recommendation", where)
+            self.unique_id(
+                self.recommendation_ids,
+                rec_id,
+                self.line_of(item, "id", at),
+                "recommendation",
+                where,
+            )
             text = self.text(item, "text", at, rec_where)
             cite = self.cites(item, at, rec_where)
             if "cite" in item and isinstance(item["cite"], list) and not item["cite"]:
