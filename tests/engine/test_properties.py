@@ -121,11 +121,11 @@ def flow_dicts(draw: st.DrawFn) -> dict[str, Any]:
             node["next"] = target(i, True)
         nodes[f"n{i}"] = node
     for name in outcomes:
-        recs = [{"id": "r0", "text": draw(WORDS), "cite": ["s"]}]
+        recs = [{"id": f"{name}-r0", "text": draw(WORDS), "cite": ["s"]}]
         if draw(st.booleans()):
             recs.append(
                 {
-                    "id": "r1",
+                    "id": f"{name}-r1",
                     "text": draw(WORDS),
                     "cite": ["s"],
                     "tags": ["t"],
