@@ -73,13 +73,16 @@ function watchInstalling(registration, worker) {
   });
 }
 
-/** Resolves once the walker on this page (if any) is ready: it has fetched the runtime. */
-function walkerReady() {
+/**
+ * Resolves once the walker on this page (if any) has reached one of `states`; null when the page
+ * has no walker.
+ */
+function walkerReaches(states) {
   const walker = document.getElementById("walker");
   if (!walker) return null;
   return new Promise((resolve) => {
     const check = () => {
-      if (walker.dataset.state !== "ready") return false;
+      if (!states.includes(walker.dataset.state)) return false;
       observer.disconnect();
       resolve();
       return true;
@@ -97,7 +100,7 @@ function walkerReady() {
  * each file, mostly straight from the browser's HTTP cache. Marks <html data-offline="ready">.
  */
 async function keepAlgorithmOffline() {
-  const ready = walkerReady();
+  const ready = walkerReaches(["ready"]);
   if (!ready || document.documentElement.dataset.offline === "ready") return;
   await ready;
   await navigator.serviceWorker.ready;
@@ -162,6 +165,10 @@ async function serviceWorkerRemoved() {
 
 async function start() {
   if (!("serviceWorker" in navigator)) return;
+  // On the algorithm page, install (download the precache) only once the walker has its
+  // runtime, so the two never share a slow connection; at most 60 s later in any case.
+  const walkerSettled = walkerReaches(["ready", "failed"]);
+  if (walkerSettled) await Promise.race([walkerSettled, new Promise((r) => setTimeout(r, 60_000))]);
   if (await serviceWorkerRemoved()) {
     const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
     if (registration) await registration.unregister();
