@@ -16,7 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	# `npm install` (not `npm ci`): it installs exactly the versions package-lock.json pins, but
+	# tolerates the optional per-platform packages (rollup's) that a registry mirror may lack;
+	# `npm ci` refuses a lock file without them.
+	npm install --no-audit --no-fund
 	touch $@
 
 # Build site/ and serve it at http://127.0.0.1:8000, rebuilding and reloading on every change

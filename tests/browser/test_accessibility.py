@@ -65,7 +65,7 @@ def route_to(flow: Flow, node_kind: str, *, not_start: bool = False) -> Any:
 def test_no_axe_violations_on_reading_algorithm_checklist_and_outcome(
     browser: Browser, site_url: str, flows: dict[str, Flow], scheme: str
 ) -> None:
-    assert AXE.exists(), "npm ci installs axe-core (package.json)"
+    assert AXE.exists(), "make setup installs axe-core (package.json)"
     flow = flows[MAIN_FLOW]
     # bypass_csp only lets the test inject axe; the walker pages' CSP is tested elsewhere.
     context = browser.new_context(bypass_csp=True, color_scheme=scheme)
