@@ -116,7 +116,13 @@ class Source:
     id: str
     citation: str
     url: str | None = None
+    label: str | None = None
+    """Short name shown where it is cited ("ACP 2017"); the id when absent."""
     line: int = field(default=0, compare=False)
+
+    @property
+    def short(self) -> str:
+        return self.label or self.id
 
 
 @dataclass(frozen=True)

@@ -132,9 +132,8 @@ def citations(flow: Flow, cite: tuple[str, ...], site_root: str) -> str:
     for source_id in cite:
         source = flow.source(source_id)
         title = f' title="{esc(source.citation)}"' if source else ""
-        links.append(
-            f'<a href="{esc(site_root)}sources/#{esc(source_id)}"{title}>{esc(source_id)}</a>'
-        )
+        text = source.short if source else source_id
+        links.append(f'<a href="{esc(site_root)}sources/#{esc(source_id)}"{title}>{esc(text)}</a>')
     return f'<p class="sources">Sources: {", ".join(links)}</p>'
 
 
@@ -443,6 +442,20 @@ def render_summary_html(flow: Flow, state: State, *, site_root: str) -> str:
     return "".join(parts)
 
 
+def short_name(flow: Flow, source_id: str) -> str:
+    source = flow.source(source_id)
+    return source.short if source else source_id
+
+
+def source_line(flow: Flow, source_id: str) -> str:
+    """A full citation for the clinical note: short name, citation, address."""
+    source = flow.source(source_id)
+    if source is None:
+        return source_id
+    address = f" {source.url}" if source.url else ""
+    return f"{source.short}: {' '.join(source.citation.split())}{address}"
+
+
 def summary_text(flow: Flow, state: State) -> str:
     """The summary as plain text, to paste into a clinical note."""
     current = view(flow, state)
@@ -468,10 +481,14 @@ def summary_text(flow: Flow, state: State) -> str:
         lines.append(f"Outcome: {node.title} ({URGENCY_WORDS.get(node.urgency or '', '')})")
         lines.append("Recommendations:")
         lines += [
-            f"- {' '.join(r.text.split())} [{', '.join(r.cite)}]" for r in current.recommendations
+            f"- {' '.join(r.text.split())} [{', '.join(short_name(flow, c) for c in r.cite)}]"
+            for r in current.recommendations
         ]
         if node.follow_up:
             lines.append(f"Follow-up: {' '.join(node.follow_up.split())}")
+        cited = dict.fromkeys(c for r in current.recommendations for c in r.cite)
+        lines.append("Sources:")
+        lines += [f"- {source_line(flow, c)}" for c in cited]
     else:
         lines.append(f"Not finished: next step is {current.node.title}.")
     lines.append(JUDGEMENT)

@@ -134,7 +134,12 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
     if flow.facts:
         out["facts"] = {f.id: {"label": f.label, "values": list(f.values)} for f in flow.facts}
     out["sources"] = {
-        s.id: {"citation": s.citation, **({"url": s.url} if s.url else {})} for s in flow.sources
+        s.id: {
+            "citation": s.citation,
+            **({"url": s.url} if s.url else {}),
+            **({"label": s.label} if s.label else {}),
+        }
+        for s in flow.sources
     }
     out["nodes"] = {n.id: _node(n) for n in flow.nodes}
     if flow.safety:

@@ -87,7 +87,7 @@ PARTS: dict[str, Part] = {
         ("summary", "facts", "safety"),
     ),
     "fact": Part(("label", "values")),
-    "source": Part(("citation",), ("url",)),
+    "source": Part(("citation",), ("url", "label")),
     "question": Part((*NODE_COMMON.required, "answers"), NODE_COMMON.optional),
     "checklist": Part((*NODE_COMMON.required, "items", "routes"), NODE_COMMON.optional),
     "info": Part((*NODE_COMMON.required, "next"), NODE_COMMON.optional),
@@ -436,13 +436,14 @@ class Builder:
                 continue
             citation = self.text(data, "citation", line, where)
             url = self.text(data, "url", line, where)
+            label = self.text(data, "label", line, where)
             if url is not None and not re.match(r"^https?://\S+$", url):
                 self.report(
                     self.line_of(data, "url", line),
                     f'{where}: "url" must be a web address starting with https:// or http://',
                 )
             if citation is not None:
-                result.append(Source(str(source_id), citation.strip(), url, line))
+                result.append(Source(str(source_id), citation.strip(), url, label, line))
         return tuple(result)
 
     @staticmethod
