@@ -245,7 +245,13 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
                 self.cache[key] = (data, hashlib.sha256(data).hexdigest()[:16])
             return self.cache[key]
 
+    def do_HEAD(self) -> None:
+        self.respond(with_body=False)
+
     def do_GET(self) -> None:
+        self.respond(with_body=True)
+
+    def respond(self, *, with_body: bool) -> None:
         file = self.resolve()
         if file is None:
             self.send_error(404)
@@ -270,6 +276,9 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
+        if not with_body:
+            self.log.add(self.path, 250)
+            return
         try:
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
