@@ -217,12 +217,18 @@ def flow_links(pages: FlowPages, here: str) -> str:
 
 
 def flow_summary(flow: Flow, site_root: str) -> str:
-    """The flow's optional summary (author's Markdown, rendered by the engine: no raw HTML)."""
+    """The flow's optional summary (author's Markdown, rendered by the engine: no raw HTML).
+
+    Folded by default: on a phone the first question must show without scrolling.
+    """
     from engine.render import markdown
 
     if not flow.summary:
         return ""
-    return f'<div class="flow-summary">{markdown(flow.summary, site_root)}</div>'
+    return (
+        '<details class="flow-summary"><summary>About this algorithm</summary>'
+        f"{markdown(flow.summary, site_root)}</details>"
+    )
 
 
 def start_page(pages: FlowPages, first: Step) -> str:
