@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import sys
 import threading
 from functools import partial
 from pathlib import Path
@@ -57,12 +58,20 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         """Keep test output quiet."""
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes a connection early (a page left mid-load) is not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve_directory(
     directory: Path, handler: type[SiteRequestHandler] = SiteRequestHandler
 ) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve `directory` on a random local port in a daemon thread; returns (server, base URL)."""
     handler_for_directory = partial(handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for_directory)
+    server = QuietServer(("127.0.0.1", 0), handler_for_directory)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
