@@ -59,7 +59,7 @@ function supportsModuleWorkers() {
 function failedEngine(reason) {
   const ready = Promise.reject(new Error(reason));
   ready.catch(() => {});
-  return { ready, request: () => ready };
+  return { ready, request: () => ready, preload: () => {} };
 }
 
 function connectEngine() {
@@ -126,7 +126,9 @@ function connectEngine() {
           worker.postMessage({ id, request: body });
         }),
     );
-  return { ready, request };
+  /** Let the worker fetch a flow while the runtime is still starting (no answer expected). */
+  const preload = (flow) => worker.postMessage({ type: "load-flow", flow });
+  return { ready, request, preload };
 }
 
 // --- One walker on one page -------------------------------------------------------------------
@@ -163,6 +165,7 @@ class Walker {
     this.root.dataset.state = "loading";
     if (shared !== null && shared !== this.pageToken) this.showNotice(NOTICE_OPENING);
     try {
+      getEngine().preload(this.flow);
       await getEngine().ready;
       const response = await this.ask({ op: "open", token: shared ?? this.pageToken });
       if (!response.ok) throw new Error(response.error);

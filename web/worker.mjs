@@ -5,6 +5,7 @@
 // package name (sha256-checked against the lock file), and then answers one kind of message:
 //
 //   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
+//                   {type: "load-flow", flow}  fetch that flow now, while the runtime starts
 //   worker -> main  {id, response}         response: the plain object the bridge returned
 //                   {id, error}            the request could not be answered (message text)
 //                   {type: "ready"}        once, when the engine is imported and working
@@ -58,14 +59,19 @@ async function boot() {
   return { handle: bridge.handle, addFlow: bridge.add_flow };
 }
 
-function loadFlow(api, flowId) {
+/** The flow's JSON text; fetched while the runtime is still starting, not after it. */
+async function fetchFlow(flowId) {
+  if (!/^[a-z0-9-]+$/.test(flowId)) throw new Error(`bad flow id ${flowId}`);
+  const reply = await fetch(new URL(`${flowId}.json`, FLOWS_URL));
+  if (!reply.ok) throw new Error(`flow ${flowId}: HTTP ${reply.status}`);
+  return reply.text();
+}
+
+function loadFlow(flowId) {
   if (!flowsLoaded.has(flowId)) {
-    const loading = (async () => {
-      if (!/^[a-z0-9-]+$/.test(flowId)) throw new Error(`bad flow id ${flowId}`);
-      const reply = await fetch(new URL(`${flowId}.json`, FLOWS_URL));
-      if (!reply.ok) throw new Error(`flow ${flowId}: HTTP ${reply.status}`);
-      api.addFlow(await reply.text());
-    })();
+    const loading = Promise.all([engine, fetchFlow(flowId)]).then(([api, text]) =>
+      api.addFlow(text),
+    );
     // A failed load may be retried by the next request (for example after a network blip).
     loading.catch(() => flowsLoaded.delete(flowId));
     flowsLoaded.set(flowId, loading);
@@ -79,10 +85,15 @@ engine.then(
 );
 
 self.addEventListener("message", async (event) => {
+  if (event.data.type === "load-flow") {
+    // Failures surface (and are retried) with the first real request for this flow.
+    loadFlow(event.data.flow).catch(() => {});
+    return;
+  }
   const { id, request } = event.data;
   try {
+    await loadFlow(request.flow);
     const api = await engine;
-    await loadFlow(api, request.flow);
     const response = JSON.parse(api.handle(JSON.stringify(request)));
     postMessage({ id, response });
   } catch (error) {
