@@ -44,6 +44,9 @@ from engine.semantics import (
     apply_set,
     checklist_branches,
     first_match,
+    kleene_all,
+    kleene_any,
+    kleene_not,
     resolve_next,
     satisfying_ticks,
     shown_recommendations,
@@ -267,18 +270,11 @@ def three_valued(
         case FactIs(fact=fact, values=allowed):
             return TRUE if facts.get(fact) in allowed else FALSE
         case AllOf(parts=parts):
-            results = [three_valued(p, atoms, values, facts) for p in parts]
-            if FALSE in results:
-                return FALSE
-            return TRUE if all(r == TRUE for r in results) else UNKNOWN
+            return kleene_all([three_valued(p, atoms, values, facts) for p in parts])
         case AnyOf(parts=parts):
-            results = [three_valued(p, atoms, values, facts) for p in parts]
-            if TRUE in results:
-                return TRUE
-            return FALSE if all(r == FALSE for r in results) else UNKNOWN
+            return kleene_any([three_valued(p, atoms, values, facts) for p in parts])
         case Not(part=part):
-            inner = three_valued(part, atoms, values, facts)
-            return {TRUE: FALSE, FALSE: TRUE}.get(inner, UNKNOWN)
+            return kleene_not(three_valued(part, atoms, values, facts))
         case Ticked() | Answered() | Visited():
             return values[atoms.index(condition)]
 

@@ -110,6 +110,24 @@ FALSE, TRUE, UNKNOWN = 0, 1, 2
 """Kleene truth values, for conditions over a partly decided set of ticks."""
 
 
+def kleene_all(results: list[int]) -> int:
+    """All of: FALSE if one is FALSE, TRUE if every one is TRUE, else UNKNOWN."""
+    if FALSE in results:
+        return FALSE
+    return TRUE if all(r == TRUE for r in results) else UNKNOWN
+
+
+def kleene_any(results: list[int]) -> int:
+    """Any of: TRUE if one is TRUE, FALSE if every one is FALSE, else UNKNOWN."""
+    if TRUE in results:
+        return TRUE
+    return FALSE if all(r == FALSE for r in results) else UNKNOWN
+
+
+def kleene_not(value: int) -> int:
+    return TRUE if value == FALSE else FALSE if value == TRUE else UNKNOWN
+
+
 def partial_truth(
     condition: Condition, facts: Facts, decided: dict[str, bool], pool: tuple[str, ...]
 ) -> int:
@@ -122,18 +140,11 @@ def partial_truth(
         case FactIs(fact=fact, values=values):
             return TRUE if facts.get(fact) in values else FALSE
         case AllOf(parts=parts):
-            results = [partial_truth(p, facts, decided, pool) for p in parts]
-            if FALSE in results:
-                return FALSE
-            return TRUE if all(r == TRUE for r in results) else UNKNOWN
+            return kleene_all([partial_truth(p, facts, decided, pool) for p in parts])
         case AnyOf(parts=parts):
-            results = [partial_truth(p, facts, decided, pool) for p in parts]
-            if TRUE in results:
-                return TRUE
-            return FALSE if all(r == FALSE for r in results) else UNKNOWN
+            return kleene_any([partial_truth(p, facts, decided, pool) for p in parts])
         case Not(part=part):
-            inner = partial_truth(part, facts, decided, pool)
-            return TRUE if inner == FALSE else FALSE if inner == TRUE else UNKNOWN
+            return kleene_not(partial_truth(part, facts, decided, pool))
         case Ticked(mode=mode, items=items):
             watched = pool if mode in ("any", "none") else items
             if any(decided.get(i) for i in watched):
