@@ -47,6 +47,7 @@ from engine.semantics import (
     kleene_all,
     kleene_any,
     kleene_not,
+    leaves,
     resolve_next,
     satisfying_ticks,
     shown_recommendations,
@@ -243,23 +244,8 @@ RouteAtom = Ticked | Answered | Visited
 
 def route_atoms(condition: Condition) -> list[RouteAtom]:
     """The route facts a premise names, once each."""
-    found: list[RouteAtom] = []
-
-    def visit(c: Condition) -> None:
-        match c:
-            case AllOf(parts=parts) | AnyOf(parts=parts):
-                for p in parts:
-                    visit(p)
-            case Not(part=part):
-                visit(part)
-            case Ticked() | Answered() | Visited():
-                if c not in found:
-                    found.append(c)
-            case FactIs():
-                pass
-
-    visit(condition)
-    return found
+    named = (leaf for leaf in leaves(condition) if isinstance(leaf, Ticked | Answered | Visited))
+    return list(dict.fromkeys(named))
 
 
 def three_valued(

@@ -6,7 +6,7 @@ flow is written down once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from engine.model import (
@@ -85,25 +85,29 @@ def shown_recommendations(node: Node, facts: Facts) -> tuple[Recommendation, ...
     return tuple(r for r in node.recommendations if r.when is None or holds(r.when, facts))
 
 
+def leaves(condition: Condition) -> Iterator[Condition]:
+    """The atomic conditions inside all / any / not, in the order they are written."""
+    match condition:
+        case AllOf(parts=parts) | AnyOf(parts=parts):
+            for part in parts:
+                yield from leaves(part)
+        case Not(part=part):
+            yield from leaves(part)
+        case _:
+            yield condition
+
+
 def condition_items(condition: Condition | None) -> list[str]:
     """Item ids a checklist-route condition names (in order, once each)."""
-    found: list[str] = []
-
-    def visit(c: Condition) -> None:
-        match c:
-            case AllOf(parts=parts) | AnyOf(parts=parts):
-                for p in parts:
-                    visit(p)
-            case Not(part=part):
-                visit(part)
-            case Ticked(mode="items", items=items):
-                found.extend(i for i in items if i not in found)
-            case _:
-                pass
-
-    if condition is not None:
-        visit(condition)
-    return found
+    if condition is None:
+        return []
+    named = (
+        item
+        for leaf in leaves(condition)
+        if isinstance(leaf, Ticked) and leaf.mode == "items"
+        for item in leaf.items
+    )
+    return list(dict.fromkeys(named))
 
 
 FALSE, TRUE, UNKNOWN = 0, 1, 2
