@@ -61,6 +61,19 @@ STEP_TITLE = "XSTEPTITLEX"
 STEP_BODY = "XSTEPBODYX"
 CSP_PLACEHOLDER = "CSP_INLINE_SCRIPT_HASHES"
 SHELL_DIR = "_step"
+BUILD_INPUTS = (
+    "build_site.py",
+    "mkdocs.yml",
+    "pyproject.toml",
+    "README.md",
+    "docs",
+    "flows",
+    "engine",
+    "web",
+    "overrides",
+    "tools",
+)
+"""Everything a build reads from the project, besides node_modules and the .build cache."""
 
 log = logging.getLogger("build_site")
 
@@ -108,6 +121,16 @@ def load_flows(project: Path) -> list[Flow]:
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
+
+
+def copy_sources(project: Path, into: Path) -> None:
+    """Copy a project's build inputs into `into`: a scratch project for tests and benchmarks."""
+    for part in BUILD_INPUTS:
+        source = project / part
+        if source.is_dir():
+            shutil.copytree(source, into / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, into / part)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -25,19 +24,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import build_site  # noqa: E402  (the project root is not on the path of a bench script)
+
 RESULTS = ROOT / "bench" / "results" / "build.md"
-PROJECT_PARTS = (
-    "build_site.py",
-    "mkdocs.yml",
-    "pyproject.toml",
-    "README.md",
-    "docs",
-    "flows",
-    "engine",
-    "web",
-    "overrides",
-    "tools",
-)
 RUNS = 3
 TARGET_SECONDS = 10.0
 
@@ -46,12 +36,7 @@ def copy_project(into: Path, cache: Path) -> Path:
     """A copy of the project sharing node_modules and a given .build cache folder."""
     project = into / "project"
     project.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, project / part)
+    build_site.copy_sources(ROOT, project)
     (project / "node_modules").symlink_to(ROOT / "node_modules")
     (project / ".build").symlink_to(cache)
     return project

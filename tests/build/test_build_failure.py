@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,21 +15,11 @@ import pytest
 from playwright.sync_api import Browser
 from sitehelpers import SiteRequestHandler, serve_directory
 
+import build_site
+
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "guide/"
 """The clean build is made for https://<host>/guide/, like a GitHub Pages project site."""
-PROJECT_PARTS = (
-    "build_site.py",
-    "mkdocs.yml",
-    "pyproject.toml",
-    "README.md",
-    "docs",
-    "flows",
-    "engine",
-    "web",
-    "overrides",
-    "tools",
-)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -44,12 +33,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def copy_project(copy: Path) -> Path:
     """A copy of the project's sources in `copy` (node_modules and the .build cache shared)."""
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, copy / part)
+    build_site.copy_sources(ROOT, copy)
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
     (ROOT / ".build").mkdir(exist_ok=True)
     (copy / ".build").symlink_to(ROOT / ".build")  # content-addressed cache: safe to share
