@@ -10,11 +10,13 @@ All generation lives here, not in MkDocs hooks, so a later move to another gener
    rendered at the same folder depth (so every relative URL in it stays right), then fill in the
    step. Hundreds of step pages cost milliseconds instead of a MkDocs page each.
 4. Add the browser's runtime: flow JSON, the vendored Pyodide runtime, the engine wheel and the
-   wheels it needs, registered in a site-local pyodide-lock.json, and the walker from web/.
+   wheels it needs, registered in a site-local pyodide-lock.json, and the walker from web/. The
+   standard library modules the walker imports and the wheels are precompiled to bytecode by
+   Pyodide itself (tools/compile_runtime.mjs): readers' phones skip compiling them at start-up.
 5. Swap the finished folder in for site/ in one rename.
 
-Slow, rarely changing outputs (wheels, lockfile, SVG diagrams) are cached in .build/cache by the
-hash of their inputs.
+Slow, rarely changing outputs (wheels, bytecode, lockfile, SVG diagrams) are cached in
+.build/cache by the hash of their inputs.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 8000
 
 PYODIDE_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-"""Everything Pyodide needs to start offline (the wheels and lockfile are added separately)."""
+"""Everything Pyodide needs to start offline (the wheels and lockfile are added separately).
+The site's python_stdlib.zip is the precompiled copy made by `compiled_runtime`."""
 
 PURE_WHEELS = ("markdown-it-py", "mdurl")
 """The engine's runtime dependencies, shipped to the browser as pure-Python wheels (versions are
@@ -490,6 +493,33 @@ def pure_wheels(cache: Path) -> list[Path]:
     return sorted(folder.glob("*.whl"))
 
 
+def compiled_runtime(project: Path, cache: Path, wheels: list[Path]) -> Path:
+    """Folder with the precompiled python_stdlib.zip and wheels (tools/compile_runtime.py).
+
+    Made by the vendored Pyodide under Node (a few seconds), then cached by the hash of
+    everything that goes in; the output is byte-for-byte reproducible.
+    """
+    pyodide_dir = project / "node_modules" / "pyodide"
+    tools = [project / "tools" / "compile_runtime.mjs", project / "tools" / "compile_runtime.py"]
+    inputs = [*(pyodide_dir / name for name in PYODIDE_RUNTIME_FILES), *tools, *wheels]
+    key = sha256_text("\n".join(f"{path.name} {sha256_file(path)}" for path in inputs))
+    folder = cache / "compiled-runtime" / key[:16]
+    if (folder / "modules.txt").exists():
+        return folder
+    with tempfile.TemporaryDirectory(dir=cache) as temp:
+        out = Path(temp) / "out"
+        command = ["node", str(tools[0]), str(pyodide_dir), str(out), *map(str, wheels)]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise BuildError(["compiling the runtime failed:", *result.stderr.splitlines()])
+        for file in out.iterdir():
+            file.chmod(0o644)  # Node's file system mount writes 0666
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(out, folder)
+    return folder
+
+
 def pyodide_lockfile(project: Path, cache: Path, wheels: list[Path]) -> Path:
     """Pyodide's lockfile plus our wheels (sha256 included), via `pyodide lockfile add-wheels`."""
     upstream = project / "node_modules" / "pyodide" / "pyodide-lock.json"
@@ -668,12 +698,21 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
 
     pyodide_dir = out / "assets" / "pyodide"
     pyodide_dir.mkdir(parents=True)
-    for name in PYODIDE_RUNTIME_FILES:
-        shutil.copy2(project / "node_modules" / "pyodide" / name, pyodide_dir / name)
     wheels = [engine_wheel(project, cache), *pure_wheels(cache)]
-    for wheel in wheels:
-        shutil.copy2(wheel, pyodide_dir / wheel.name)
-    shutil.copy2(pyodide_lockfile(project, cache, wheels), pyodide_dir / "pyodide-lock.json")
+    compiled = compiled_runtime(project, cache, wheels)
+    for name in PYODIDE_RUNTIME_FILES:
+        source = compiled if (compiled / name).exists() else project / "node_modules" / "pyodide"
+        shutil.copy2(source / name, pyodide_dir / name)
+    # The lock file is made from the source wheels (pyodide-lock reads their import names from
+    # the .py files), then given the sha256 of the compiled wheels that ship: what Pyodide's own
+    # `pyodide py-compile` does for its packages.
+    lock = json.loads(pyodide_lockfile(project, cache, wheels).read_text())
+    for package in lock["packages"].values():
+        shipped = compiled / package["file_name"]
+        if shipped.exists():
+            package["sha256"] = sha256_file(shipped)
+            shutil.copy2(shipped, pyodide_dir / shipped.name)
+    (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock))
 
     walker_dir = out / "assets" / "walker"
     if (project / "web").is_dir():
