@@ -1,8 +1,9 @@
 // The engine's home in the browser: a module Web Worker that runs Pyodide off the main thread.
 //
 // Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/
-// (whose pyodide-lock.json is the site-local one listing the engine wheel), loads the engine by
-// package name (sha256-checked against the lock file), and then answers one kind of message:
+// (whose pyodide-lock.json is the site-local one listing the engine wheel) together with the
+// engine by package name (sha256-checked against the lock file), and then answers one kind of
+// message:
 //
 //   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
 //                   {type: "load-flow", flow}  fetch that flow now, while the runtime starts
@@ -17,9 +18,6 @@ import { loadPyodide } from "../pyodide/pyodide.mjs";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const FLOWS_URL = new URL("../flows/", import.meta.url).href;
-
-/** Start-up problems reported by loadPackage (it logs instead of rejecting). */
-const loadErrors = [];
 
 /**
  * Pyodide only logs a failed download or compile of its WebAssembly module, and then waits
@@ -44,17 +42,15 @@ const engine = Promise.race([boot(), wasmFailed]);
 const flowsLoaded = new Map();
 
 async function boot() {
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
-  await pyodide.loadPackage("back-spasm-engine", {
-    messageCallback: () => {},
-    errorCallback: (message) => loadErrors.push(message),
-  });
-  // loadPackage does not reject when a download or checksum fails: importing proves it worked.
+  // `packages`: the wheels download while the runtime starts, not after it. Pyodide checks each
+  // against its sha256 in the site-local lock file, and only logs a failure: importing proves
+  // that it worked.
+  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, packages: ["back-spasm-engine"] });
   let bridge;
   try {
     bridge = pyodide.pyimport("engine.bridge");
   } catch (error) {
-    throw new Error(`engine did not load: ${loadErrors.join("; ") || error}`);
+    throw new Error(`engine did not load: ${error}`);
   }
   return { handle: bridge.handle, addFlow: bridge.add_flow };
 }
