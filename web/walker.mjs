@@ -39,23 +39,6 @@ function getEngine() {
   return engine;
 }
 
-/** A browser without module workers ignores the `type` option: reading it proves support. */
-function supportsModuleWorkers() {
-  let readsType = false;
-  const options = {
-    get type() {
-      readsType = true;
-      return "module";
-    },
-  };
-  try {
-    new Worker("http://[", options); // an invalid URL: throws after reading the options
-  } catch {
-    // expected
-  }
-  return readsType;
-}
-
 function failedEngine(reason) {
   const ready = Promise.reject(new Error(reason));
   ready.catch(() => {});
@@ -66,10 +49,9 @@ function connectEngine() {
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     return failedEngine("this browser has no WebAssembly or no Web Workers");
   }
-  if (!supportsModuleWorkers()) return failedEngine("this browser has no module workers");
   let tab;
   try {
-    tab = engineWorker();
+    tab = engineWorker(); // throws where module workers are not supported
   } catch (error) {
     return failedEngine(`the engine worker could not start: ${error}`);
   }
@@ -169,7 +151,7 @@ class Walker {
       await getEngine().ready;
       const response = await this.ask({ op: "open", token: shared ?? this.pageToken });
       if (!response.ok) throw new Error(response.error);
-      if (this.mounted) this.takeOver(response);
+      if (this.mounted) await this.takeOver(response);
     } catch (error) {
       if (!this.mounted) return;
       console.warn("walker:", error);
@@ -182,11 +164,18 @@ class Walker {
     return getEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields });
   }
 
-  /** First live render: same place, height kept, one frame, focus only if it was here. */
-  takeOver(response) {
+  /**
+   * First live render: same place, height kept, focus only if it was here. The new step is
+   * built in this task and put on the page in the next frame, so the script and the page's
+   * style and layout work fall in two frames, neither long on a slow phone.
+   */
+  async takeOver(response) {
+    const parts = this.build(response);
+    await afterNextPaint();
+    if (!this.mounted) return;
     const hadFocus = this.root.contains(document.activeElement);
     this.root.style.minHeight = `${this.root.offsetHeight}px`;
-    this.show(response, { focus: hadFocus, announce: Boolean(response.notice) });
+    this.place(response, parts, { focus: hadFocus, announce: Boolean(response.notice) });
     this.root.dataset.state = "ready";
     if (response.notice || (tokenFromFragment() !== null && response.token === this.startToken)) {
       // A refused share link: drop it from the address bar so a reload starts cleanly.
@@ -195,16 +184,25 @@ class Walker {
   }
 
   /** Put a response on the page: the engine's step HTML, then the walker's own tools. */
-  show(response, { focus = true, announce = true } = {}) {
-    this.token = response.token;
-    this.startToken = response.start_token;
-    this.summaryText = response.summary_text;
+  show(response, options) {
+    this.place(response, this.build(response), options);
+  }
+
+  /** The nodes that show a response (not yet in the page). */
+  build(response) {
     const template = document.createElement("template");
     template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render.py)
     const parts = [];
     if (response.notice) parts.push(noticeElement(response.notice));
     if (this.editing) parts.push(noticeElement(response.editing_note));
     parts.push(template.content, this.toolbar());
+    return parts;
+  }
+
+  place(response, parts, { focus = true, announce = true } = {}) {
+    this.token = response.token;
+    this.startToken = response.start_token;
+    this.summaryText = response.summary_text;
     this.root.replaceChildren(...parts);
     this.root.dataset.token = response.token;
     this.root.dataset.kind = response.kind;
@@ -446,6 +444,20 @@ class Walker {
   }
 }
 
+/** Resolves once the page's DOMContentLoaded handlers have run (at once if they have). */
+function afterPageStart() {
+  const [navigation] = performance.getEntriesByType("navigation");
+  if (!navigation || navigation.domContentLoadedEventEnd > 0) return Promise.resolve();
+  return new Promise((resolve) =>
+    document.addEventListener("DOMContentLoaded", () => setTimeout(resolve, 0), { once: true }),
+  );
+}
+
+/** Resolves in a new task after the next frame: what runs then starts a frame of its own. */
+function afterNextPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(), 0)));
+}
+
 function noticeElement(text) {
   const notice = document.createElement("p");
   notice.className = "walker-notice";
@@ -488,9 +500,11 @@ window.addEventListener("popstate", () => {
 // Material's instant navigation swaps page content without reloading: `document$` emits for every
 // new page. This module may itself arrive with such a swap (its script tag is in the head, which
 // Material merges) after the emission for this page, so mount now as well: mount() is idempotent.
-globalThis.document$?.subscribe?.(mount);
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", mount);
-} else {
-  mount();
-}
+// The engine starts at once (it runs in a worker: almost no work here); mounting waits until the
+// page (and Material) have started up and painted: the static step is already usable, and the
+// walker's work then never lengthens that busy frame.
+const mountSoon = () => afterNextPaint().then(mount);
+globalThis.document$?.subscribe?.(mountSoon);
+const flow = document.getElementById("walker")?.dataset.flow;
+if (flow) getEngine().preload(flow);
+afterPageStart().then(mountSoon);
