@@ -7,7 +7,7 @@ Builds the site into a temporary folder (so `site_url` matches the local server 
 instant navigation is on), serves it over local HTTP with gzip and GitHub-Pages-like caching
 headers, serves `bench/baseline.html` beside it, and measures side by side, in one run:
 
-- the baseline: time until a bare page that loads the same vendored Pyodide has run `1+1`;
+- the baseline: time until a bare page that loads Pyodide as npm ships it has run `1+1`;
 - the algorithm page: first question visible with its answers clickable, walker `ready`, the
   longest main-thread task while loading, click-to-next-step-painted latency (p50/p95) over
   scripted walks;
@@ -58,6 +58,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BASELINE_URL_PATH = "__bench__/baseline.html"
+# The baseline loads Pyodide as npm ships it, from here (the site's copy is precompiled).
+BASELINE_PYODIDE_PATH = "__bench__/pyodide/"
+STOCK_PYODIDE = ROOT / "node_modules" / "pyodide"
+RUNTIME_PATHS = ("/assets/pyodide/", "/" + BASELINE_PYODIDE_PATH)
 READING_PAGE = "treatment/"
 ALGORITHM_PAGE = "algorithm/"
 RESULTS = ROOT / "bench" / "results" / "runtime.md"
@@ -103,12 +107,18 @@ MEASURE_SCRIPT = """
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) m.longTasks.push([e.startTime, e.duration]);
     }).observe({ type: "longtask", buffered: true });
-    // Long animation frames name the scripts that ran in them: the walker's are its own.
+    // Long animation frames name the scripts that ran in them. A frame is the walker's when its
+    // scripts did most of the frame's script work (the style, layout and paint that follow are
+    // then the walker's too); a frame where Material's start-up did most is not, even if the
+    // walker ran a little in it.
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        if ((e.scripts || []).some((s) => (s.sourceURL || "").includes("/assets/walker/"))) {
-          m.walkerFrames.push([e.startTime, e.duration]);
+        let walker = 0, other = 0;
+        for (const s of e.scripts || []) {
+          if ((s.sourceURL || "").includes("/assets/walker/")) walker += s.duration;
+          else other += s.duration;
         }
+        if (walker > 0 && walker >= other) m.walkerFrames.push([e.startTime, e.duration]);
       }
     }).observe({ type: "long-animation-frame", buffered: true });
   } catch {}
@@ -178,7 +188,7 @@ class TransferLog:
         with self.lock:
             self.sent = []
 
-    def total(self, prefix: str = "") -> int:
+    def total(self, prefix: str | tuple[str, ...] = "") -> int:
         with self.lock:
             return sum(size for path, size in self.sent if path.startswith(prefix))
 
@@ -225,6 +235,9 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path.lstrip("/") == BASELINE_URL_PATH:
             return ROOT / "bench" / "baseline.html"
+        if path.lstrip("/").startswith(BASELINE_PYODIDE_PATH):
+            stock = STOCK_PYODIDE / path.lstrip("/").removeprefix(BASELINE_PYODIDE_PATH)
+            return stock if stock.is_file() and stock.parent == STOCK_PYODIDE else None
         relative = path.lstrip("/")
         target = (self.site_dir / relative).resolve()
         if not target.is_relative_to(self.site_dir.resolve()):
@@ -449,7 +462,7 @@ def measure_page(
                     results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
                     results.add_bytes(
                         f"{page_name}, {temperature}: of it Pyodide runtime",
-                        log.total("/assets/pyodide/"),
+                        log.total(RUNTIME_PATHS),
                     )
                 if temperature == "cold" and page_name == "algorithm":
                     # Let the service worker install and keep the runtime for the warm visit.
@@ -621,8 +634,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "",
         "| visit | condition | baseline: `1+1` done | reading page DCL | algorithm: first "
         "question clickable | algorithm: walker ready | ready vs baseline | longest main-thread "
-        "task (baseline / reading page / algorithm) |",
-        "|---|---|---|---|---|---|---|---|",
+        "task (baseline / reading page / algorithm) | longest frame of the walker |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for profile in ("cold", "warm"):
         for condition in CONDITIONS:
@@ -636,7 +649,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
                 f"{ratio(ready, base_ready)} | "
                 f"{ms(get('baseline', profile, c, 'longest_task'))} / "
                 f"{ms(get('reading page', profile, c, 'longest_task'))} / "
-                f"{ms(get('algorithm', profile, c, 'longest_task'))} |"
+                f"{ms(get('algorithm', profile, c, 'longest_task'))} | "
+                f"{ms(get('algorithm', profile, c, 'walker_frame'))} |"
             )
     lines += [
         "",
@@ -665,8 +679,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "",
         "## Answer latency (click to the next step painted, scripted walks to outcomes, warm)",
         "",
-        "| condition | steps | p50 | p95 | longest main-thread task | longest frame running "
-        "the walker's scripts |",
+        "| condition | steps | p50 | p95 | longest main-thread task | longest frame of the "
+        "walker |",
         "|---|---|---|---|---|---|",
     ]
     for name, values in results.latencies.items():
@@ -707,11 +721,12 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
     answers_ok = all(a is not None and d is not None and a <= d for a, d in answers) or None
     if answers_ok is None and any(a is not None for a, _ in answers):
         answers_ok = False
-    cold_ratio = [
-        (get("algorithm", "cold", c.name, "ready"), get("baseline", "cold", c.name, "ready"))
+    ready_ratios = [
+        (get("algorithm", p, c.name, "ready"), get("baseline", p, c.name, "ready"))
+        for p in ("cold", "warm")
         for c in CONDITIONS
     ]
-    ready_ok = all(r is not None and b and r <= 1.1 * b for r, b in cold_ratio)
+    ready_ok = all(r is not None and b and r <= 1.1 * b for r, b in ready_ratios)
     desktop = results.latencies.get("desktop", [])
     p95 = percentile(desktop, 0.95)
     walker_frames = [
@@ -738,14 +753,15 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "|---|---|---|",
         f"| first question clickable no later than a reading page's DOMContentLoaded | "
         f"{'; '.join(f'{ms(a)} vs {ms(d)}' for a, d in answers)} | {verdict(answers_ok)} |",
-        f"| walker ready within 1.1x the baseline's start-up (cold) | "
-        f"{'; '.join(ratio(r, b) for r, b in cold_ratio)} | {verdict(ready_ok)} |",
+        f"| walker ready within 1.1x the baseline's start-up (cold, then warm) | "
+        f"{'; '.join(ratio(r, b) for r, b in ready_ratios)} | {verdict(ready_ok)} |",
         f"| beat the baseline (returning reader via a reading page, desktop) | "
         f"{ms(via)} vs {ms(base_warm)} | {verdict(beaten)} |",
         f"| answer latency p95 under 50 ms (desktop) | {ms(p95)} | "
         f"{verdict(None if p95 is None else p95 < 50)} |",
-        f"| no main-thread task over 50 ms caused by the walker (long animation frames running "
-        f"its scripts, while loading) | max {ms(max(walker_frames, default=None))} | "
+        f"| no main-thread task over 50 ms caused by the walker (long animation frames whose "
+        f"script work was mostly the walker's, while loading) | "
+        f"max {ms(max(walker_frames, default=None))} | "
         f"{verdict(None if not walker_frames else max(walker_frames) <= 50)} |",
         f"| reading page under 500 KB, no Pyodide byte | {kib(reading_bytes)}, Pyodide "
         f"{kib(reading_runtime)} | "
