@@ -21,13 +21,18 @@ const script = resolve(dirname(fileURLToPath(import.meta.url)), "compile_runtime
 const { loadPyodide } = await import(resolve(pyodideDir, "pyodide.mjs"));
 const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, stdout: () => {} });
 mkdirSync(outDir, { recursive: true });
-const mounts = { "/mnt/out": outDir, "/mnt/script": dirname(script) };
-for (const wheel of wheels) mounts[`/mnt/wheels/${wheels.indexOf(wheel)}`] = dirname(wheel);
-for (const [path, root] of Object.entries(mounts)) {
+/** Mount a host folder into Pyodide's file system; returns the path it has there. */
+const mount = (root, path) => {
   pyodide.FS.mkdirTree(path);
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root }, path);
-}
-const args = wheels.map((wheel, index) => `/mnt/wheels/${index}/${basename(wheel)}`);
+  return path;
+};
+mount(outDir, "/mnt/out");
+mount(dirname(script), "/mnt/script");
+// The wheels may sit in different folders: one mount each.
+const args = wheels.map(
+  (wheel, index) => `${mount(dirname(wheel), `/mnt/wheels/${index}`)}/${basename(wheel)}`,
+);
 pyodide.globals.set("argv", pyodide.toPy(["compile_runtime.py", "/mnt/out", ...args]));
 try {
   // What web/worker.mjs does: load the wheels, import the bridge. The modules loaded by now are
