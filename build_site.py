@@ -204,11 +204,16 @@ def raw_html_block(markup: str) -> str:
 
 
 def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
-    """The element the walker enhances (contract in the team brief), holding the static step."""
+    """The element the walker enhances, holding the static step, and the walker's live region.
+
+    The live region is in the page from the start: screen readers announce changes to a region
+    they already know more reliably, and the walker's start adds nothing to the page.
+    """
     return (
         f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
         f' data-token="{html.escape(step.token)}" data-site-root="{html.escape(site_root)}">\n'
-        f"{step_html}\n</div>"
+        f"{step_html}\n</div>\n"
+        '<div class="walker-live" role="status" aria-live="polite"></div>'
     )
 
 

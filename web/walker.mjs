@@ -128,11 +128,7 @@ class Walker {
     this.summaryText = "";
     this.busy = false;
     this.popPending = false; // a history move arrived while busy
-    this.live = document.createElement("div");
-    this.live.className = "walker-live";
-    this.live.setAttribute("role", "status");
-    this.live.setAttribute("aria-live", "polite");
-    root.after(this.live);
+    this.live = root.parentElement.querySelector(".walker-live"); // written by build_site.py
     root.addEventListener("click", (event) => this.onClick(event));
     root.addEventListener("submit", (event) => this.onSubmit(event));
   }
@@ -171,11 +167,17 @@ class Walker {
    */
   async takeOver(response) {
     const parts = this.build(response);
+    const rest = holdBackLongLists(parts);
     await afterNextPaint();
     if (!this.mounted) return;
     const hadFocus = this.root.contains(document.activeElement);
     this.root.style.minHeight = `${this.root.offsetHeight}px`;
     this.place(response, parts, { focus: hadFocus, announce: Boolean(response.notice) });
+    if (rest.length > 0) {
+      await afterNextPaint();
+      if (!this.mounted) return;
+      for (const [marker, items] of rest) marker.replaceWith(...items);
+    }
     this.root.dataset.state = "ready";
     if (response.notice || (tokenFromFragment() !== null && response.token === this.startToken)) {
       // A refused share link: drop it from the address bar so a reload starts cleanly.
@@ -451,6 +453,29 @@ function afterPageStart() {
   return new Promise((resolve) =>
     document.addEventListener("DOMContentLoaded", () => setTimeout(resolve, 0), { once: true }),
   );
+}
+
+/** Lists long enough to be worth showing in two frames, and how many items go in the first. */
+const LONG_LISTS = [".checklist-item", ".recommendation"];
+const FIRST_FRAME_ITEMS = 5;
+
+/**
+ * Take the items of long lists beyond the first few out of `parts` (a screenful is enough for
+ * the first frame); returns [marker, items] pairs to put back with `marker.replaceWith(...items)`.
+ */
+function holdBackLongLists(parts) {
+  const rest = [];
+  for (const part of parts) {
+    for (const selector of LONG_LISTS) {
+      const items = [...part.querySelectorAll(selector)].slice(FIRST_FRAME_ITEMS);
+      if (items.length === 0) continue;
+      const marker = document.createComment("");
+      items[0].before(marker);
+      for (const item of items) item.remove();
+      rest.push([marker, items]);
+    }
+  }
+  return rest;
 }
 
 /** Resolves in a new task after the next frame: what runs then starts a frame of its own. */
