@@ -162,8 +162,8 @@ class Walker {
 
   /**
    * First live render: same place, height kept, focus only if it was here. The new step is
-   * built in this task and put on the page in the next frame, so the script and the page's
-   * style and layout work fall in two frames, neither long on a slow phone.
+   * built in this task, put on the page after the next paint, and a long list's later items
+   * one frame after that: the work falls in frames that each stay short on a slow phone.
    */
   async takeOver(response) {
     const parts = this.build(response);
