@@ -48,15 +48,10 @@ from typing import Any, ClassVar
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from sitehelpers import CHROMIUM_ARGS  # noqa: E402  (the tests' launch flags: no background traffic)
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BASELINE_URL_PATH = "__bench__/baseline.html"
 # The baseline loads Pyodide as npm ships it, from here (the site's copy is precompiled).
 BASELINE_PYODIDE_PATH = "__bench__/pyodide/"

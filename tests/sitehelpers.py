@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Launch flags from the team brief: no background traffic, so "every request is local" is testable.
+# Launch flags (tests and bench/): no background traffic, so "every request is local" is testable.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
