@@ -183,6 +183,7 @@ class Walker {
       // A refused share link: drop it from the address bar so a reload starts cleanly.
       history.replaceState(history.state, "", this.urlFor(response.token));
     }
+    if (this.popPending) this.onPopState();
   }
 
   /** Put a response on the page: the engine's step HTML, then the walker's own tools. */
@@ -436,11 +437,12 @@ class Walker {
 
   /** Browser back/forward (or an edited fragment): show the state the address bar names. */
   onPopState() {
-    // Pressed while a step was loading: handled when it has arrived (the last press wins).
-    this.popPending = this.busy;
-    if (this.busy) return;
+    // Pressed while a step, or the walker itself, was loading: handled when it has arrived (the
+    // last press wins). A walker that never gets ready leaves the static page to the browser.
+    this.popPending = this.busy || this.root.dataset.state !== "ready";
+    if (this.popPending) return;
     const token = this.tokenFromLocation();
-    if (token === null || this.root.dataset.state !== "ready") return;
+    if (token === null) return;
     if (token === this.token && !this.editing) return;
     this.act({ op: "open", token }, { push: false });
   }
