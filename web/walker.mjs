@@ -128,6 +128,7 @@ class Walker {
     this.summaryText = "";
     this.busy = false;
     this.popPending = false; // a history move arrived while busy
+    this.prepared = new Map(); // JSON of an answer to the shown step -> the engine's response
     this.live = root.parentElement.querySelector(".walker-live"); // written by build_site.py
     root.addEventListener("click", (event) => this.onClick(event));
     root.addEventListener("submit", (event) => this.onSubmit(event));
@@ -203,6 +204,8 @@ class Walker {
   }
 
   place(response, parts, { focus = true, announce = true } = {}) {
+    this.prepared = new Map();
+    whenIdle(() => this.prepareAnswers(response.token));
     this.token = response.token;
     this.startToken = response.start_token;
     this.summaryText = response.summary_text;
@@ -214,6 +217,28 @@ class Walker {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
     }
     if (focus) this.focusHeading();
+  }
+
+  /**
+   * While the reader reads a step, ask the engine for the step behind each of its answers, one
+   * at a time: a click then shows the next step without waiting for the engine. Responses
+   * depend only on the token and the answer, so a prepared one is exactly what a click would
+   * get. Of a checklist's many answers only the commonest is prepared: nothing ticked. Changes
+   * to earlier answers are asked for when they happen.
+   */
+  async prepareAnswers(token) {
+    const choices = [...this.root.querySelectorAll("button[data-action=choose]")].map(
+      (button) => button.dataset.choice,
+    );
+    if (this.root.querySelector("button[data-action=continue]") !== null) choices.push(null);
+    if (this.root.querySelector("form[data-action=tick]") !== null) choices.push([]);
+    for (const choice of choices) {
+      if (this.token !== token || this.editing || !this.mounted) return;
+      const response = this.ask({ op: "choose", token, choice });
+      const key = JSON.stringify(choice);
+      this.prepared.set(key, response);
+      await response.catch(() => this.prepared.delete(key)); // asked again on a click
+    }
   }
 
   /** Copy, share and print: built from fixed labels, never from flow or URL text. */
@@ -290,12 +315,12 @@ class Walker {
   // --- Actions ---------------------------------------------------------------------------
 
   /** One engine request from a user action (ignored while another is in flight). */
-  async act(fields, { push = true, editing = null } = {}) {
+  async act(fields, { push = true, editing = null, prepared = undefined } = {}) {
     if (this.busy) return;
     this.busy = true;
     this.root.setAttribute("aria-busy", "true");
     try {
-      const response = await this.ask(fields);
+      const response = await (prepared?.catch(() => this.ask(fields)) ?? this.ask(fields));
       if (!this.mounted) return;
       if (!response.ok) throw new Error(response.error);
       this.root.style.minHeight = "";
@@ -319,7 +344,8 @@ class Walker {
       const { token, step } = this.editing;
       return this.act({ op: "change", token, step, choice });
     }
-    return this.act({ op: "choose", token: this.token, choice });
+    const prepared = this.prepared.get(JSON.stringify(choice));
+    return this.act({ op: "choose", token: this.token, choice }, { prepared });
   }
 
   back() {
@@ -478,6 +504,12 @@ function holdBackLongLists(parts) {
     }
   }
   return rest;
+}
+
+/** Run `task` when the main thread is idle (soon after the next frame where that is unknown). */
+function whenIdle(task) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 100);
 }
 
 /** Resolves in a new task after the next frame: what runs then starts a frame of its own. */

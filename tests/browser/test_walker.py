@@ -229,6 +229,75 @@ def test_browser_back_and_forward_follow_the_walk(live: Page, flow: Flow) -> Non
     assert answered_titles(page) == engine_titles(flow, state_of(flow, route, 2))
 
 
+# Records every request the page posts to its engine worker (the walker's only way to the engine).
+RECORD_ENGINE_REQUESTS = """
+window.engineRequests = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.request) window.engineRequests.push(message.request);
+  return post.call(this, message, ...rest);
+};
+"""
+
+
+def test_answers_are_prepared_while_the_reader_reads(
+    browser: Browser, site_url: str, flow: Flow
+) -> None:
+    """Every answer of a question or info step, and a checklist with nothing ticked, is asked
+    for while the step is read: the click then shows the right step without asking again."""
+    route = next(
+        r
+        for r in enumerate_routes(flow)
+        if len(r.steps) >= 4
+        and not any(isinstance(s.choice, frozenset) and s.choice for s in r.steps)
+    )
+    context = browser.new_context()
+    context.add_init_script(RECORD_ENGINE_REQUESTS)
+    try:
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        wait_ready(page)
+        for index, step in enumerate(route.steps[:4]):
+            token = encode_token(flow, state_of(flow, route, index))
+            node = flow.node(step.node)
+            expected = [a.id for a in node.answers] if node.kind == "question" else [None]
+            if node.kind == "checklist":
+                expected = [[]]
+            page.wait_for_function(
+                """([token, count]) => engineRequests.filter(
+                     (r) => r.op === "choose" && r.token === token).length === count""",
+                arg=[token, len(expected)],
+            )
+            asked = page.evaluate("engineRequests.length")
+            prepared = page.evaluate(
+                "(token) => engineRequests.filter((r) => r.op === 'choose' && r.token === token)"
+                ".map((r) => r.choice)",
+                token,
+            )
+            assert prepared == expected
+            answer_live(page, flow, step)
+            after = encode_token(flow, state_of(flow, route, index + 1))
+            page.wait_for_selector(f'#walker[data-token="{after}"]')
+            asked_on_click = page.evaluate("(n) => engineRequests.slice(n)", asked)
+            assert not [r for r in asked_on_click if r["token"] == token], asked_on_click
+        assert answered_titles(page) == engine_titles(flow, state_of(flow, route, 4))
+
+        # A checklist with something ticked is asked for when it is submitted.
+        restart_live(page, flow)
+        checklist = flow.node(route.steps[0].node)
+        start = encode_token(flow, state_of(flow, route, 0))
+        asked = page.evaluate("engineRequests.length")
+        page.check(f'#walker input[name="item"][value="{checklist.items[0].id}"]')
+        page.click('#walker form[data-action="tick"] button[type="submit"]')
+        page.wait_for_function(
+            """([n, token]) => engineRequests.slice(n).some(
+                 (r) => r.token === token && Array.isArray(r.choice) && r.choice.length === 1)""",
+            arg=[asked, start],
+        )
+    finally:
+        context.close()
+
+
 def test_keyboard_only_walk(live: Page, flow: Flow) -> None:
     page = live
     route = longest_route(flow, ticks_within=9)
