@@ -204,8 +204,8 @@ class Walker {
   }
 
   place(response, parts, { focus = true, announce = true } = {}) {
-    this.prepared = new Map();
-    whenIdle(() => this.prepareAnswers(response.token));
+    const prepared = (this.prepared = new Map());
+    whenIdle(() => this.prepareAnswers(prepared));
     this.token = response.token;
     this.startToken = response.start_token;
     this.summaryText = response.summary_text;
@@ -226,18 +226,19 @@ class Walker {
    * get. Of a checklist's many answers only the commonest is prepared: nothing ticked. Changes
    * to earlier answers are asked for when they happen.
    */
-  async prepareAnswers(token) {
+  async prepareAnswers(prepared) {
     const choices = [...this.root.querySelectorAll("button[data-action=choose]")].map(
       (button) => button.dataset.choice,
     );
     if (this.root.querySelector("button[data-action=continue]") !== null) choices.push(null);
     if (this.root.querySelector("form[data-action=tick]") !== null) choices.push([]);
     for (const choice of choices) {
-      if (this.token !== token || this.editing || !this.mounted) return;
-      const response = this.ask({ op: "choose", token, choice });
+      // Stop once another step is shown (it has a map of its own), or an answer is being changed.
+      if (this.prepared !== prepared || this.editing || !this.mounted) return;
       const key = JSON.stringify(choice);
-      this.prepared.set(key, response);
-      await response.catch(() => this.prepared.delete(key)); // asked again on a click
+      const response = this.ask({ op: "choose", token: this.token, choice });
+      prepared.set(key, response);
+      await response.catch(() => prepared.delete(key)); // asked again on a click
     }
   }
 
