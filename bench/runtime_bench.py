@@ -410,10 +410,8 @@ def visit(
     return page, page_metrics(page)
 
 
-def walker_frame_cost(
-    bench: dict[str, Any], after: float = float("-inf"), until: float = float("inf")
-) -> float:
-    """The longest frame the walker is answerable for, among those starting in [after, until].
+def walker_frame_cost(bench: dict[str, Any], until: float) -> float:
+    """The longest frame the walker is answerable for while loading (frames starting by `until`).
 
     A frame in which the walker changed the page counts whole: its script, and the style,
     layout and paint that the change caused. In any other frame only the walker's own script
@@ -422,7 +420,7 @@ def walker_frame_cost(
     changes = bench.get("walkerChanges") or []
     costs = [0.0]
     for start, duration, walker_script in bench.get("walkerFrames") or []:
-        if after <= start <= until:
+        if start <= until:
             changed = any(start <= when <= start + duration for when in changes)
             costs.append(duration if changed else walker_script)
     return max(costs)
