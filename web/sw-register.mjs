@@ -95,30 +95,22 @@ function walkerReaches(states) {
 
 /**
  * After the algorithm has been used once, keep what it needs offline. On a first visit the
- * walker fetched the runtime before this service worker controlled the page, so fetch the list
- * (sw-runtime.json, written at build time) again through the worker: its cache-first routes keep
- * each file, mostly straight from the browser's HTTP cache. Marks <html data-offline="ready">.
+ * walker fetched the runtime before this service worker controlled the page, so ask the worker
+ * to cache whatever of it is not cached yet (sw-extras.js, written at build time): the worker
+ * fetches, mostly from the browser's HTTP cache, and the page's main thread handles none of
+ * the 13 MB. Marks <html data-offline="ready"> once it is all kept.
  */
 async function keepAlgorithmOffline() {
   const ready = walkerReaches(["ready"]);
   if (!ready || document.documentElement.dataset.offline === "ready") return;
   await ready;
-  await navigator.serviceWorker.ready;
-  if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) =>
-      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
-    );
-  }
-  const list = await fetch(new URL("sw-runtime.json", SITE_ROOT));
-  if (!list.ok) return;
-  for (const path of await list.json()) {
-    const url = new URL(path, SITE_ROOT);
-    if (await caches.match(url.href)) continue; // kept on an earlier visit
-    const reply = await fetch(url);
-    if (!reply.ok) return;
-    await reply.arrayBuffer();
-  }
-  document.documentElement.dataset.offline = "ready";
+  const { active } = await navigator.serviceWorker.ready;
+  const channel = new MessageChannel();
+  const reply = new Promise((resolve) => {
+    channel.port1.onmessage = (event) => resolve(event.data);
+  });
+  active.postMessage({ type: "KEEP_ALGORITHM" }, [channel.port2]);
+  if ((await reply)?.ok) document.documentElement.dataset.offline = "ready";
 }
 
 async function register() {
