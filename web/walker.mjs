@@ -129,6 +129,7 @@ class Walker {
     this.busy = false;
     this.popPending = false; // a history move arrived while busy
     this.prepared = new Map(); // JSON of an answer to the shown step -> the engine's response
+    this.renders = 0; // counts steps put on the page: a later one stops an earlier one's frames
     this.live = root.parentElement.querySelector(".walker-live"); // written by build_site.py
     root.addEventListener("click", (event) => this.onClick(event));
     root.addEventListener("submit", (event) => this.onSubmit(event));
@@ -163,22 +164,16 @@ class Walker {
 
   /**
    * First live render: same place, height kept, focus only if it was here. The new step is
-   * built in this task, put on the page after the next paint, and a long list's later items
-   * one frame after that: the work falls in frames that each stay short on a slow phone.
+   * built in this task and put on the page after the next paint (see place()).
    */
   async takeOver(response) {
-    const parts = this.build(response);
-    const rest = holdBackLongLists(parts);
+    const step = this.build(response);
     await afterNextPaint();
     if (!this.mounted) return;
     const hadFocus = this.root.contains(document.activeElement);
     this.root.style.minHeight = `${this.root.offsetHeight}px`;
-    this.place(response, parts, { focus: hadFocus, announce: Boolean(response.notice) });
-    if (rest.length > 0) {
-      await afterNextPaint();
-      if (!this.mounted) return;
-      for (const [marker, items] of rest) marker.replaceWith(...items);
-    }
+    await this.place(response, step, { focus: hadFocus, announce: Boolean(response.notice) });
+    if (!this.mounted) return;
     this.root.dataset.state = "ready";
     if (response.notice || (tokenFromFragment() !== null && response.token === this.startToken)) {
       // A refused share link: drop it from the address bar so a reload starts cleanly.
@@ -189,34 +184,52 @@ class Walker {
 
   /** Put a response on the page: the engine's step HTML, then the walker's own tools. */
   show(response, options) {
-    this.place(response, this.build(response), options);
+    return this.place(response, this.build(response), options);
   }
 
-  /** The nodes that show a response (not yet in the page). */
+  /** A fragment (not yet on the page) with the nodes that show a response. */
   build(response) {
     const template = document.createElement("template");
     template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render.py)
-    const parts = [];
-    if (response.notice) parts.push(noticeElement(response.notice));
-    if (this.editing) parts.push(noticeElement(response.editing_note));
-    parts.push(template.content, this.toolbar());
-    return parts;
+    const step = template.content;
+    if (this.editing) step.prepend(noticeElement(response.editing_note));
+    if (response.notice) step.prepend(noticeElement(response.notice));
+    step.append(this.toolbar());
+    return step;
   }
 
-  place(response, parts, { focus = true, announce = true } = {}) {
+  /**
+   * Show a step a screenful at a time: the first part in this task (painted in the next frame,
+   * which also moves the focus), the rest one part per frame (see splitIntoFrames). Until the
+   * whole step is there the walker is `aria-busy` and `data-token` still names the step before.
+   * Resolves when the step is complete, or when another one has replaced it.
+   */
+  async place(response, step, { focus = true, announce = true } = {}) {
+    const render = ++this.renders;
+    const isCurrent = () => this.renders === render && this.mounted;
+    const laterFrames = splitIntoFrames(step);
     const prepared = (this.prepared = new Map());
-    whenIdle(() => this.prepareAnswers(prepared));
     this.token = response.token;
     this.startToken = response.start_token;
     this.summaryText = response.summary_text;
-    this.root.replaceChildren(...parts);
-    this.root.dataset.token = response.token;
+    this.root.setAttribute("aria-busy", "true");
+    this.root.replaceChildren(step);
     this.root.dataset.kind = response.kind;
     this.root.classList.toggle("walker--editing", this.editing !== null);
     if (announce) {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
     }
-    if (focus) this.focusHeading();
+    // Focusing makes the browser style and lay out the page; in the frame it does that anyway.
+    if (focus) requestAnimationFrame(() => isCurrent() && this.focusHeading());
+    // One frame more after the last part: by then the heading has the focus.
+    for (const frame of [...laterFrames, []]) {
+      await afterNextPaint();
+      if (!isCurrent()) return;
+      for (const [marker, node] of frame) marker.replaceWith(node);
+    }
+    this.root.dataset.token = response.token;
+    this.root.removeAttribute("aria-busy");
+    whenIdle(() => this.prepareAnswers(prepared));
   }
 
   /**
@@ -326,16 +339,19 @@ class Walker {
       if (!response.ok) throw new Error(response.error);
       this.root.style.minHeight = "";
       this.editing = editing;
+      // Not awaited: the reader may answer as soon as the answers are on the page.
       this.show(response);
       if (push && !editing && response.token !== this.tokenFromLocation()) {
         history.pushState(null, "", this.urlFor(response.token));
       }
     } catch (error) {
       console.warn("walker:", error);
-      if (this.mounted) this.showNotice(NOTICE_ERROR);
+      if (this.mounted) {
+        this.showNotice(NOTICE_ERROR);
+        this.root.removeAttribute("aria-busy");
+      }
     } finally {
       this.busy = false;
-      this.root.removeAttribute("aria-busy");
     }
     if (this.popPending) this.onPopState();
   }
@@ -484,27 +500,48 @@ function afterPageStart() {
   );
 }
 
-/** Lists long enough to be worth showing in two frames, and how many items go in the first. */
-const LONG_LISTS = [".checklist-item", ".recommendation"];
-const FIRST_FRAME_ITEMS = 5;
+/**
+ * How many elements one frame puts on the page: a screenful, and few enough that a phone styles,
+ * lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU throttling).
+ */
+const ELEMENTS_PER_FRAME = 60;
 
 /**
- * Take the items of long lists beyond the first few out of `parts` (a screenful is enough for
- * the first frame); returns [marker, items] pairs to put back with `marker.replaceWith(...items)`.
+ * Split a step (a fragment not yet on the page) into frames of about ELEMENTS_PER_FRAME elements,
+ * in page order. What fits in the first frame stays in the fragment. Each node of a later frame
+ * is taken out and a marker comment left in its place; a node too big for one frame comes with
+ * its first children, and the rest of them follow in the frames after. Returns the later frames
+ * as lists of [marker, node] pairs, to put back in order with `marker.replaceWith(node)`.
  */
-function holdBackLongLists(parts) {
-  const rest = [];
-  for (const part of parts) {
-    for (const selector of LONG_LISTS) {
-      const items = [...part.querySelectorAll(selector)].slice(FIRST_FRAME_ITEMS);
-      if (items.length === 0) continue;
-      const marker = document.createComment("");
-      items[0].before(marker);
-      for (const item of items) item.remove();
-      rest.push([marker, items]);
+function splitIntoFrames(fragment) {
+  const laterFrames = [];
+  let frame = null; // null: the first frame
+  let room = ELEMENTS_PER_FRAME;
+  const place = (node, parentFrame) => {
+    const size = elementCount(node);
+    const split = size > ELEMENTS_PER_FRAME && node.nodeType === Node.ELEMENT_NODE;
+    const ownSize = split ? 1 : size;
+    if (ownSize > room) {
+      frame = [];
+      laterFrames.push(frame);
+      room = ELEMENTS_PER_FRAME;
     }
-  }
-  return rest;
+    room -= ownSize;
+    const nodeFrame = frame;
+    if (nodeFrame !== parentFrame) {
+      const marker = document.createComment("");
+      node.replaceWith(marker);
+      nodeFrame.push([marker, node]);
+    }
+    if (split) for (const child of [...node.childNodes]) place(child, nodeFrame);
+  };
+  for (const child of [...fragment.childNodes]) place(child, null);
+  return laterFrames;
+}
+
+/** Elements in a node, itself included. */
+function elementCount(node) {
+  return node.nodeType === Node.ELEMENT_NODE ? 1 + node.getElementsByTagName("*").length : 0;
 }
 
 /** Run `task` when the main thread is idle (soon after the next frame where that is unknown). */

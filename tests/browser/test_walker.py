@@ -298,6 +298,70 @@ def test_answers_are_prepared_while_the_reader_reads(
         context.close()
 
 
+RECORD_STEP_FRAMES = """
+window.elementsAddedPerTask = [];
+window.engineResponses = [];
+const EngineWorker = window.Worker;
+window.Worker = class extends EngineWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => {
+      if (event.data && event.data.response) window.engineResponses.push(event.data.response);
+    });
+  }
+};
+document.addEventListener("DOMContentLoaded", () => {
+  // A task's changes reach the observer together, before the next task runs.
+  new MutationObserver((records) => {
+    let added = 0;
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1) added += 1 + node.getElementsByTagName("*").length;
+      }
+    }
+    if (added > 0) window.elementsAddedPerTask.push(added);
+  }).observe(document.getElementById("walker"), { childList: true, subtree: true });
+});
+"""
+
+SHOWN_STEP_IS_THE_ENGINES = """() => {
+  const root = document.getElementById("walker");
+  const response = engineResponses.findLast((r) => r.token === root.dataset.token);
+  const template = document.createElement("template");
+  template.innerHTML = response.html;
+  const shown = root.querySelector("section.step").cloneNode(true);
+  shown.querySelector("h2").removeAttribute("tabindex"); // added when it takes the focus
+  const comments = document.createTreeWalker(root, NodeFilter.SHOW_COMMENT);
+  return [shown.isEqualNode(template.content.querySelector("section.step")), comments.nextNode()];
+}"""
+
+
+def test_long_steps_are_shown_a_screenful_per_frame(
+    browser: Browser, site_url: str, flow: Flow
+) -> None:
+    """No task puts more than a frame's worth of elements on the page (a slow phone styles and
+    lays them out in one short frame), and the step the reader ends up with is exactly the
+    engine's, markers gone."""
+    walker_source = (Path(__file__).parents[2] / "web" / "walker.mjs").read_text()
+    per_frame = int(re.search(r"const ELEMENTS_PER_FRAME = (\d+);", walker_source)[1])
+    route = max(enumerate_routes(flow), key=lambda r: len(r.recommendations))
+    context = browser.new_context()
+    context.add_init_script(RECORD_STEP_FRAMES)
+    try:
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        wait_ready(page)
+        walk_live(page, flow, route.steps)
+        check_outcome(page, flow, route)
+        added = page.evaluate("elementsAddedPerTask")
+        assert max(added) <= per_frame, added
+        # Each step took at least one task; the long ones (this outcome, checklists) took more.
+        assert len(added) > len(route.steps) + 1, added
+        assert page.evaluate(SHOWN_STEP_IS_THE_ENGINES) == [True, None]
+    finally:
+        context.close()
+
+
 def test_keyboard_only_walk(live: Page, flow: Flow) -> None:
     page = live
     route = longest_route(flow, ticks_within=9)

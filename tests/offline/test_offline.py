@@ -69,8 +69,10 @@ def walk_to_outcome(page: Page) -> None:
             break
         chosen = choices.first.element_handle()
         chosen.click()
-        # The walker replaces the step once the engine answered.
+        # The walker replaces the step once the engine answered, a screenful per frame; it is
+        # aria-busy until the whole step is in.
         page.wait_for_function("(el) => !el.isConnected", arg=chosen, timeout=30_000)
+        expect(walker).not_to_have_attribute("aria-busy", "true")
     expect(walker.locator("[class*='urgency-']").first).to_be_visible()
 
 
