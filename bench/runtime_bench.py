@@ -65,8 +65,8 @@ LOAD_TIMEOUT_MS = 180_000
 # How long the returning reader reads a reading page before opening the algorithm.
 READING_SECONDS = 10
 # Scripted walks: how long the reader reads each step before answering. One second is quicker
-# than any real reading of a clinical step; 0 (answering the moment a step is painted) is the
-# worst case, with no time for the walker to prepare the next steps.
+# than any real reading of a clinical step; 0 (answering the moment the whole step is on the
+# page) is the worst case, with no time for the walker to prepare the next steps.
 READER_PAUSES_MS = {"reads each step 1 s": 1000, "answers at once": 0}
 # True once web/sw-register.mjs has cached the algorithm's runtime (or when the page has no
 # service worker registration script, so there is nothing to wait for).
@@ -151,6 +151,7 @@ MEASURE_SCRIPT = """
 WALK_SCRIPT = """
 async ([choiceIndex, pauseMs]) => {
   const root = document.getElementById("walker");
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const latencies = [];
   for (let step = 0; step < 40; step++) {
     await new Promise((r) => setTimeout(r, pauseMs));
@@ -168,8 +169,11 @@ async ([choiceIndex, pauseMs]) => {
     const t0 = performance.now();
     target.click();
     await Promise.race([replaced, new Promise((r) => setTimeout(r, 10000))]);
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    latencies.push(performance.now() - t0);
+    await nextFrame();
+    const shown = performance.now() - t0;
+    // The walker shows a long step a screenful per frame; aria-busy until the whole of it is in.
+    while (root.hasAttribute("aria-busy") && performance.now() - t0 < 10000) await nextFrame();
+    latencies.push([shown, performance.now() - t0]);
   }
   return latencies;
 }
@@ -451,6 +455,9 @@ class Results:
     rows: dict[tuple[str, str, str], list[dict[str, float | None]]] = field(default_factory=dict)
     bytes: dict[str, list[int]] = field(default_factory=dict)
     latencies: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    """Per (condition, reader): click to the next step painted (its first screenful)."""
+    completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    """The same clicks: until the whole step was on the page."""
     walk_longest: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     lighthouse: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     """Per page, the category scores of each Lighthouse run."""
@@ -533,11 +540,14 @@ def measure_walks(
             visit(context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True)
         with profile.context() as context:
             latencies: list[float] = []
+            completions: list[float] = []
             longest_task = longest_frame = 0.0
             for walk in range(walks):
                 page, _ = visit(context, base + ALGORITHM_PAGE, condition, wait_ready=True)
                 before = page.evaluate("() => performance.now()")
-                latencies += page.evaluate(WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]])
+                for shown, complete in page.evaluate(WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]]):
+                    latencies.append(shown)
+                    completions.append(complete)
                 bench = page.evaluate("() => window.__bench")
                 for start, duration in bench["longTasks"]:
                     if start >= before:
@@ -546,6 +556,7 @@ def measure_walks(
                     if start >= before:
                         longest_frame = max(longest_frame, duration)
             results.latencies[(condition.name, tempo)] = latencies
+            results.completions[(condition.name, tempo)] = completions
             results.walk_longest[(condition.name, tempo)] = (longest_task, longest_frame)
     finally:
         profile.remove()
@@ -719,18 +730,24 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "",
         "While the reader reads a step, the walker asks the engine for the step behind each "
         "answer (and for a checklist with nothing ticked), so a click waits for no engine. "
-        "Answering the moment a step is painted leaves it no time for that: the worst case. "
+        "Answering the moment the whole step is on the page leaves it no time for that: the "
+        "worst case. "
         "During a walk the page does nothing else, so its long tasks and frames are all the "
-        "walker's doing.",
+        "walker's doing. A long step is put on the page a screenful per frame: the latency is "
+        "to its first screenful (heading, question, first answers); the last column is to the "
+        "whole step.",
         "",
-        "| condition | reader | steps | p50 | p95 | longest main-thread task | longest frame |",
-        "|---|---|---|---|---|---|---|",
+        "| condition | reader | steps | p50 | p95 | longest main-thread task | longest frame "
+        "| whole step p95 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for (name, tempo), values in results.latencies.items():
         task, frame = results.walk_longest.get((name, tempo), (None, None))
+        complete = results.completions.get((name, tempo), [])
         lines.append(
             f"| {name} | {tempo} | {len(values)} | {ms(percentile(values, 0.5))} | "
-            f"{ms(percentile(values, 0.95))} | {ms(task)} | {ms(frame)} |"
+            f"{ms(percentile(values, 0.95))} | {ms(task)} | {ms(frame)} | "
+            f"{ms(percentile(complete, 0.95))} |"
         )
     lines += [
         "",
@@ -774,9 +791,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         for c in CONDITIONS
     ]
     ready_ok = all(r is not None and b and r <= 1.1 * b for r, b in ready_ratios)
-    reading_tempo, at_once = READER_PAUSES_MS
-    p95 = percentile(results.latencies.get(("desktop", reading_tempo), []), 0.95)
-    p95_at_once = percentile(results.latencies.get(("desktop", at_once), []), 0.95)
+    p95s = {key: percentile(values, 0.95) for key, values in results.latencies.items()}
+    p95_ok = None if not p95s else all(v is not None and v < 50 for v in p95s.values())
     walker_frames = [
         get("algorithm", p, c.name, "walker_frame") for p in ("cold", "warm") for c in CONDITIONS
     ]
@@ -810,8 +826,8 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         f"{'; '.join(ratio(r, b) for r, b in ready_ratios)} | {verdict(ready_ok)} |",
         f"| beat the baseline (returning reader via a reading page, desktop) | "
         f"{ms(via)} vs {ms(base_warm)} | {verdict(beaten)} |",
-        f"| answer latency p95 under 50 ms (desktop; reader who {reading_tempo}) | {ms(p95)} "
-        f"(answering at once: {ms(p95_at_once)}) | {verdict(None if p95 is None else p95 < 50)} |",
+        f"| answer latency p95 under 50 ms (every condition and reader) | "
+        f"{'; '.join(f'{c}, {t}: {ms(v)}' for (c, t), v in p95s.items())} | {verdict(p95_ok)} |",
         f"| no main-thread task over 50 ms caused by the walker (while loading: long animation "
         f"frames, whole where it changed the page, else its script time; while answering: the "
         f"longest task) | loading max {ms(max(walker_frames, default=None))}; answering "
