@@ -4,7 +4,8 @@
 // step as static HTML whose answers are plain links, so a reader can start at once (and with
 // JavaScript off). Meanwhile this module starts the engine (Pyodide in a module worker, one per
 // tab, kept across Material's instant navigation: see prefetch.mjs) and, when it is ready, swaps
-// the static step for the live one in a single frame, carrying over the answers of the page.
+// the static step for the live one, carrying over the answers of the page. Every step goes on
+// the page a screenful per frame (splitIntoFrames), so no frame is long even on a slow phone.
 //
 // The state of a walk is a token: in the page (`data-token`), in share links (`BASE#<token>`) and
 // in every engine response (see engine/bridge.py for the requests). The engine renders all step
@@ -504,7 +505,7 @@ function afterPageStart() {
  * How many elements one frame puts on the page: a screenful, and few enough that a phone styles,
  * lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU throttling).
  */
-const ELEMENTS_PER_FRAME = 60;
+const ELEMENTS_PER_FRAME = 40;
 
 /**
  * Split a step (a fragment not yet on the page) into frames of about ELEMENTS_PER_FRAME elements,
@@ -517,7 +518,7 @@ function splitIntoFrames(fragment) {
   const laterFrames = [];
   let frame = null; // null: the first frame
   let room = ELEMENTS_PER_FRAME;
-  const place = (node, parentFrame) => {
+  const assign = (node, parentFrame) => {
     const size = elementCount(node);
     const split = size > ELEMENTS_PER_FRAME && node.nodeType === Node.ELEMENT_NODE;
     const ownSize = split ? 1 : size;
@@ -533,9 +534,9 @@ function splitIntoFrames(fragment) {
       node.replaceWith(marker);
       nodeFrame.push([marker, node]);
     }
-    if (split) for (const child of [...node.childNodes]) place(child, nodeFrame);
+    if (split) for (const child of [...node.childNodes]) assign(child, nodeFrame);
   };
-  for (const child of [...fragment.childNodes]) place(child, null);
+  for (const child of [...fragment.childNodes]) assign(child, null);
   return laterFrames;
 }
 
