@@ -176,7 +176,8 @@ async function main() {
 
   const engineCache = `${buildPrefix}-engine`;
   // What the algorithm needs offline, and the cache each goes in (as Workbox's routes below).
-  const isPyodideRuntime = (p) => PYODIDE_RUNTIME_FILES.some((name) => p === `assets/pyodide/${name}`);
+  const isPyodideRuntime = (p) =>
+    PYODIDE_RUNTIME_FILES.some((name) => p === `assets/pyodide/${name}`);
   const algorithmFiles = Object.fromEntries(
     urlPaths
       .filter(
