@@ -22,7 +22,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe on the whole page; each violation with the CSS targets of its nodes."""
+    """Run axe on the whole page; each violation with the CSS targets of its nodes.
+
+    Axe checks colours as they are painted: first let running transitions end (Material's
+    header fades its title in and out as the page scrolls), or it sees a half-faded colour.
+    """
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
