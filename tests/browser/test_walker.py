@@ -230,6 +230,21 @@ def test_browser_back_and_forward_follow_the_walk(live: Page, flow: Flow) -> Non
 
 
 # Records every request the page posts to its engine worker (the walker's only way to the engine).
+@contextlib.contextmanager
+def walker_running(browser: Browser, site_url: str, init_script: str) -> Iterator[Page]:
+    """A page of its own (new context) on the main flow, with `init_script` run before the
+    page's own scripts, and the walker ready."""
+    context = browser.new_context()
+    context.add_init_script(init_script)
+    try:
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        wait_ready(page)
+        yield page
+    finally:
+        context.close()
+
+
 RECORD_ENGINE_REQUESTS = """
 window.engineRequests = [];
 const post = Worker.prototype.postMessage;
@@ -251,12 +266,7 @@ def test_answers_are_prepared_while_the_reader_reads(
         if len(r.steps) >= 4
         and not any(isinstance(s.choice, frozenset) and s.choice for s in r.steps)
     )
-    context = browser.new_context()
-    context.add_init_script(RECORD_ENGINE_REQUESTS)
-    try:
-        page = context.new_page()
-        page.goto(site_url + flow_path(MAIN_FLOW))
-        wait_ready(page)
+    with walker_running(browser, site_url, RECORD_ENGINE_REQUESTS) as page:
         for index, step in enumerate(route.steps[:4]):
             token = encode_token(flow, state_of(flow, route, index))
             node = flow.node(step.node)
@@ -294,8 +304,6 @@ def test_answers_are_prepared_while_the_reader_reads(
                  (r) => r.token === token && Array.isArray(r.choice) && r.choice.length === 1)""",
             arg=[asked, start],
         )
-    finally:
-        context.close()
 
 
 RECORD_STEP_FRAMES = """
@@ -345,12 +353,7 @@ def test_long_steps_are_shown_a_screenful_per_frame(
     walker_source = (Path(__file__).parents[2] / "web" / "walker.mjs").read_text()
     per_frame = int(re.search(r"const ELEMENTS_PER_FRAME = (\d+);", walker_source)[1])
     route = max(enumerate_routes(flow), key=lambda r: len(r.recommendations))
-    context = browser.new_context()
-    context.add_init_script(RECORD_STEP_FRAMES)
-    try:
-        page = context.new_page()
-        page.goto(site_url + flow_path(MAIN_FLOW))
-        wait_ready(page)
+    with walker_running(browser, site_url, RECORD_STEP_FRAMES) as page:
         walk_live(page, flow, route.steps)
         check_outcome(page, flow, route)
         added = page.evaluate("elementsAddedPerTask")
@@ -358,8 +361,6 @@ def test_long_steps_are_shown_a_screenful_per_frame(
         # Each step took at least one task; the long ones (this outcome, checklists) took more.
         assert len(added) > len(route.steps) + 1, added
         assert page.evaluate(SHOWN_STEP_IS_THE_ENGINES) == [True, None]
-    finally:
-        context.close()
 
 
 def test_keyboard_only_walk(live: Page, flow: Flow) -> None:
