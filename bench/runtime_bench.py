@@ -772,11 +772,12 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
             "|---|---|---|---|---|",
         ]
         for page, runs_of_page in results.lighthouse.items():
+            medians = lighthouse_median(runs_of_page)
             cells = []
             for category in LIGHTHOUSE_CATEGORIES:
                 each = [scores[category] for scores in runs_of_page]
                 spread = f" ({', '.join(map(str, each))})" if len(set(each)) > 1 else ""
-                cells.append(f"{lighthouse_median(runs_of_page)[category]}{spread}")
+                cells.append(f"{medians[category]}{spread}")
             lines.append(f"| {page} | {' | '.join(cells)} |")
 
     # Targets from the issue.

@@ -230,7 +230,7 @@ class Walker {
     }
     this.root.dataset.token = response.token;
     this.root.removeAttribute("aria-busy");
-    whenIdle(() => this.prepareAnswers(prepared));
+    whenIdle(() => this.prepareAnswers(prepared, isCurrent));
   }
 
   /**
@@ -240,7 +240,7 @@ class Walker {
    * get. Of a checklist's many answers only the commonest is prepared: nothing ticked. Changes
    * to earlier answers are asked for when they happen.
    */
-  async prepareAnswers(prepared) {
+  async prepareAnswers(prepared, isCurrent) {
     const choices = [...this.root.querySelectorAll("button[data-action=choose]")].map(
       (button) => button.dataset.choice,
     );
@@ -248,7 +248,7 @@ class Walker {
     if (this.root.querySelector("form[data-action=tick]") !== null) choices.push([]);
     for (const choice of choices) {
       // Stop once another step is shown (it has a map of its own), or an answer is being changed.
-      if (this.prepared !== prepared || this.editing || !this.mounted) return;
+      if (!isCurrent() || this.editing) return;
       const key = JSON.stringify(choice);
       const response = this.ask({ op: "choose", token: this.token, choice });
       prepared.set(key, response);
