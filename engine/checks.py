@@ -131,10 +131,13 @@ GRAPH_CHECKS: tuple[Callable[[Flow], Iterator[Problem]], ...] = (
 
 def check_flow(flow: Flow) -> list[Problem]:
     """Graph checks, then (on an acyclic graph) route feasibility and safety rules."""
+    from engine import grades
     from engine.analysis import analysis_problems
 
     cycles = list(check_cycles(flow))
     problems = cycles + [p for check in GRAPH_CHECKS[1:] for p in check(flow)]
+    if grades.REQUIRE_GRADES:
+        problems.extend(grades.check_grades(flow))
     if not cycles:
         problems.extend(analysis_problems(flow))
     return sorted(problems)

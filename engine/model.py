@@ -118,11 +118,34 @@ class Source:
     url: str | None = None
     label: str | None = None
     """Short name shown where it is cited ("ACP 2017"); the id when absent."""
+    kind: str | None = None
+    """What it is: one of `engine.grades.SOURCE_KINDS` (guideline, trial, ai-answer, ...)."""
+    published: str | None = None
+    """When: a year, YYYY-MM or YYYY-MM-DD."""
+    grading: str | None = None
+    """Its grading scheme: a key of `engine.grades.SCHEMES` (grade, nice, acr, ...)."""
+    design: str | None = None
+    """For grading `study`: the design and size shown as its tag ("double-blind RCT, n=323")."""
     line: int = field(default=0, compare=False)
 
     @property
     def short(self) -> str:
         return self.label or self.id
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One `cite:` entry: a source, and for graded sources the recommendation and its grade."""
+
+    source: str
+    rec: str | None = None
+    """Which recommendation of the source ("Recommendation 1", "1.2.17 [2016]", "Variant 1")."""
+    grade: str | None = None
+    """Its grade in the source's scheme ("strong/moderate", "do not offer")."""
+    line: int = field(default=0, compare=False)
+
+
+Cites = tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -165,7 +188,7 @@ class Answer:
     text: str
     next: tuple[NextEntry, ...]
     help: str | None = None
-    cite: tuple[str, ...] = ()
+    cite: Cites = ()
     set: FactSetting = ()
     links: tuple[Link, ...] = ()
     line: int = field(default=0, compare=False)
@@ -178,7 +201,7 @@ class Item:
     id: str
     text: str
     help: str | None = None
-    cite: tuple[str, ...] = ()
+    cite: Cites = ()
     line: int = field(default=0, compare=False)
 
 
@@ -199,7 +222,7 @@ class Recommendation:
 
     id: str
     text: str
-    cite: tuple[str, ...]
+    cite: Cites
     help: str | None = None
     when: Condition | None = None
     tags: tuple[str, ...] = ()
@@ -216,7 +239,7 @@ class Node:
     title: str
     text: str
     help: str | None = None
-    cite: tuple[str, ...] = ()
+    cite: Cites = ()
     links: tuple[Link, ...] = ()
     answers: tuple[Answer, ...] = ()
     """question only"""

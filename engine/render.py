@@ -27,10 +27,13 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from engine.analysis import FactsKey, Route, describe_choice, enumerate_routes
+from engine.grades import grade_text, grade_words, ordered, short_tag
 from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    Citation,
+    Cites,
     Condition,
     FactIs,
     Flow,
@@ -125,16 +128,30 @@ def flow_meta(flow: Flow) -> str:
     )
 
 
-def citations(flow: Flow, cite: tuple[str, ...], site_root: str) -> str:
+def citation_html(flow: Flow, citation: Citation, site_root: str) -> str:
+    """One citation: the source's link (carrying `data-grade` when the source declares a
+    scheme), the recommendation it supports and a visible grade tag."""
+    source = flow.source(citation.source)
+    title = f' title="{esc(source.citation)}"' if source else ""
+    text = source.short if source else citation.source
+    grade = grade_text(source, citation)
+    data_grade = f' data-grade="{esc(grade)}"' if grade else ""
+    link = (
+        f'<a href="{esc(site_root)}sources/#{esc(citation.source)}"{title}{data_grade}>'
+        f"{esc(text)}</a>"
+    )
+    rec = f' <span class="rec">{esc(citation.rec)}</span>' if citation.rec else ""
+    words = grade_words(source, citation)
+    tag = f' <span class="grade">{esc(words)}</span>' if words else ""
+    return f'<span class="citation">{link}{rec}{tag}</span>'
+
+
+def citations(flow: Flow, cite: Cites, site_root: str) -> str:
+    """A step's or recommendation's sources, guidelines and evidence before AI answers."""
     if not cite:
         return ""
-    links = []
-    for source_id in cite:
-        source = flow.source(source_id)
-        title = f' title="{esc(source.citation)}"' if source else ""
-        text = source.short if source else source_id
-        links.append(f'<a href="{esc(site_root)}sources/#{esc(source_id)}"{title}>{esc(text)}</a>')
-    return f'<p class="sources">Sources: {", ".join(links)}</p>'
+    shown = [citation_html(flow, c, site_root) for c in ordered(flow, cite)]
+    return f'<p class="sources">Sources: {"; ".join(shown)}</p>'
 
 
 def page_links(links: tuple[Link, ...], site_root: str) -> str:
@@ -442,9 +459,9 @@ def render_summary_html(flow: Flow, state: State, *, site_root: str) -> str:
     return "".join(parts)
 
 
-def short_name(flow: Flow, source_id: str) -> str:
-    source = flow.source(source_id)
-    return source.short if source else source_id
+def short_tags(flow: Flow, cite: Cites) -> str:
+    """`ACP 2017 strong/moderate; NICE NG59 1.2.17 [2016] do not offer`, AI answers last."""
+    return "; ".join(short_tag(flow.source(c.source), c) for c in ordered(flow, cite))
 
 
 def source_line(flow: Flow, source_id: str) -> str:
@@ -481,12 +498,13 @@ def summary_text(flow: Flow, state: State) -> str:
         lines.append(f"Outcome: {node.title} ({URGENCY_WORDS.get(node.urgency or '', '')})")
         lines.append("Recommendations:")
         lines += [
-            f"- {' '.join(r.text.split())} [{', '.join(short_name(flow, c) for c in r.cite)}]"
+            f"- {' '.join(r.text.split())} [{short_tags(flow, r.cite)}]"
             for r in current.recommendations
         ]
         if node.follow_up:
             lines.append(f"Follow-up: {' '.join(node.follow_up.split())}")
-        cited = dict.fromkeys(c for r in current.recommendations for c in r.cite)
+        every = tuple(c for r in current.recommendations for c in r.cite)
+        cited = dict.fromkeys(c.source for c in ordered(flow, every))
         lines.append("Sources:")
         lines += [f"- {source_line(flow, c)}" for c in cited]
     else:
@@ -645,7 +663,7 @@ def route_row(flow: Flow, number: int, route: Route) -> str:
     )
     outcome = flow.node(route.outcome)
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
-    recs = "; ".join(f"{r.text} [{', '.join(r.cite)}]" for r in shown)
+    recs = "; ".join(f"{r.text} [{short_tags(flow, r.cite)}]" for r in shown)
     facts = "; ".join(f"{f} = {v}" for f, v in route.facts) or "-"
     return (
         f"| {number} | {_cell(answers)} | {_cell(facts)} | {_cell(outcome.title)} | "

@@ -14,6 +14,7 @@ from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    Cites,
     Condition,
     FactIs,
     Flow,
@@ -54,13 +55,27 @@ def _next(entries: tuple[NextEntry, ...]) -> str | list[dict[str, Any]]:
     ]
 
 
+def _cite(cite: Cites) -> list[str | dict[str, str]]:
+    """Bare ids where the author may write them, `{source, rec, grade}` otherwise."""
+    out: list[str | dict[str, str]] = []
+    for c in cite:
+        if c.rec is None and c.grade is None:
+            out.append(c.source)
+        else:
+            entry = {"source": c.source}
+            entry.update({"rec": c.rec} if c.rec is not None else {})
+            entry.update({"grade": c.grade} if c.grade is not None else {})
+            out.append(entry)
+    return out
+
+
 def _common(part: Any) -> dict[str, Any]:
     """`help` and `cite`, left out when empty (as an author would)."""
     out: dict[str, Any] = {}
     if part.help is not None:
         out["help"] = part.help
     if part.cite:
-        out["cite"] = list(part.cite)
+        out["cite"] = _cite(part.cite)
     return out
 
 
@@ -69,7 +84,7 @@ def _links(links: tuple[Link, ...]) -> list[dict[str, str]]:
 
 
 def _recommendation(rec: Recommendation) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": rec.id, "text": rec.text, "cite": list(rec.cite)}
+    out: dict[str, Any] = {"id": rec.id, "text": rec.text, "cite": _cite(rec.cite)}
     if rec.help is not None:
         out["help"] = rec.help
     if rec.when is not None:
@@ -138,6 +153,16 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
             "citation": s.citation,
             **({"url": s.url} if s.url else {}),
             **({"label": s.label} if s.label else {}),
+            **{
+                key: value
+                for key, value in (
+                    ("kind", s.kind),
+                    ("published", s.published),
+                    ("grading", s.grading),
+                    ("design", s.design),
+                )
+                if value is not None
+            },
         }
         for s in flow.sources
     }

@@ -19,6 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from engine.grades import cite_entries, source_metadata
 from engine.model import (
     KINDS,
     REVIEW_STATUSES,
@@ -27,6 +28,7 @@ from engine.model import (
     Answer,
     Answered,
     AnyOf,
+    Cites,
     Condition,
     Fact,
     FactIs,
@@ -87,7 +89,8 @@ PARTS: dict[str, Part] = {
         ("summary", "facts", "safety"),
     ),
     "fact": Part(("label", "values")),
-    "source": Part(("citation",), ("url", "label")),
+    "source": Part(("citation",), ("url", "label", "kind", "published", "grading", "design")),
+    "cite": Part(("source",), ("rec", "grade")),
     "question": Part((*NODE_COMMON.required, "answers"), NODE_COMMON.optional),
     "checklist": Part((*NODE_COMMON.required, "items", "routes"), NODE_COMMON.optional),
     "info": Part((*NODE_COMMON.required, "next"), NODE_COMMON.optional),
@@ -184,6 +187,8 @@ class Builder:
         self.node_ids: dict[str, None] = {}
         """Every node id, in order (a dict: quick to look up, keeps the order for hints)."""
         self.source_ids: dict[str, None] = {}
+        self.source_meta: dict[str, Source] = {}
+        """Each well-formed source, for checking the grades its citations carry."""
         self.facts: dict[str, tuple[str, ...]] = {}
         self.items_of: dict[str, tuple[str, ...]] = {}
         self.answers_of: dict[str, tuple[str, ...]] = {}
@@ -300,22 +305,9 @@ class Builder:
                 result.append(value)
         return tuple(result)
 
-    def cites(self, data: dict[str, Any], line: int, where: str) -> tuple[str, ...]:
-        cites = self.text_list(data, "cite", line, where, SLUG)
-        cite_list = data.get("cite")
-        for index, source_id in enumerate(cite_list if isinstance(cite_list, list) else []):
-            if (
-                isinstance(source_id, str)
-                and source_id in cites
-                and source_id not in self.source_ids
-            ):
-                at = self.line_of(cite_list, index, self.line_of(data, "cite", line))
-                self.report(
-                    at,
-                    f'{where} cites unknown source "{source_id}"'
-                    + suggest(source_id, self.source_ids, "sources"),
-                )
-        return tuple(c for c in cites if c in self.source_ids)
+    def cites(self, data: dict[str, Any], line: int, where: str) -> Cites:
+        """A `cite:` list: bare source ids, or `{source, rec, grade}` mappings (engine.grades)."""
+        return cite_entries(self, data, line, where)
 
     def unique_id(
         self, seen: dict[str, int], value: str | None, line: int, what: str, where: str
@@ -443,7 +435,10 @@ class Builder:
                     f'{where}: "url" must be a web address starting with https:// or http://',
                 )
             if citation is not None:
-                result.append(Source(str(source_id), citation.strip(), url, label, line))
+                meta = source_metadata(self, data, line, where)
+                source = Source(str(source_id), citation.strip(), url, label, *meta, line)
+                self.source_meta[source.id] = source
+                result.append(source)
         return tuple(result)
 
     @staticmethod

@@ -45,3 +45,15 @@ def test_schema_enums_equal_the_loaders(schema: dict[str, Any]) -> None:
         for ref in defs["node"]["oneOf"]
     ]
     assert tuple(kinds) == KINDS
+
+
+def test_schema_grade_enums_equal_the_grade_tables(schema: dict[str, Any]) -> None:
+    """Kinds, schemes and every scheme's grades: the editor offers what the loader accepts."""
+    from engine.grades import PUBLISHED, SCHEMES, SOURCE_KINDS
+
+    source = schema["$defs"]["source"]["properties"]
+    assert tuple(source["kind"]["enum"]) == SOURCE_KINDS
+    assert tuple(source["grading"]["enum"]) == tuple(SCHEMES)
+    assert source["published"]["pattern"] == PUBLISHED.pattern
+    every = dict.fromkeys(g for scheme in SCHEMES.values() for g in scheme.grades)
+    assert schema["$defs"]["cite"]["properties"]["grade"]["enum"] == list(every)

@@ -1,0 +1,282 @@
+"""Strength of recommendation: citations carry the recommendation and its grade, the check
+enforces it, and every place a citation is shown shows the grade (issue 14).
+
+The flow here is this file's own (plain data: runs in Pyodide too), one source per scheme, so
+the tests do not move when the real flows are edited.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from engine import (
+    Flow,
+    FlowError,
+    choose,
+    flow_from_dict,
+    flow_to_dict,
+    grades,
+    render_outline_html,
+    render_step_html,
+    render_summary_html,
+    routes_markdown,
+    start,
+    summary_text,
+)
+from engine.checks import check_flow
+from engine.grades import check_grades, short_tag
+
+SOURCES: dict[str, dict[str, str]] = {
+    "seed-treatment": {
+        "label": "Dr.Oracle AI answer",
+        "citation": "Dr.Oracle. An AI-generated answer article (2025).",
+        "kind": "ai-answer",
+        "published": "2025-08-27",
+        "grading": "none",
+    },
+    "acp-2017": {
+        "label": "ACP 2017",
+        "citation": "Qaseem A, et al. Ann Intern Med. 2017.",
+        "kind": "guideline",
+        "published": "2017",
+        "grading": "grade",
+    },
+    "nice-ng59": {
+        "label": "NICE NG59",
+        "citation": "NICE NG59 (2016, updated 2020).",
+        "kind": "guideline",
+        "published": "2016-11",
+        "grading": "nice",
+    },
+    "acr-lbp-2021": {
+        "label": "ACR 2021",
+        "citation": "ACR Appropriateness Criteria, low back pain (2021).",
+        "kind": "guideline",
+        "published": "2021",
+        "grading": "acr",
+    },
+    "cashin-2021": {
+        "label": "Cashin 2021",
+        "citation": "Cashin AG, et al. BMJ 2021.",
+        "kind": "systematic-review",
+        "published": "2021",
+        "grading": "certainty",
+    },
+    "jfp-2020": {
+        "label": "J Fam Pract 2020",
+        "citation": "Phillips SF, et al. J Fam Pract 2020.",
+        "kind": "guideline",
+        "published": "2020",
+        "grading": "sor",
+    },
+    "friedman-2015": {
+        "label": "Friedman 2015",
+        "citation": "Friedman BW, et al. JAMA 2015.",
+        "kind": "trial",
+        "published": "2015",
+        "grading": "study",
+        "design": "double-blind RCT, n=323",
+    },
+    "fda-esi-2014": {
+        "label": "FDA 2014",
+        "citation": "FDA Drug Safety Communication (2014).",
+        "kind": "safety-communication",
+        "published": "2014-04-23",
+        "grading": "label",
+    },
+}
+
+ACP = {"source": "acp-2017", "rec": "Recommendation 1", "grade": "strong/moderate"}
+NICE = {"source": "nice-ng59", "rec": "1.2.17 [2016]", "grade": "do not offer"}
+
+
+def graded_dict() -> dict[str, Any]:
+    """A two-step flow citing every scheme once; the AI answer listed first on purpose."""
+    return {
+        "id": "graded",
+        "title": "Graded",
+        "version": "1",
+        "last_reviewed": "2026-12-01",
+        "review_status": "draft",
+        "start": "q",
+        "sources": copy.deepcopy(SOURCES),
+        "nodes": {
+            "q": {
+                "kind": "question",
+                "title": "Question",
+                "text": "Is it so?",
+                "cite": ["seed-treatment", dict(ACP)],
+                "answers": [
+                    {"id": "yes", "text": "Yes", "next": "end"},
+                    {"id": "no", "text": "No", "next": "end"},
+                ],
+            },
+            "end": {
+                "kind": "outcome",
+                "title": "End",
+                "urgency": "routine",
+                "text": "Done.",
+                "cite": [
+                    {
+                        "source": "acr-lbp-2021",
+                        "rec": "Variant 1",
+                        "grade": "usually not appropriate",
+                    }
+                ],
+                "recommendations": [
+                    {
+                        "id": "relaxant",
+                        "text": "A muscle relaxant for a short course.",
+                        "cite": [
+                            "seed-treatment",
+                            dict(ACP),
+                            {"source": "cashin-2021", "grade": "very low"},
+                            "friedman-2015",
+                        ],
+                    },
+                    {
+                        "id": "no-tens",
+                        "text": "Do not offer TENS.",
+                        "cite": [dict(NICE), {"source": "jfp-2020", "grade": "A"}, "fda-esi-2014"],
+                    },
+                ],
+            },
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def graded() -> Flow:
+    return flow_from_dict(graded_dict())
+
+
+def url(token: str) -> str:
+    return f"/algorithm/{token}/"
+
+
+def test_graded_citations_survive_the_json_round_trip(graded: Flow) -> None:
+    data = flow_to_dict(graded)
+    assert data["nodes"]["q"]["cite"] == ["seed-treatment", ACP]
+    assert data["sources"]["friedman-2015"]["design"] == "double-blind RCT, n=323"
+    assert data["sources"]["acp-2017"]["grading"] == "grade"
+    assert flow_from_dict(data) == graded
+
+
+def test_a_grade_outside_the_scheme_is_rejected_listing_the_allowed_ones() -> None:
+    data = graded_dict()
+    data["nodes"]["q"]["cite"] = [dict(ACP, grade="strongish")]
+    with pytest.raises(FlowError) as caught:
+        flow_from_dict(data, "flows/x.yaml")
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        'flows/x.yaml:0: [bad-grade] node "q": grade "strongish" is not in the grade scheme of '
+        'source "acp-2017"; allowed: strong/high, strong/moderate,'
+    )
+
+
+def test_a_graded_source_cited_without_its_grade_fails_the_check() -> None:
+    data = graded_dict()
+    recs = data["nodes"]["end"]["recommendations"]
+    recs[0]["cite"] = ["acp-2017"]
+    recs[1]["cite"] = [{"source": "nice-ng59", "grade": "do not offer"}]
+    flow = flow_from_dict(data, "flows/x.yaml") if not grades.REQUIRE_GRADES else None
+    if flow is None:
+        with pytest.raises(FlowError) as caught:
+            flow_from_dict(data, "flows/x.yaml")
+        messages = [p.message for p in caught.value.problems]
+    else:
+        messages = [p.message for p in check_grades(flow)]
+    assert messages == [
+        '[missing-grade] node "end" recommendation "relaxant": citation of source "acp-2017" '
+        '(grading grade) needs "rec" and "grade"; write it as '
+        "{source: acp-2017, rec: ..., grade: strong/high}",
+        '[missing-grade] node "end" recommendation "no-tens": citation of source "nice-ng59" '
+        '(grading nice) needs "rec"; write it as '
+        "{source: nice-ng59, rec: 1.2.17 [2016], grade: offer}",
+    ]
+
+
+def test_the_missing_grade_check_is_part_of_the_flow_check_when_switched_on(
+    graded: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = graded_dict()
+    data["nodes"]["q"]["cite"] = ["acp-2017"]
+    monkeypatch.setattr(grades, "REQUIRE_GRADES", True)
+    with pytest.raises(FlowError, match=r"\[missing-grade\] node \"q\""):
+        flow_from_dict(data)
+    assert check_flow(graded) == []
+
+
+def test_short_tags(graded: Flow) -> None:
+    tags = {
+        c.source: short_tag(graded.source(c.source), c)
+        for n in graded.nodes
+        for r in (n, *n.recommendations)
+        for c in r.cite
+    }
+    assert tags == {
+        "seed-treatment": "Dr.Oracle AI answer (ungraded)",
+        "acp-2017": "ACP 2017 strong/moderate",
+        "acr-lbp-2021": "ACR 2021 Variant 1 usually not appropriate",
+        "cashin-2021": "Cashin 2021 very low certainty",
+        "friedman-2015": "Friedman 2015 (double-blind RCT, n=323)",
+        "nice-ng59": "NICE NG59 1.2.17 [2016] do not offer",
+        "jfp-2020": "J Fam Pract 2020 SOR A",
+        "fda-esi-2014": "FDA 2014 (FDA safety communication)",
+    }
+
+
+def test_step_pages_carry_data_grade_and_list_ai_answers_last(graded: Flow) -> None:
+    page = render_step_html(graded, start(graded), mode="static", site_root="../", step_url=url)
+    acp = '<a href="../sources/#acp-2017" title="Qaseem A, et al. Ann Intern Med. 2017." '
+    assert acp + 'data-grade="strong/moderate">ACP 2017</a>' in page
+    assert '<span class="grade">strong/moderate</span>' in page
+    assert 'data-grade="ungraded">Dr.Oracle AI answer</a>' in page
+    assert page.index("#acp-2017") < page.index("#seed-treatment")
+
+
+def test_outcomes_carry_data_grade_on_every_citation(graded: Flow) -> None:
+    state = choose(graded, start(graded), "yes")
+    for page in (
+        render_step_html(graded, state, mode="static", site_root="", step_url=url),
+        render_step_html(graded, state, mode="live", site_root="", step_url=url),
+        render_summary_html(graded, state, site_root=""),
+    ):
+        for grade in (
+            "usually not appropriate",
+            "strong/moderate",
+            "very low",
+            "double-blind RCT, n=323",
+            "do not offer",
+            "A",
+            "FDA safety communication",
+            "ungraded",
+        ):
+            assert f'data-grade="{grade}"' in page, grade
+        assert '<span class="rec">1.2.17 [2016]</span>' in page
+        assert page.index("#friedman-2015") < page.index("#seed-treatment")
+
+
+def test_the_outline_shows_grades(graded: Flow) -> None:
+    outline = render_outline_html(graded, site_root="", step_url=url)
+    assert outline.count("data-grade=") == 10
+
+
+def test_the_clinical_note_and_review_table_carry_short_tags(graded: Flow) -> None:
+    text = summary_text(graded, choose(graded, start(graded), "no"))
+    assert (
+        "- A muscle relaxant for a short course. [ACP 2017 strong/moderate; "
+        "Cashin 2021 very low certainty; Friedman 2015 (double-blind RCT, n=323); "
+        "Dr.Oracle AI answer (ungraded)]"
+    ) in text
+    assert (
+        "- Do not offer TENS. [NICE NG59 1.2.17 [2016] do not offer; J Fam Pract 2020 SOR A" in text
+    )
+    sources = text.split("Sources:\n")[1]
+    assert sources.index("ACP 2017:") < sources.index("NICE NG59:") < sources.index("Dr.Oracle")
+    table = routes_markdown(graded)
+    assert "NICE NG59 1.2.17 [2016] do not offer" in table
+    assert "Dr.Oracle AI answer (ungraded)" in table
