@@ -1,16 +1,18 @@
 """Strength of recommendation: citations carry the recommendation and its grade, the check
 enforces it, and every place a citation is shown shows the grade (issue 14).
 
-The flow here is this file's own (plain data: runs in Pyodide too), one source per scheme, so
-the tests do not move when the real flows are edited.
+The flow is the tests' own (tests/engine/flows/graded.json: plain data, runs in Pyodide too; the
+build test builds a site from it), one source per scheme, so the tests do not move when the real
+flows are edited.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 from typing import Any
 
 import pytest
+from flowdata import FLOWS
 
 from engine import (
     Flow,
@@ -29,123 +31,14 @@ from engine import (
 from engine.checks import check_flow
 from engine.grades import check_grades, short_tag
 
-SOURCES: dict[str, dict[str, str]] = {
-    "seed-treatment": {
-        "label": "Dr.Oracle AI answer",
-        "citation": "Dr.Oracle. An AI-generated answer article (2025).",
-        "kind": "ai-answer",
-        "published": "2025-08-27",
-        "grading": "none",
-    },
-    "acp-2017": {
-        "label": "ACP 2017",
-        "citation": "Qaseem A, et al. Ann Intern Med. 2017.",
-        "kind": "guideline",
-        "published": "2017",
-        "grading": "grade",
-    },
-    "nice-ng59": {
-        "label": "NICE NG59",
-        "citation": "NICE NG59 (2016, updated 2020).",
-        "kind": "guideline",
-        "published": "2016-11",
-        "grading": "nice",
-    },
-    "acr-lbp-2021": {
-        "label": "ACR 2021",
-        "citation": "ACR Appropriateness Criteria, low back pain (2021).",
-        "kind": "guideline",
-        "published": "2021",
-        "grading": "acr",
-    },
-    "cashin-2021": {
-        "label": "Cashin 2021",
-        "citation": "Cashin AG, et al. BMJ 2021.",
-        "kind": "systematic-review",
-        "published": "2021",
-        "grading": "certainty",
-    },
-    "jfp-2020": {
-        "label": "J Fam Pract 2020",
-        "citation": "Phillips SF, et al. J Fam Pract 2020.",
-        "kind": "guideline",
-        "published": "2020",
-        "grading": "sor",
-    },
-    "friedman-2015": {
-        "label": "Friedman 2015",
-        "citation": "Friedman BW, et al. JAMA 2015.",
-        "kind": "trial",
-        "published": "2015",
-        "grading": "study",
-        "design": "double-blind RCT, n=323",
-    },
-    "fda-esi-2014": {
-        "label": "FDA 2014",
-        "citation": "FDA Drug Safety Communication (2014).",
-        "kind": "safety-communication",
-        "published": "2014-04-23",
-        "grading": "label",
-    },
-}
-
 ACP = {"source": "acp-2017", "rec": "Recommendation 1", "grade": "strong/moderate"}
 NICE = {"source": "nice-ng59", "rec": "1.2.17 [2016]", "grade": "do not offer"}
 
 
 def graded_dict() -> dict[str, Any]:
     """A two-step flow citing every scheme once; the AI answer listed first on purpose."""
-    return {
-        "id": "graded",
-        "title": "Graded",
-        "version": "1",
-        "last_reviewed": "2026-12-01",
-        "review_status": "draft",
-        "start": "q",
-        "sources": copy.deepcopy(SOURCES),
-        "nodes": {
-            "q": {
-                "kind": "question",
-                "title": "Question",
-                "text": "Is it so?",
-                "cite": ["seed-treatment", dict(ACP)],
-                "answers": [
-                    {"id": "yes", "text": "Yes", "next": "end"},
-                    {"id": "no", "text": "No", "next": "end"},
-                ],
-            },
-            "end": {
-                "kind": "outcome",
-                "title": "End",
-                "urgency": "routine",
-                "text": "Done.",
-                "cite": [
-                    {
-                        "source": "acr-lbp-2021",
-                        "rec": "Variant 1",
-                        "grade": "usually not appropriate",
-                    }
-                ],
-                "recommendations": [
-                    {
-                        "id": "relaxant",
-                        "text": "A muscle relaxant for a short course.",
-                        "cite": [
-                            "seed-treatment",
-                            dict(ACP),
-                            {"source": "cashin-2021", "grade": "very low"},
-                            "friedman-2015",
-                        ],
-                    },
-                    {
-                        "id": "no-tens",
-                        "text": "Do not offer TENS.",
-                        "cite": [dict(NICE), {"source": "jfp-2020", "grade": "A"}, "fda-esi-2014"],
-                    },
-                ],
-            },
-        },
-    }
+    data: dict[str, Any] = json.loads((FLOWS / "graded.json").read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -280,3 +173,42 @@ def test_the_clinical_note_and_review_table_carry_short_tags(graded: Flow) -> No
     table = routes_markdown(graded)
     assert "NICE NG59 1.2.17 [2016] do not offer" in table
     assert "Dr.Oracle AI answer (ungraded)" in table
+
+
+MISSING_GRADE_YAML = """\
+id: mini
+title: Mini flow
+version: "1"
+last_reviewed: 2026-11-21
+review_status: draft
+start: end
+sources:
+  acp-2017: {citation: ACP 2017., kind: guideline, published: "2017", grading: grade}
+nodes:
+  end:
+    kind: outcome
+    title: End
+    urgency: routine
+    text: Done.
+    recommendations:
+      - id: rest
+        text: Rest.
+        cite:
+          - acp-2017
+"""
+
+
+def test_a_bare_id_of_a_graded_source_is_reported_at_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("yaml")
+    from engine.load_yaml import load_flow_text
+
+    monkeypatch.setattr(grades, "REQUIRE_GRADES", True)
+    with pytest.raises(FlowError) as caught:
+        load_flow_text(MISSING_GRADE_YAML, "flows/x.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        'flows/x.yaml:19: [missing-grade] node "end" recommendation "rest": citation of source '
+        '"acp-2017" (grading grade) needs "rec" and "grade"; write it as '
+        "{source: acp-2017, rec: ..., grade: strong/high}"
+    ]
