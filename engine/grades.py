@@ -42,8 +42,9 @@ CERTAINTIES = ("high", "moderate", "low", "very low")
 PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 """`published:` is a year, YYYY-MM or YYYY-MM-DD."""
 
-NICE_REC = re.compile(r"^\d+(?:\.\d+)+ \[\d{4}\]$")
-"""A NICE recommendation number and year, e.g. `1.2.17 [2016]`."""
+NICE_REC = re.compile(r"^(?:\d+(?:\.\d+)+ )?\[\d{4}\]$")
+"""A NICE recommendation number and year, e.g. `1.2.17 [2016]`; or the year alone, `[2016]`,
+where the number could not be checked on nice.org.uk (never a guessed number)."""
 
 REQUIRE_SOURCE_METADATA = False
 """When True, every source must declare `kind`, `published` and `grading` (shape check)."""
@@ -148,7 +149,8 @@ def rec_problem(source: Source, rec: str) -> str | None:
     if scheme is not None and scheme.rec_pattern is not None and not scheme.rec_pattern.match(rec):
         return (
             f'rec "{rec}" of source "{source.id}" ({scheme.name}) must be the '
-            f"recommendation number and year, e.g. {scheme.rec_example}"
+            f"recommendation number and year, e.g. {scheme.rec_example} (or the year alone, "
+            '"[2016]", when the number is not verified)'
         )
     return None
 

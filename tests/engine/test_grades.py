@@ -212,3 +212,11 @@ def test_a_bare_id_of_a_graded_source_is_reported_at_its_line(
         '"acp-2017" (grading grade) needs "rec" and "grade"; write it as '
         "{source: acp-2017, rec: ..., grade: strong/high}"
     ]
+
+
+def test_a_nice_citation_may_give_the_year_alone_when_the_number_is_unverified() -> None:
+    data = graded_dict()
+    data["nodes"]["q"]["cite"] = [dict(NICE, rec="[2020]")]
+    flow = flow_from_dict(data)
+    (citation,) = flow.node("q").cite
+    assert short_tag(flow.source("nice-ng59"), citation) == "NICE NG59 [2020] do not offer"
