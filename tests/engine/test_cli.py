@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from flowdata import FLOWS, INVALID, ROOT
@@ -61,3 +62,22 @@ def test_walk_interactively() -> None:
     assert result.returncode == 0
     assert "Step 1 of at most 3: Red flags" in result.stdout
     assert "2. Age: 18 or older" in result.stdout
+
+
+def test_check_can_require_grades(tmp_path: Path) -> None:
+    """`--require-grades` reports sources without metadata and graded sources cited bare."""
+    text = (FLOWS / "demo.yaml").read_text(encoding="utf-8")
+    result = run("check", "--require-grades", str(FLOWS / "demo.yaml"))
+    assert result.returncode == 1
+    assert f'{FLOWS / "demo.yaml"}:15: source "acp-2017" is missing required key "grading"' in (
+        result.stdout
+    )
+    graded = tmp_path / "graded.yaml"
+    meta = '    kind: guideline\n    published: "2017"\n    grading: grade\n    url: https'
+    graded.write_text(text.replace("    url: https", meta))
+    line = graded.read_text().splitlines().index("        cite: [acp-2017]") + 1
+    result = run("check", "--require-grades", str(graded))
+    assert result.returncode == 1
+    assert f'{graded}:{line}: [missing-grade] node "red-flags" item "saddle": citation' in (
+        result.stdout
+    )
