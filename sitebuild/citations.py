@@ -69,8 +69,8 @@ def read_sources(
             )
         elif grading not in SCHEMES:
             problems.append(
-                f'{file_name}:{at["Grading"]}: source "{source_id}" has grading "{grading}", which is '
-                "not a scheme; schemes: " + ", ".join(SCHEMES)
+                f'{file_name}:{at["Grading"]}: source "{source_id}" has grading "{grading}", '
+                "which is not a scheme; schemes: " + ", ".join(SCHEMES)
             )
         else:
             kind = current.get("Kind", "")
