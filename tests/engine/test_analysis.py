@@ -18,7 +18,9 @@ BASE: dict[str, Any] = {
     "review_status": "draft",
     "start": "flags",
     "facts": {"age": {"label": "Age", "values": ["child", "adult"]}},
-    "sources": {"s": {"citation": "S."}},
+    "sources": {
+        "s": {"citation": "S.", "kind": "textbook", "published": "2026", "grading": "none"}
+    },
     "nodes": {
         "flags": {
             "kind": "checklist",

@@ -64,20 +64,41 @@ def test_walk_interactively() -> None:
     assert "2. Age: 18 or older" in result.stdout
 
 
+MINI = """\
+id: mini
+title: Mini
+version: "1"
+last_reviewed: 2026-11-21
+review_status: draft
+start: end
+sources:
+  acp-2017: {citation: ACP 2017.SOURCE_META}
+nodes:
+  end:
+    kind: outcome
+    title: End
+    urgency: routine
+    text: Done.
+    recommendations:
+      - {id: rest, text: Rest., cite: [acp-2017]}
+"""
+
+
 def test_check_can_require_grades(tmp_path: Path) -> None:
     """`--require-grades` reports sources without metadata and graded sources cited bare."""
-    text = (FLOWS / "demo.yaml").read_text(encoding="utf-8")
-    result = run("check", "--require-grades", str(FLOWS / "demo.yaml"))
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(MINI.replace("SOURCE_META", ""))
+    assert run("check", str(bare)).returncode == 0
+    result = run("check", "--require-grades", str(bare))
     assert result.returncode == 1
-    assert f'{FLOWS / "demo.yaml"}:15: source "acp-2017" is missing required key "grading"' in (
-        result.stdout
-    )
+    assert f'{bare}:8: source "acp-2017" is missing required key "grading"' in result.stdout
     graded = tmp_path / "graded.yaml"
-    meta = '    kind: guideline\n    published: "2017"\n    grading: grade\n    url: https'
-    graded.write_text(text.replace("    url: https", meta))
-    line = graded.read_text().splitlines().index("        cite: [acp-2017]") + 1
+    graded.write_text(
+        MINI.replace("SOURCE_META", ', kind: guideline, published: "2017", grading: grade')
+    )
+    assert run("check", str(graded)).returncode == 0
     result = run("check", "--require-grades", str(graded))
     assert result.returncode == 1
-    assert f'{graded}:{line}: [missing-grade] node "red-flags" item "saddle": citation' in (
+    assert f'{graded}:16: [missing-grade] node "end" recommendation "rest": citation' in (
         result.stdout
     )

@@ -148,7 +148,9 @@ def flow_dicts(draw: st.DrawFn) -> dict[str, Any]:
         "review_status": "draft",
         "start": "n0",
         "facts": {"f": {"label": "Fact F", "values": ["a", "b"]}},
-        "sources": {"s": {"citation": draw(WORDS)}},
+        "sources": {
+            "s": {"citation": draw(WORDS), "kind": "tool", "published": "2026", "grading": "none"}
+        },
         "nodes": nodes,
     }
     tags = any(len(n.get("recommendations", [])) > 1 for n in nodes.values())

@@ -74,7 +74,8 @@ def test_summary_html_and_text(demo: Flow) -> None:
     assert "<h3>Route taken</h3>" in page and "<dt>Age group</dt><dd>adult</dd>" in page
     text = summary_text(demo, state)
     assert "2. Age: 18 or older" in text
-    assert "- A muscle relaxant may be added for a short course. [acp-2017]" in text
+    # The source now carries its grade (issue 14): the note shows its short tag.
+    assert "- A muscle relaxant may be added for a short course. [acp-2017 strong/moderate]" in text
     assert "supports, not replaces, clinical judgement" in text
 
 
