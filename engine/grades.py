@@ -39,8 +39,9 @@ LATE_KINDS = ("ai-answer", "clinic-page")
 STRENGTHS = ("strong", "weak", "conditional")
 CERTAINTIES = ("high", "moderate", "low", "very low")
 
-PUBLISHED = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-"""`published:` is a year, YYYY-MM or YYYY-MM-DD."""
+PUBLISHED = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|undated)$")
+"""`published:` is a year, YYYY-MM or YYYY-MM-DD, or `undated` (a web page that gives no date:
+never an invented year)."""
 
 NICE_REC = re.compile(r"^(?:\d+(?:\.\d+)+ )?\[\d{4}\]$")
 """A NICE recommendation number and year, e.g. `1.2.17 [2016]`; or the year alone, `[2016]`,
@@ -230,7 +231,7 @@ def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> 
         b.report(
             b.line_of(data, "published", line),
             f'{where}: "published" is "{published}" but must be a year, YYYY-MM or YYYY-MM-DD '
-            '(in quotes, e.g. "2017")',
+            '(in quotes, e.g. "2017"), or "undated"',
         )
         published = None
     design = b.text(data, "design", line, where)
@@ -253,7 +254,9 @@ def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cit
     entries = b.list_of(data, "cite", line, where)
     sources = b.source_meta
     result: list[Citation] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, str | None]] = set()
+    """Exact repeats only: one source may back a recommendation through several of its own
+    recommendations, each with its grade (NICE "consider" manual therapy, "do not offer" TENS)."""
     for index, value in enumerate(entries):
         at = b.line_of(entries, index, b.line_of(data, "cite", line))
         rec: str | None = None
@@ -280,10 +283,10 @@ def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cit
         if not SLUG.match(source_id):
             b.report(at, f'{where}: "cite" entry "{source_id}" is not a lower-case slug')
             continue
-        if (source_id, rec) in seen:
+        if (source_id, rec, grade) in seen:
             b.report(at, f'{where}: "cite" lists "{source_id}" twice')
             continue
-        seen.add((source_id, rec))
+        seen.add((source_id, rec, grade))
         if source_id not in b.source_ids:
             b.report(
                 at,

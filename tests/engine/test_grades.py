@@ -220,3 +220,26 @@ def test_a_nice_citation_may_give_the_year_alone_when_the_number_is_unverified()
     flow = flow_from_dict(data)
     (citation,) = flow.node("q").cite
     assert short_tag(flow.source("nice-ng59"), citation) == "NICE NG59 [2020] do not offer"
+
+
+def test_one_source_may_back_a_recommendation_through_several_of_its_recommendations() -> None:
+    data = graded_dict()
+    data["nodes"]["q"]["cite"] = [
+        dict(NICE, rec="[2016]", grade="consider"),
+        dict(NICE, rec="[2016]"),
+        dict(NICE),
+    ]
+    assert len(flow_from_dict(data).node("q").cite) == 3
+    data["nodes"]["q"]["cite"].append(dict(NICE))
+    with pytest.raises(FlowError, match='node "q": "cite" lists "nice-ng59" twice'):
+        flow_from_dict(data)
+
+
+def test_an_undated_source_says_so() -> None:
+    data = graded_dict()
+    data["sources"]["seed-treatment"]["published"] = "undated"
+    source = flow_from_dict(data).source("seed-treatment")
+    assert source is not None and source.published == "undated"
+    data["sources"]["seed-treatment"]["published"] = "n.d."
+    with pytest.raises(FlowError, match=r'must be a year, YYYY-MM or YYYY-MM-DD .*or "undated"'):
+        flow_from_dict(data)
