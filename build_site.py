@@ -4,8 +4,11 @@ All generation lives here, not in MkDocs hooks, so a later move to another gener
 
 1. Check every flow in flows/ with the engine. Any problem: print `flows/x.yaml:LINE: message`
    lines, exit 1, and leave the previous site/ untouched.
-2. Stage a copy of docs/ plus generated Markdown pages (one algorithm page, text outline and
-   diagram per flow, the route review) and run MkDocs (strict) on the staged copy.
+2. Stage a copy of docs/, check its footnotes' grades against the sources page and turn their
+   `{grade: ...}` markers into grade tags (sitebuild/citations.py; any problem: print
+   `docs/x.md:LINE: message` lines, exit 1, previous site/ untouched), add generated Markdown
+   pages (one algorithm page, text outline and diagram per flow, the route review) and run
+   MkDocs (strict) on the staged copy.
 3. Make one static page per reachable state of each flow by cloning a "shell" page that MkDocs
    rendered at the same folder depth (so every relative URL in it stays right), then fill in the
    step. Hundreds of step pages cost milliseconds instead of a MkDocs page each.
@@ -72,6 +75,7 @@ BUILD_INPUTS = (
     "docs",
     "flows",
     "engine",
+    "sitebuild",
     "web",
     "overrides",
     "tools",
@@ -661,9 +665,31 @@ def nav_pages(nav: list[Any]) -> Iterator[tuple[str, str]]:
                 yield (title or target, target)
 
 
+def grade_footnotes(stage: Path) -> None:
+    """The reading pages' footnotes checked against the sources page's grading schemes, their
+    `{grade: ...}` markers turned into grade tags (sitebuild.citations), in the staged copy.
+
+    Raises BuildError with `docs/x.md:LINE: message` lines when a footnote to a graded source
+    has no grade, a grade outside its scheme, or a sources anchor that does not exist.
+    """
+    from sitebuild.citations import grade_pages
+
+    pages = {
+        path.relative_to(stage).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(stage.rglob("*.md"))
+    }
+    graded, problems = grade_pages(pages, prefix="docs/")
+    if problems:
+        raise BuildError(problems)
+    for name, text in graded.items():
+        if text != pages[name]:
+            (stage / name).write_text(text, encoding="utf-8")
+
+
 def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list[Any]) -> list[str]:
     """docs/ plus the generated pages, in `stage`; returns the nav pages that had to be stubbed."""
     shutil.copytree(project / "docs", stage)
+    grade_footnotes(stage)  # hand-written pages only: before the generated ones are added
     for pages in all_pages:
         steps = pages.steps
         folder = stage / pages.base
@@ -865,6 +891,8 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
             for name in [name for name in sys.modules if name.split(".")[0] == "engine"]:
                 del sys.modules[name]
             LOADED_FLOWS.clear()
+        for name in [name for name in sys.modules if name.split(".")[0] == "sitebuild"]:
+            del sys.modules[name]  # small and build-only: always read afresh
         try:
             build(project, site_dir, service_worker=False)
         except BuildError as error:
@@ -877,7 +905,7 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
     rebuild()
     site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
-    for watched in ("docs", "flows", "engine", "web", "overrides", "mkdocs.yml"):
+    for watched in ("docs", "flows", "engine", "sitebuild", "web", "overrides", "mkdocs.yml"):
         if (project / watched).exists():
             server.watch(str(project / watched))
     try:

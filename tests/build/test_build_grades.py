@@ -1,13 +1,19 @@
 """Grades in a real built site (issue 14): a copy of the project whose only flow is the tests'
-graded flow (tests/engine/flows/graded.json, one source per grading scheme), built with the real
-build, so these checks do not move when the real flows are edited."""
+graded flow (tests/engine/flows/graded.json, one source per grading scheme) and whose docs are
+two small pages of this file's own (the other nav pages become placeholders), built with the
+real build, so these checks do not move when the real flows and pages are edited."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +21,35 @@ import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADED = ROOT / "tests" / "engine" / "flows" / "graded.json"
+
+INDEX = """\
+---
+title: Back Spasm Guide
+last_reviewed: 2026-12-01
+---
+
+# Back Spasm Guide
+
+Stay active.[^acp-r1] Not paracetamol alone.[^nice] Imaging is rarely needed.[^seed]
+
+[^acp-r1]: [ACP 2017, Recommendation 1](sources.md#acp-2017) {grade: strong/moderate}
+[^nice]: [NICE NG59 [2016]](sources.md#nice-ng59) {grade: do not offer}
+[^seed]: [Dr.Oracle AI answer](sources.md#seed-treatment)
+"""
+
+
+def sources_page(flow: dict[str, Any]) -> str:
+    """A sources page with an entry per source of the flow, in the real page's format."""
+    entries = [
+        f"### {source['label']} {{ #{source_id} }}\n\n"
+        f"- **Kind:** {source['kind']}\n"
+        f"- **Grading:** {source['grading']}\n"
+        + (f"- **Design:** {source['design']}\n" if "design" in source else "")
+        + f"- **Citation:** {source['citation']}\n"
+        for source_id, source in flow["sources"].items()
+    ]
+    head = "---\ntitle: Sources\nlast_reviewed: 2026-12-01\n---\n\n# Sources\n\n"
+    return head + "\n".join(entries)
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +65,10 @@ def graded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     flow["id"] = build_site.MAIN_FLOW_ID  # served at /algorithm/, where the pages link
     # JSON is YAML: the real loader reads it as the author's file.
     (project / "flows" / "graded.yaml").write_text(json.dumps(flow, indent=2))
+    shutil.rmtree(project / "docs")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text(INDEX)
+    (project / "docs" / "sources.md").write_text(sources_page(flow))
     return build_site.build(project, project / "site", quiet=True)
 
 
@@ -70,3 +109,45 @@ def test_outline_and_route_review_show_grades(graded_site: Path) -> None:
     assert "NICE NG59 1.2.17 [2016] do not offer" in review
     assert "ACP 2017 strong/moderate" in review
     assert "Dr.Oracle AI answer (ungraded)" in review
+
+
+def test_reading_page_footnotes_carry_grade_tags(graded_site: Path) -> None:
+    page = (graded_site / "index.html").read_text()
+    assert '<span class="grade" data-grade="strong/moderate">strong/moderate</span>' in page
+    assert '<span class="grade" data-grade="do not offer">do not offer</span>' in page
+    assert '<span class="grade" data-grade="ungraded">ungraded</span>' in page
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_bad_footnote_grade_fails_the_build_with_its_line_and_keeps_the_old_site(
+    graded_site: Path,
+) -> None:
+    project = graded_site.parent
+    before = snapshot(graded_site)
+    index = project / "docs" / "index.md"
+    index.write_text(INDEX.replace("{grade: strong/moderate}", "{grade: strongish}"))
+    try:
+        result = subprocess.run(
+            [sys.executable, "build_site.py", "build"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ.copy(),
+        )
+    finally:
+        index.write_text(INDEX)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("docs/index.md:10: ") and '"strongish"' in line for line in lines), (
+        result.stderr
+    )
+    assert snapshot(graded_site) == before
