@@ -1,7 +1,6 @@
 """`python -m engine check|paths|walk`: the authors' command line.
 
 - `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0;
-  `--require-grades` also requires source metadata and grades (engine/grades.py);
 - `paths FILE` prints the Markdown review table of every route, for clinical sign-off;
 - `walk FILE` walks a flow in the terminal; `--answers A B ...` walks it without asking (an
   answer id for a question, ticked item ids joined by `+` or `none` for a checklist, `continue`
@@ -132,12 +131,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check flow files; print every problem")
     check.add_argument("files", nargs="+")
-    check.add_argument(
-        "--require-grades",
-        action="store_true",
-        help="also require kind/published/grading on every source and a grade on every "
-        "citation of a graded source (the default once the flows are annotated)",
-    )
     paths = commands.add_parser("paths", help="print the review table of every route")
     paths.add_argument("file")
     walk = commands.add_parser("walk", help="walk a flow in the terminal")
@@ -146,10 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            if args.require_grades:
-                from engine import grades
-
-                grades.REQUIRE_GRADES = grades.REQUIRE_SOURCE_METADATA = True
             return command_check(args.files, sys.stdout)
         if args.command == "paths":
             return command_paths(args.file, sys.stdout)

@@ -47,12 +47,10 @@ NICE_REC = re.compile(r"^(?:\d+(?:\.\d+)+ )?\[\d{4}\]$")
 """A NICE recommendation number and year, e.g. `1.2.17 [2016]`; or the year alone, `[2016]`,
 where the number could not be checked on nice.org.uk (never a guessed number)."""
 
-REQUIRE_SOURCE_METADATA = False
-"""When True, every source must declare `kind`, `published` and `grading` (shape check)."""
-
-REQUIRE_GRADES = False
-"""When True, `check_grades` runs as part of every flow check: each citation of a graded
-source must carry the `rec` and `grade` its scheme asks for (`[missing-grade]`)."""
+REQUIRE_GRADES = True
+"""`check_grades` runs as part of every flow check: each citation of a graded source must carry
+the `rec` and `grade` its scheme asks for (`[missing-grade]`). On since every flow is annotated;
+`kind`, `published` and `grading` are required keys of a source (engine.shape.PARTS)."""
 
 
 @dataclass(frozen=True)
@@ -220,10 +218,6 @@ SourceMeta = tuple[str | None, str | None, str | None, str | None]
 
 def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> SourceMeta:
     """A source's `kind`, `published`, `grading` and `design`, each checked against its table."""
-    if REQUIRE_SOURCE_METADATA:
-        for key in ("kind", "published", "grading"):
-            if key not in data:
-                b.report(line, f'{where} is missing required key "{key}"')
     kind = b.choice(data, "kind", line, where, SOURCE_KINDS)
     grading = b.choice(data, "grading", line, where, tuple(SCHEMES))
     published = b.text(data, "published", line, where)

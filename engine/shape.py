@@ -89,7 +89,7 @@ PARTS: dict[str, Part] = {
         ("summary", "facts", "safety"),
     ),
     "fact": Part(("label", "values")),
-    "source": Part(("citation",), ("url", "label", "kind", "published", "grading", "design")),
+    "source": Part(("citation", "kind", "published", "grading"), ("url", "label", "design")),
     "cite": Part(("source",), ("rec", "grade")),
     "question": Part((*NODE_COMMON.required, "answers"), NODE_COMMON.optional),
     "checklist": Part((*NODE_COMMON.required, "items", "routes"), NODE_COMMON.optional),

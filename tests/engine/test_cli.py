@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from flowdata import FLOWS, INVALID, ROOT
 
-from engine import grades
-
 pytest.importorskip("yaml")
 if sys.platform == "emscripten":
     pytest.skip("no subprocesses in Pyodide", allow_module_level=True)
@@ -86,21 +84,18 @@ nodes:
 """
 
 
-def test_check_can_require_grades(tmp_path: Path) -> None:
-    """`--require-grades` reports sources without metadata and graded sources cited bare."""
+def test_check_requires_source_metadata_and_grades(tmp_path: Path) -> None:
+    """Sources without kind/published/grading fail, and so does a graded source cited bare."""
     bare = tmp_path / "bare.yaml"
     bare.write_text(MINI.replace("SOURCE_META", ""))
-    strict_by_default = grades.REQUIRE_SOURCE_METADATA
-    assert run("check", str(bare)).returncode == (1 if strict_by_default else 0)
-    result = run("check", "--require-grades", str(bare))
+    result = run("check", str(bare))
     assert result.returncode == 1
     assert f'{bare}:8: source "acp-2017" is missing required key "grading"' in result.stdout
     graded = tmp_path / "graded.yaml"
     graded.write_text(
         MINI.replace("SOURCE_META", ', kind: guideline, published: "2017", grading: grade')
     )
-    assert run("check", str(graded)).returncode == (1 if grades.REQUIRE_GRADES else 0)
-    result = run("check", "--require-grades", str(graded))
+    result = run("check", str(graded))
     assert result.returncode == 1
     assert f'{graded}:16: [missing-grade] node "end" recommendation "rest": citation' in (
         result.stdout

@@ -75,13 +75,9 @@ def test_a_graded_source_cited_without_its_grade_fails_the_check() -> None:
     recs = data["nodes"]["end"]["recommendations"]
     recs[0]["cite"] = ["acp-2017"]
     recs[1]["cite"] = [{"source": "nice-ng59", "grade": "do not offer"}]
-    flow = flow_from_dict(data, "flows/x.yaml") if not grades.REQUIRE_GRADES else None
-    if flow is None:
-        with pytest.raises(FlowError) as caught:
-            flow_from_dict(data, "flows/x.yaml")
-        messages = [p.message for p in caught.value.problems]
-    else:
-        messages = [p.message for p in check_grades(flow)]
+    with pytest.raises(FlowError) as caught:
+        flow_from_dict(data, "flows/x.yaml")
+    messages = [p.message for p in caught.value.problems]
     assert sorted(messages) == [
         '[missing-grade] node "end" recommendation "no-tens": citation of source "nice-ng59" '
         '(grading nice) needs "rec"; write it as '
@@ -92,14 +88,9 @@ def test_a_graded_source_cited_without_its_grade_fails_the_check() -> None:
     ]
 
 
-def test_the_missing_grade_check_is_part_of_the_flow_check_when_switched_on(
-    graded: Flow, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = graded_dict()
-    data["nodes"]["q"]["cite"] = ["acp-2017"]
-    monkeypatch.setattr(grades, "REQUIRE_GRADES", True)
-    with pytest.raises(FlowError, match=r"\[missing-grade\] node \"q\""):
-        flow_from_dict(data)
+def test_the_missing_grade_check_is_on_and_passes_a_fully_graded_flow(graded: Flow) -> None:
+    assert grades.REQUIRE_GRADES
+    assert list(check_grades(graded)) == []
     assert check_flow(graded) == []
 
 
@@ -198,13 +189,10 @@ nodes:
 """
 
 
-def test_a_bare_id_of_a_graded_source_is_reported_at_its_line(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_bare_id_of_a_graded_source_is_reported_at_its_line() -> None:
     pytest.importorskip("yaml")
     from engine.load_yaml import load_flow_text
 
-    monkeypatch.setattr(grades, "REQUIRE_GRADES", True)
     with pytest.raises(FlowError) as caught:
         load_flow_text(MISSING_GRADE_YAML, "flows/x.yaml")
     assert [str(p) for p in caught.value.problems] == [
