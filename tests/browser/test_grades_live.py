@@ -1,0 +1,54 @@
+"""The live walker (the engine in Pyodide, in the reader's browser) shows the same grades as
+the static pages (issue 14), on the small graded site of tests/gradedsite.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from gradedsite import build_graded_site
+from sitehelpers import serve_directory
+
+from .conftest import wait_ready
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+
+@pytest.fixture(scope="module")
+def graded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_graded_site(tmp_path_factory.mktemp("graded-live"))
+    server, url = serve_directory(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def grades_shown(html: str) -> list[str]:
+    """Every data-grade value in a piece of HTML, in order."""
+    return [part.split('"', 1)[0] for part in html.split('data-grade="')[1:]]
+
+
+def test_the_live_outcome_shows_the_grades_of_its_static_page(
+    browser: Browser, graded_url: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(graded_url + "algorithm/")
+        wait_ready(page)
+        assert grades_shown(page.inner_html("#walker")) == ["strong/moderate", "ungraded"]
+        page.click('#walker button[data-action="choose"][data-choice="yes"]')
+        page.wait_for_selector('#walker .outcome a[data-grade="do not offer"]')
+        live = page.inner_html("#walker .outcome")
+        assert page.get_attribute("#walker", "data-state") == "ready"
+        static_href = page.evaluate("location.href")
+        static = context.new_page()
+        static.route("**/*.mjs", lambda route: route.abort())  # the static page, no walker
+        static.goto(static_href)
+        assert grades_shown(live) == grades_shown(static.inner_html("#walker .outcome"))
+        assert "very low certainty" in page.inner_text("#walker .outcome")
+        assert len(grades_shown(live)) == 8
+    finally:
+        context.close()
