@@ -234,6 +234,12 @@ def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> 
             b.line_of(data, "design", line),
             f'{where}: "design" belongs to sources with grading "study" only',
         )
+    if grading == "study" and "design" not in data:
+        b.report(
+            line,
+            f'{where} has grading "study" but no "design": say what the study is, e.g. '
+            'design: "double-blind RCT, n=323" (shown as its tag)',
+        )
     return kind, published, grading, design
 
 
