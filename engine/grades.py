@@ -125,10 +125,7 @@ def grade_problem(source: Source, grade: str) -> str | None:
     """Why `grade` does not fit the source's scheme, or None when it does."""
     scheme = scheme_of(source)
     if scheme is None:
-        return (
-            f'source "{source.id}" declares no grading scheme, so a citation of it cannot carry '
-            'a grade; add "grading:" to the source'
-        )
+        return None  # its missing or unknown `grading` is reported at the source itself
     if not scheme.grades:
         return (
             f'source "{source.id}" has grading "{scheme.name}", whose citations carry '
