@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime
 import hashlib
 import html
 import json
@@ -75,6 +76,7 @@ BUILD_INPUTS = (
     "web",
     "overrides",
     "tools",
+    "reviews",
 )
 """Everything a build reads from the project, besides node_modules and the .build cache."""
 
@@ -121,6 +123,10 @@ def load_flows(project: Path) -> list[Flow]:
             message = f'flow id "{flow.id}" is already used by {first_file[flow.id]}'
             problems.append(engine.Problem(flow.path, 1, message))
         first_file.setdefault(flow.id, flow.path)
+    if not problems:  # review records, and `review_status: approved` only when it is true
+        from engine.governance_site import governance_problems
+
+        problems += governance_problems(project, flows)
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
@@ -343,20 +349,24 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
     )
 
 
-def review_page(all_pages: list[FlowPages]) -> str:
-    """Every route of every flow in review tables (`python -m engine paths` prints the same)."""
+def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
+    """Every route of every flow in review tables (`python -m engine paths` prints the same),
+    with each route's fingerprint and review state."""
     import engine
+    from engine.govcli import with_review_columns
+    from engine.records import flow_states
 
-    reviewed = max(pages.flow.last_reviewed for pages in all_pages)
     parts = [
-        front_matter(title="Route review", last_reviewed=str(reviewed)),
+        front_matter(title="Route review"),
         "# Route review\n\n",
         "Every route through each flowchart, from its first question to its outcome, with the "
         "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
     ]
     for pages in all_pages:
         # The engine's table starts with the flow's `##` heading and its version line.
-        heading, _, table = engine.routes_markdown(pages.flow).partition("\n")
+        states = flow_states(pages.flow, project / "reviews")
+        table = with_review_columns(engine.routes_markdown(pages.flow), states)
+        heading, _, table = table.partition("\n")
         flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(
             f"{heading} {{#{pages.flow.id}}}\n\n[Open this flow]({flow_page})\n{table}\n\n"
@@ -673,7 +683,7 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
         (folder / SHELL_DIR / "index.md").write_text(shell_page(pages))
         (folder / "outline.md").write_text(outline_page(pages, steps[0].token))
     if all_pages:
-        (stage / "algorithm" / "review.md").write_text(review_page(all_pages))
+        (stage / "algorithm" / "review.md").write_text(review_page(all_pages, project))
     stubs = []
     for title, path in nav_pages(nav):
         if not (stage / path).exists():
@@ -778,7 +788,12 @@ def build(
 
             nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
             nav = nav_with_flows(nav, all_pages)
+            from engine import governance_site as gov
+
+            build_date = datetime.datetime.now(datetime.UTC).date().isoformat()
+            reviewed = gov.flow_reviews(project, [(p.flow, p.base) for p in all_pages])
             stubs = stage_docs(project, stage, all_pages, nav)
+            nav = gov.stage_pages(project, stage, reviewed, nav, build_date)
             for path in stubs:
                 log.warning("docs/%s is missing: a placeholder page was generated", path)
             write_diagrams(project, cache, stage, all_pages)
@@ -789,6 +804,8 @@ def build(
                 "nav": nav,
                 "strict": True,
             }
+            mkdocs_extra = yaml.safe_load((project / "mkdocs.yml").read_text()).get("extra")
+            overrides["extra"] = gov.review_extra(project, stage, reviewed, mkdocs_extra)
             if os.environ.get("SITE_URL"):
                 overrides["site_url"] = os.environ["SITE_URL"]
             if stubs:
@@ -809,6 +826,7 @@ def build(
             start = out / pages.base / "index.html"  # the other page using algorithm.html
             start.write_text(fill_csp(start.read_text()))
         drop_from_sitemap(out, f"/{SHELL_DIR}/")
+        gov.write_hazard_log(out, reviewed, build_date)
         phases.append(("step pages", time.monotonic()))
         copy_runtime(project, cache, out, all_pages)
         phases.append(("runtime", time.monotonic()))
@@ -877,7 +895,7 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
     rebuild()
     site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
-    for watched in ("docs", "flows", "engine", "web", "overrides", "mkdocs.yml"):
+    for watched in ("docs", "flows", "engine", "web", "overrides", "mkdocs.yml", "reviews"):
         if (project / watched).exists():
             server.watch(str(project / watched))
     try:

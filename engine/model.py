@@ -249,6 +249,21 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Hazard:
+    """The hazard a safety rule controls (DCB0129 hazard log entry); see `engine.hazards`."""
+
+    id: str
+    hazard: str
+    cause: str
+    effect: str
+    before_severity: str
+    before_likelihood: str
+    after_severity: str
+    after_likelihood: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class SafetyRule:
     """A guarantee proved over every route at build time."""
 
@@ -257,6 +272,8 @@ class SafetyRule:
     when: Condition
     require: Requirement
     line: int = field(default=0, compare=False)
+    hazard: Hazard | None = None
+    """The hazard this rule controls (optional until `engine.hazards.HAZARD_REQUIRED`)."""
 
 
 @dataclass(frozen=True)

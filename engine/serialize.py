@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.checks import build_and_check
+from engine.hazards import hazard_to_dict
 from engine.model import (
     AllOf,
     Answered,
@@ -157,6 +158,7 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
                     )
                     if value
                 },
+                **({"hazard": hazard_to_dict(rule.hazard)} if rule.hazard else {}),
             }
             for rule in flow.safety
         ]

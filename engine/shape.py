@@ -19,6 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from engine.hazards import read_hazard
 from engine.model import (
     KINDS,
     REVIEW_STATUSES,
@@ -101,7 +102,7 @@ PARTS: dict[str, Part] = {
     "next entry": Part(("to",), ("when",)),
     "recommendation": Part(("id", "text", "cite"), ("help", "when", "tags", "links")),
     "link": Part(("text", "page")),
-    "safety rule": Part(("id", "text", "when", "require")),
+    "safety rule": Part(("id", "text", "when", "require"), ("hazard",)),
     "require": Part((), ("urgency", "recommends", "never_recommends")),
 }
 """The one list of allowed keys. `flows/schema.json` must say the same (tests check it)."""
@@ -1022,8 +1023,9 @@ class Builder:
             if "when" in item:
                 when = self.condition(item["when"], self.line_of(item, "when", at), where, "safety")
             require = self.requirement(item, at, where)
+            hazard = read_hazard(self, item, at, where)  # engine/hazards.py owns its checks
             if rule_id and text is not None and when is not None and require is not None:
-                result.append(SafetyRule(rule_id, text, when, require, at))
+                result.append(SafetyRule(rule_id, text, when, require, at, hazard))
         return tuple(result)
 
     def requirement(self, item: dict[str, Any], line: int, where: str) -> Requirement | None:
