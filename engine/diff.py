@@ -79,11 +79,17 @@ def part_label(flow: Flow, name: str) -> str:
     return f'{kind.capitalize()} "{ident}"'
 
 
+def facts_words(route: RoutePrint) -> str:
+    return "; ".join(f"{fact} = {value}" for fact, value in route.route.facts) or "(none)"
+
+
 def route_changes(old: Flow, new: Flow, before: RoutePrint, after: RoutePrint) -> list[Change]:
     """Every difference a reader would see on one route between the two flows."""
     old_parts = route_parts(old, before.route)
     new_parts = route_parts(new, after.route)
     changes: list[Change] = []
+    if before.route.facts != after.route.facts:
+        changes.append(("Facts recorded", facts_words(before), facts_words(after)))
     if before.outcome != after.outcome:
         changes.append(
             (
@@ -108,12 +114,6 @@ def route_changes(old: Flow, new: Flow, before: RoutePrint, after: RoutePrint) -
                 changes.append((f"{part_label(new, name)} is new on this route", "(none)", ""))
             continue
         old_part, new_part = old_parts[name], new_parts[name]
-        if name.startswith("step:"):
-            if old_part["chosen"] != new_part["chosen"]:
-                changes.append(
-                    (f"{part_label(new, name)}: choice", old_part["chosen"], new_part["chosen"])
-                )
-            old_part, new_part = old_part["node"], new_part["node"]
         changes += field_changes(part_label(new, name), old_part, new_part)
     return changes
 

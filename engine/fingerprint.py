@@ -6,8 +6,8 @@ is gathered from the model generically, so fields added to the model later (cita
 outcome actions, ...) are covered without touching this module:
 
 - the flow's title and summary;
-- every step passed, as its dataclass dump (title, text, help, citations, links, every answer or
-  item offered) and the choice made there;
+- the choice made at each step (the route's key), and every step passed, as its dataclass dump
+  (title, text, help, citations, links, every answer or item offered);
 - the outcome, with only the recommendations shown on this route, and the facts recorded;
 - every fact and source named on the route (labels, citations, addresses, kinds, grades, ...).
 
@@ -105,22 +105,19 @@ def cited_sources(data: Any) -> Iterator[str]:
 def route_parts(flow: Flow, route: Route) -> dict[str, Any]:
     """Everything a reader sees on a route, as named parts in the order they are seen.
 
-    Part names: `flow`, `step:<node>` (with `chosen`), `outcome:<node>`, `recommendation:<id>`,
-    `facts`, `fact:<id>`, `source:<id>`.
+    Part names: `flow`, `step:<node>`, `outcome:<node>`, `recommendation:<id>`, `fact:<id>`,
+    `source:<id>`. A part is the same on every route it is seen on (so a review can keep one
+    fingerprint per part); what differs per route (the choices, the facts) is `route_specific`.
     """
     parts: dict[str, Any] = {"flow": {"title": flow.title, "summary": flow.summary}}
     for step in route.steps:
         node = flow.node(step.node)
-        parts[f"step:{node.id}"] = {
-            "node": dump(node),
-            "chosen": choice_word(node, step.choice),
-        }
+        parts[f"step:{node.id}"] = dump(node)
     outcome = flow.node(route.outcome)
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
     parts[f"outcome:{outcome.id}"] = dump(replace(outcome, recommendations=()))
     for rec in shown:
         parts[f"recommendation:{rec.id}"] = dump(rec)
-    parts["facts"] = [list(pair) for pair in route.facts]
     for fact_id, _ in route.facts:
         fact = flow.fact(fact_id)
         if fact is not None:
@@ -144,12 +141,17 @@ class RoutePrint:
     route: Route
 
 
+def route_specific(flow: Flow, route: Route) -> dict[str, Any]:
+    """What only this route shows: the choice made at each step and the facts recorded."""
+    return {"key": route_key(flow, route), "facts": [list(pair) for pair in route.facts]}
+
+
 def route_print(flow: Flow, route: Route) -> RoutePrint:
     parts = route_parts(flow, route)
     return RoutePrint(
         key=route_key(flow, route),
         outcome=route.outcome,
-        fingerprint=digest(list(parts.items())),
+        fingerprint=digest([route_specific(flow, route), list(parts.items())]),
         part_hashes={name: digest(part) for name, part in parts.items()},
         route=route,
     )

@@ -83,10 +83,18 @@ def command_review(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     states = flow_states(flow, folder)
     print(f"{args.file}: {routes_status(states).text}", file=out)
+    revisions: dict[str, None] = {}
     for state in states:
         print(state_line(state), file=out)
         for change in state.changes:
             print(f"    - {change}", file=out)
+        if state.changes and state.review is not None and state.review.revision:
+            revisions[state.review.revision] = None
+    for revision in revisions:
+        print(
+            f"The old and new text: python -m engine diff {revision}:{args.file} {args.file}",
+            file=out,
+        )
     return 0
 
 

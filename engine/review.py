@@ -317,8 +317,6 @@ def what_changed(
         changes.append(f'the outcome is now "{flow.node(current.outcome).title}" (was "{before}")')
     approved = dict(review.content)
     for name, fingerprint in current.part_hashes.items():
-        if name == "facts":
-            continue
         if name not in approved:
             changes.append(f"new on this route: {part_words(flow, name)}")
         elif approved[name] != fingerprint:
