@@ -1,9 +1,10 @@
 """`python -m engine review|diff`, and the review columns of `paths`: clinical governance.
 
-- `review FILE` lists every route as approved, changed since approval (with what changed) or
+- `review FILE...` lists every route as approved, changed since approval (with what changed) or
   never reviewed, and the status pages show; `--write --reviewer NAME --role ROLE
   --registration REG` appends a review for that reviewer to `reviews/<flow-id>.yaml`, listing
-  every route not yet approved, for them to check, edit and sign;
+  every route not yet approved, for them to check, edit and sign. Given reading pages
+  (`docs/x.md ...`) it does the same for pages, with `reviews/pages.yaml`;
 - `diff OLD NEW` prints what changed for readers, in Markdown (`OLD`/`NEW`: a file, or
   `REV:flows/x.yaml` for a file as git has it at a revision); exit 0 no change, 1 changes.
 
@@ -25,7 +26,7 @@ from engine.review import STATE_WORDS, RouteState, routes_status
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     review = commands.add_parser("review", help="each route's review state; --write a record")
-    review.add_argument("file")
+    review.add_argument("files", nargs="+", metavar="file", help="flow files, or docs/*.md pages")
     review.add_argument(
         "--reviews", help="folder of review records (default: reviews/ beside flows/)"
     )
@@ -54,26 +55,60 @@ def state_line(state: RouteState) -> str:
     return f"{words:<24} {current.fingerprint}  {current.key} -> {current.outcome}{by}"
 
 
+def signer(args: argparse.Namespace, out: TextIO) -> dict[str, str] | None:
+    """--reviewer, --role, --registration and --date for --write (None: one is missing)."""
+    missing = [k for k in ("reviewer", "role", "registration") if not getattr(args, k)]
+    if missing:
+        print("--write needs " + ", ".join(f"--{k}" for k in missing), file=out)
+        return None
+    return {
+        "name": args.reviewer,
+        "role": args.role,
+        "registration": args.registration,
+        "date": args.date or datetime.datetime.now(datetime.UTC).date().isoformat(),
+    }
+
+
 def command_review(args: argparse.Namespace, out: TextIO) -> int:
+    if all(file.endswith(".md") for file in args.files):
+        return command_review_pages(args, out)
+    code = 0
+    for file in args.files:
+        code = max(code, review_flow(file, args, out))
+    return code
+
+
+def command_review_pages(args: argparse.Namespace, out: TextIO) -> int:
+    from engine.records import docs_page_status, page_reviews, write_pages_skeleton
+
+    pages = [Path(file).resolve() for file in args.files]
+    project = pages[0].parent.parent
+    folder = Path(args.reviews) if args.reviews else project / "reviews"
+    if args.write:
+        who = signer(args, out)
+        if who is None:
+            return 2
+        path = write_pages_skeleton(pages, project, folder, **who)
+        print(f"Wrote a review of {len(pages)} pages for {args.reviewer} to {path}.", file=out)
+        return 0
+    reviews = page_reviews(folder)
+    for page, file in zip(pages, args.files, strict=True):
+        status = docs_page_status(project, page, reviews)
+        print(f"{status.state:<10} {file}: {status.text}", file=out)
+    return 0
+
+
+def review_flow(file: str, args: argparse.Namespace, out: TextIO) -> int:
     from engine.load_yaml import load_flow_file
     from engine.records import flow_states, write_skeleton
 
-    flow = load_flow_file(args.file)
-    folder = reviews_folder(args.file, args.reviews)
+    flow = load_flow_file(file)
+    folder = reviews_folder(file, args.reviews)
     if args.write:
-        missing = [k for k in ("reviewer", "role", "registration") if not getattr(args, k)]
-        if missing:
-            print("--write needs " + ", ".join(f"--{k}" for k in missing), file=out)
+        who = signer(args, out)
+        if who is None:
             return 2
-        date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
-        path = write_skeleton(
-            flow,
-            folder,
-            name=args.reviewer,
-            role=args.role,
-            registration=args.registration,
-            date=date,
-        )
+        path = write_skeleton(flow, folder, **who)
         print(
             f"Wrote a review for {args.reviewer} to {path}: check each route, delete the ones",
             file=out,
@@ -82,7 +117,7 @@ def command_review(args: argparse.Namespace, out: TextIO) -> int:
         flow_states(flow, folder)  # the skeleton must read back: fail loudly if it does not
         return 0
     states = flow_states(flow, folder)
-    print(f"{args.file}: {routes_status(states).text}", file=out)
+    print(f"{file}: {routes_status(states).text}", file=out)
     revisions: dict[str, None] = {}
     for state in states:
         print(state_line(state), file=out)
@@ -92,7 +127,7 @@ def command_review(args: argparse.Namespace, out: TextIO) -> int:
             revisions[state.review.revision] = None
     for revision in revisions:
         print(
-            f"The old and new text: python -m engine diff {revision}:{args.file} {args.file}",
+            f"The old and new text: python -m engine diff {revision}:{file} {file}",
             file=out,
         )
     return 0

@@ -202,3 +202,62 @@ def write_skeleton(
     )
     path.write_text(before + text, encoding="utf-8")
     return path
+
+
+def page_key(page: Path, project: Path) -> str:
+    """A reading page as records name it: `docs/x.md`."""
+    return shown_path(page, project)
+
+
+def write_pages_skeleton(
+    pages: list[Path],
+    project: Path,
+    reviews_dir: Path,
+    *,
+    name: str,
+    role: str,
+    registration: str,
+    date: str,
+) -> Path:
+    """Append a review of these reading pages (those not approved as they are now) to
+    `reviews/pages.yaml`, for the reviewer to check and sign."""
+    reviews = page_reviews(reviews_dir)
+    path = reviews_dir / PAGES_RECORD
+    reviews_dir.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    lines = []
+    if new_file:
+        lines += [
+            "# Clinical sign-off of the reading pages (docs/*.md): written by `python -m engine",
+            "# review docs/x.md --write`, then checked and edited by the reviewer.",
+            "reviews:",
+        ]
+    lines += [
+        "  - reviewer:",
+        f"      name: {q(name)}",
+        f"      role: {q(role)}",
+        f"      registration: {q(registration)}",
+        f"    date: {q(date)}",
+        "    comments: >-",
+        "      (Write what you checked. Delete each page below that you do not approve.)",
+        "    pages:",
+    ]
+    todo = 0
+    for page in pages:
+        status = docs_page_status(project, page, reviews)
+        if status.state == "reviewed":
+            continue
+        todo += 1
+        fingerprint = page_fingerprint(page.read_text(encoding="utf-8"))
+        lines += [
+            f"      - page: {q(page_key(page, project))}",
+            f"        fingerprint: {q(fingerprint)}",
+        ]
+    if not todo:
+        lines[-1] = "    pages: []"
+    before = "" if new_file else path.read_text(encoding="utf-8")
+    if before and not before.endswith("\n"):
+        before += "\n"
+    path.write_text(before + "\n".join(lines) + "\n", encoding="utf-8")
+    page_reviews(reviews_dir)  # the new review must read back
+    return path
