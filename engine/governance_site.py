@@ -284,6 +284,10 @@ def hazard_table(log: list[dict[str, Any]]) -> str:
     )
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def basis_section(flow: Flow, site_root: str) -> str:
     """Each recommendation of each outcome: when it is shown, on how many routes, its sources."""
     prints = flow_prints(flow)
@@ -307,7 +311,8 @@ def basis_section(flow: Flow, site_root: str) -> str:
             cite = cite_words(flow, dump(rec).get("cite"))
             items.append(
                 f'<li data-recommendation="{esc(rec.id)}">{markdown(rec.text, site_root)}'
-                f"<p>{when}; on {shown_on.get(rec.id, 0)} routes. Basis: {esc(cite)}.</p></li>"
+                f"<p>{when}; on {plural(shown_on.get(rec.id, 0), 'route')}. Basis: {esc(cite)}.</p>"
+                "</li>"
             )
         parts.append(
             raw(
