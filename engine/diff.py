@@ -54,16 +54,35 @@ def words(value: Any) -> str:
     return str(value)
 
 
+def by_id(value: Any) -> dict[str, Any] | None:
+    """A list of parts with ids (answers, items) as id -> part; None for any other value."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
+        return {str(v["id"]): v for v in value}
+    return None
+
+
 def field_changes(what: str, old: Any, new: Any) -> list[Change]:
-    """Field by field differences of two dumped parts (nested steps' answers compared whole)."""
+    """Field by field differences of two dumped parts; answers and items are compared one by
+    one (by id), so a changed answer is named, not the whole list."""
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[Change] = []
         for key in dict.fromkeys([*old, *new]):
-            if key == "id":
+            before, after = old.get(key), new.get(key)
+            if key == "id" or before == after:
                 continue
-            if old.get(key) != new.get(key):
-                label = "grades or citations" if key == "cite" else key.replace("_", " ")
-                changes.append((f"{what}: {label}", words(old.get(key)), words(new.get(key))))
+            label = "grades or citations" if key == "cite" else key.replace("_", " ")
+            old_parts, new_parts = by_id(before), by_id(after)
+            if old_parts is not None and new_parts is not None:
+                for ident in dict.fromkeys([*old_parts, *new_parts]):
+                    one = f'{what}: {label.rstrip("s")} "{ident}"'
+                    if ident not in new_parts:
+                        changes.append((f"{one} removed", words(old_parts[ident].get("text")), ""))
+                    elif ident not in old_parts:
+                        changes.append((f"{one} added", "", words(new_parts[ident].get("text"))))
+                    else:
+                        changes += field_changes(one, old_parts[ident], new_parts[ident])
+                continue
+            changes.append((f"{what}: {label}", words(before), words(after)))
         return changes
     return [] if old == new else [(what, words(old), words(new))]
 
@@ -143,11 +162,12 @@ def _route_line(flow: Flow, route: RoutePrint) -> str:
     return f'- `{route.key}` → "{outcome.title}" ({outcome.urgency})'
 
 
-def diff_markdown(diff: FlowDiff, heading: str = "#") -> str:
+def diff_markdown(diff: FlowDiff, heading: str = "#", max_routes: int | None = None) -> str:
     """The diff for people: summary line, routes added and removed, then each change once.
 
     Flow text is put in as written (it is Markdown already); the site renders this through the
-    engine's Markdown renderer, which allows no raw HTML.
+    engine's Markdown renderer, which allows no raw HTML. `max_routes` shortens each list of
+    routes (the site's page; the command line lists every route).
     """
     old, new = diff.old, diff.new
     versions = (
@@ -180,7 +200,10 @@ def diff_markdown(diff: FlowDiff, heading: str = "#") -> str:
             if before or after:
                 lines.append(f"    - before: {_md(before)}")
                 lines.append(f"    - after: {_md(after)}")
-            shown = ", ".join(f"`{key}`" for key in keys)
+            listed = keys if max_routes is None else keys[:max_routes]
+            shown = ", ".join(f"`{key}`" for key in listed)
+            if len(listed) < len(keys):
+                shown += f" and {len(keys) - len(listed)} more"
             lines.append(f"    - on {len(keys)} route{'s' if len(keys) != 1 else ''}: {shown}")
     return "\n".join(lines) + "\n"
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from engine.analysis import Route, iter_routes
+from engine.analysis import Route, enumerate_routes
 from engine.model import Choice, Flow, Node
 
 HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags"})
@@ -161,6 +161,8 @@ def flow_prints(flow: Flow) -> list[RoutePrint]:
     """Every route of a flow with its fingerprint, in the order of the review table."""
     cached: list[RoutePrint] | None = flow.cache.get("route_prints")
     if cached is None:
-        cached = [route_print(flow, route) for route in iter_routes(flow)]
+        # enumerate_routes, not iter_routes: whatever limit the engine puts on listing routes
+        # applies here too.
+        cached = [route_print(flow, route) for route in enumerate_routes(flow)]
         flow.cache["route_prints"] = cached
     return cached

@@ -177,7 +177,7 @@ def changes_section(project: Path, flow: Flow, site_root: str) -> str:
                 raw(f"<p>Cannot compare with version {esc(previous_label)}: {esc(reason)}.</p>")
             )
             continue
-        text = diff_markdown(diff_flows(previous, this), heading="####")
+        text = diff_markdown(diff_flows(previous, this), heading="####", max_routes=10)
         body = text.split("\n", 1)[1]  # the heading names the versions already
         parts.append(
             raw(f"<p>Compared with version {esc(previous_label)}:</p>" + markdown(body, site_root))

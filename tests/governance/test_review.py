@@ -151,7 +151,8 @@ def test_diff_names_urgency_grades_citations_and_routes_added(
     assert "## Routes added" in out and '`red-flags=none age=older` → "Self-care"' in out
     assert 'Outcome "Urgent": urgency' in out and "before: urgent" in out
     assert "after: emergency" in out
-    assert 'Step "Red flags": items' in out
+    assert 'Step "Red flags": item "weight-loss" added' in out
+    assert 'Step "Age": answer "older" added' in out
 
 
 def test_diff_reads_a_flow_from_git(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch):
