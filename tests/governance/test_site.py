@@ -114,9 +114,9 @@ def signed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(project, "init", "-q")
     git(project, "add", "flows")
     git(project, "commit", "-qm", "release")
-    git(project, "tag", "flow-back-spasm-v1.0.0")
     flow_file = project / "flows" / "back-spasm.yaml"
     flow = load_flow_file(flow_file)
+    git(project, "tag", f"flow-back-spasm-v{flow.version}")
     rec = next(r for n in flow.nodes for r in n.recommendations if len(r.text.split()) > 4)
     first_words = " ".join(rec.text.split()[:4])
     text = flow_file.read_text()
@@ -159,9 +159,10 @@ def test_records_approving_everything_make_every_page_reviewed(signed_site: Path
 
 
 def test_what_changed_lists_the_edit_since_the_release(signed_site: Path):
+    version = load_flow_file(ROOT / "flows" / "back-spasm.yaml").version
     page = (signed_site / "changes" / "index.html").read_text()
     section = page[page.index('id="back-spasm"') : page.index('id="follow-up"')]
-    assert "Version 1.0.0 (this build, not yet released)" in section
-    assert "Compared with version 1.0.0" in section
+    assert f"Version {version} (this build, not yet released)" in section
+    assert f"Compared with version {version}" in section
     assert "EDITED" in section and "changed" in section
     assert page.count("No earlier released version of this flow is recorded") == 2
