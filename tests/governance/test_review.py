@@ -260,3 +260,25 @@ def test_route_states_come_from_every_review_latest_first(
 def test_page_fingerprint_ignores_line_endings_only():
     assert page_fingerprint("a\r\nb\n") == page_fingerprint("a\nb\n")
     assert page_fingerprint("a\nb\n") != page_fingerprint("a\nc\n")
+
+
+def test_the_build_stops_on_a_bad_record_or_an_untrue_approved_status(project: Path):
+    import build_site
+
+    for part in ("engine", "pyproject.toml"):  # load_flows keys its cache by the engine's hash
+        (project / part).symlink_to(build_site.ROOT / part)
+    flow_file = project / "flows" / "mini.yaml"
+    assert [f.id for f in build_site.load_flows(project)] == ["mini"]
+    (project / "reviews" / "mini.yaml").write_text("flow: mini\nreviews:\n  - {date: 2026-12-01}\n")
+    with pytest.raises(build_site.BuildError) as caught:
+        build_site.load_flows(project)
+    assert any(line.startswith("reviews/mini.yaml:3: ") for line in caught.value.lines)
+    (project / "reviews" / "mini.yaml").unlink()
+    edit(flow_file, "review_status: draft ", "review_status: approved ")
+    with pytest.raises(build_site.BuildError) as caught:
+        build_site.load_flows(project)
+    assert caught.value.lines == [
+        'flows/mini.yaml:6: "review_status" is "approved" but 4 of 4 routes are not approved in '
+        "reviews/mini.yaml (first: red-flags=saddle, never reviewed); run "
+        "`python -m engine review flows/mini.yaml`"
+    ]
