@@ -365,7 +365,7 @@ def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
     for pages in all_pages:
         # The engine's table starts with the flow's `##` heading and its version line.
         states = flow_states(pages.flow, project / "reviews")
-        table = with_review_columns(engine.routes_markdown(pages.flow), states)
+        table = with_review_columns(engine.routes_markdown(pages.flow), states, for_site=True)
         heading, _, table = table.partition("\n")
         flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import re
 import subprocess
 from pathlib import Path
 from typing import TextIO
@@ -158,8 +159,20 @@ def command_diff(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if diff.has_changes else 0
 
 
-def with_review_columns(table: str, states: list[RouteState]) -> str:
-    """The `paths` review table with each route's fingerprint and review state added."""
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown (which lets raw HTML through) shows exactly as written."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def with_review_columns(table: str, states: list[RouteState], *, for_site: bool = False) -> str:
+    """The `paths` review table with each route's fingerprint and review state added.
+
+    `for_site` escapes the status line (it names reviewers from the records) for MkDocs.
+    """
     lines = table.split("\n")
     result = []
     rows = iter(states)
@@ -174,6 +187,8 @@ def with_review_columns(table: str, states: list[RouteState]) -> str:
                 line += f" `{state.print.fingerprint}` | {STATE_WORDS[state.state]} |"
         result.append(line)
     status = routes_status(states).text
+    if for_site:
+        status = markdown_text(status)
     if len(result) > 2:
         result.insert(2, f"Review status: {status}.\n")
     return "\n".join(result)

@@ -282,3 +282,19 @@ def test_the_build_stops_on_a_bad_record_or_an_untrue_approved_status(project: P
         "reviews/mini.yaml (first: red-flags=saddle, never reviewed); run "
         "`python -m engine review flows/mini.yaml`"
     ]
+
+
+def test_reviewer_names_reach_the_route_review_page_as_text(project: Path):
+    import markdown
+
+    from engine.govcli import with_review_columns
+    from engine.records import write_skeleton
+    from engine.render import routes_markdown
+
+    flow = load_flow_file(project / "flows" / "mini.yaml")
+    who = {"role": "GP", "registration": "X", "date": "2026-12-01"}
+    write_skeleton(flow, project / "reviews", name="<b>Ada</b> [x](javascript:y)", **who)
+    states = flow_states(flow, project / "reviews")
+    page = markdown.markdown(with_review_columns(routes_markdown(flow), states, for_site=True))
+    assert "<b>" not in page and 'href="javascript' not in page
+    assert "&lt;b&gt;Ada&lt;/b&gt; [x](javascript:y)" in page
