@@ -285,7 +285,6 @@ def start_page(pages: FlowPages, first: Step) -> str:
         front_matter(
             title=flow.title,
             template="algorithm.html",
-            last_reviewed=flow.last_reviewed,
             flow=flow.id,
         )
         + f"<h1>{html.escape(flow.title)}</h1>\n\n"
@@ -303,7 +302,6 @@ def shell_page(pages: FlowPages) -> str:
         front_matter(
             title=STEP_TITLE,
             template="algorithm.html",
-            last_reviewed=flow.last_reviewed,
             flow=flow.id,
             search={"exclude": True},
         )
@@ -323,7 +321,7 @@ def outline_page(pages: FlowPages, start_token: str) -> str:
         flow, site_root=pages.site_root(1), step_url=step_url_from(start_token, "../")
     )
     return (
-        front_matter(title=f"{flow.title}: text outline", last_reviewed=flow.last_reviewed)
+        front_matter(title=f"{flow.title}: text outline")
         + f"<h1>{html.escape(flow.title)}: text outline</h1>\n\n"
         + raw_html_block(outline)
         + "\n"
@@ -335,7 +333,7 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
     """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
     flow = pages.flow
     return (
-        front_matter(title=f"{flow.title}: diagram", last_reviewed=flow.last_reviewed)
+        front_matter(title=f"{flow.title}: diagram")
         + f"<h1>{html.escape(flow.title)}: diagram</h1>\n\n"
         + "<p>Each box opens that step. The same flow as text: "
         + '<a href="../outline/">text outline</a>.</p>\n\n'

@@ -283,7 +283,8 @@ class Flow:
     id: str
     title: str
     version: str
-    last_reviewed: str
+    last_reviewed: str | None
+    """Accepted but no longer shown (issue 16): the review status comes from reviews/ records."""
     review_status: str
     start: str
     nodes: tuple[Node, ...]

@@ -126,10 +126,11 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         "id": flow.id,
         "title": flow.title,
         "version": flow.version,
-        "last_reviewed": flow.last_reviewed,
         "review_status": flow.review_status,
         "start": flow.start,
     }
+    if flow.last_reviewed is not None:
+        out["last_reviewed"] = flow.last_reviewed
     if flow.summary is not None:
         out["summary"] = flow.summary
     if flow.facts:

@@ -84,8 +84,8 @@ class Part:
 NODE_COMMON = Part(("kind", "title", "text"), ("help", "cite", "links"))
 PARTS: dict[str, Part] = {
     "flow": Part(
-        ("id", "title", "version", "last_reviewed", "review_status", "start", "sources", "nodes"),
-        ("summary", "facts", "safety"),
+        ("id", "title", "version", "review_status", "start", "sources", "nodes"),
+        ("summary", "facts", "safety", "last_reviewed"),
     ),
     "fact": Part(("label", "values")),
     "source": Part(("citation",), ("url", "label")),
@@ -364,7 +364,7 @@ class Builder:
         safety = self.safety(top)
         if self.problems:
             return None
-        assert flow_id and title and version and last_reviewed and review_status and start
+        assert flow_id and title and version and review_status and start
         return Flow(
             id=flow_id,
             title=title,

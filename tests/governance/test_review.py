@@ -298,3 +298,16 @@ def test_reviewer_names_reach_the_route_review_page_as_text(project: Path):
     page = markdown.markdown(with_review_columns(routes_markdown(flow), states, for_site=True))
     assert "<b>" not in page and 'href="javascript' not in page
     assert "&lt;b&gt;Ada&lt;/b&gt; [x](javascript:y)" in page
+
+
+def test_a_flow_needs_no_typed_review_date():
+    from engine import flow_from_dict, flow_to_dict
+    from engine.load_yaml import load_flow_text
+
+    text = (Path(__file__).parent / "flows" / "mini.yaml").read_text()
+    without = "".join(
+        line for line in text.splitlines(True) if not line.startswith("last_reviewed")
+    )
+    flow = load_flow_text(without, "flows/mini.yaml")
+    assert flow.last_reviewed is None
+    assert flow_from_dict(flow_to_dict(flow)) == flow
