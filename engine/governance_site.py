@@ -276,7 +276,10 @@ def hazard_table(log: list[dict[str, Any]]) -> str:
         "Verification",
     ]
     return (
-        '<div class="hazard-log"><table><thead><tr>'
+        # A class keeps Material from wrapping the table in its own scroll box (not focusable):
+        # this box scrolls sideways on a phone and can be scrolled with the keyboard.
+        '<div class="hazard-log" tabindex="0" role="region" aria-label="Hazard log">'
+        '<table class="hazard-log__table"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
         + "</tr></thead><tbody>"
         + "".join(rows)
