@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime
 import hashlib
 import html
 import json
@@ -79,6 +80,7 @@ BUILD_INPUTS = (
     "web",
     "overrides",
     "tools",
+    "reviews",
 )
 """Everything a build reads from the project, besides node_modules and the .build cache."""
 
@@ -125,6 +127,10 @@ def load_flows(project: Path) -> list[Flow]:
             message = f'flow id "{flow.id}" is already used by {first_file[flow.id]}'
             problems.append(engine.Problem(flow.path, 1, message))
         first_file.setdefault(flow.id, flow.path)
+    if not problems:  # review records, and `review_status: approved` only when it is true
+        from engine.governance_site import governance_problems
+
+        problems += governance_problems(project, flows)
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
@@ -283,7 +289,6 @@ def start_page(pages: FlowPages, first: Step) -> str:
         front_matter(
             title=flow.title,
             template="algorithm.html",
-            last_reviewed=flow.last_reviewed,
             flow=flow.id,
         )
         + f"<h1>{html.escape(flow.title)}</h1>\n\n"
@@ -301,7 +306,6 @@ def shell_page(pages: FlowPages) -> str:
         front_matter(
             title=STEP_TITLE,
             template="algorithm.html",
-            last_reviewed=flow.last_reviewed,
             flow=flow.id,
             search={"exclude": True},
         )
@@ -321,7 +325,7 @@ def outline_page(pages: FlowPages, start_token: str) -> str:
         flow, site_root=pages.site_root(1), step_url=step_url_from(start_token, "../")
     )
     return (
-        front_matter(title=f"{flow.title}: text outline", last_reviewed=flow.last_reviewed)
+        front_matter(title=f"{flow.title}: text outline")
         + f"<h1>{html.escape(flow.title)}: text outline</h1>\n\n"
         + raw_html_block(outline)
         + "\n"
@@ -333,7 +337,7 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
     """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
     flow = pages.flow
     return (
-        front_matter(title=f"{flow.title}: diagram", last_reviewed=flow.last_reviewed)
+        front_matter(title=f"{flow.title}: diagram")
         + f"<h1>{html.escape(flow.title)}: diagram</h1>\n\n"
         + "<p>Each box opens that step. The same flow as text: "
         + '<a href="../outline/">text outline</a>.</p>\n\n'
@@ -347,20 +351,24 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
     )
 
 
-def review_page(all_pages: list[FlowPages]) -> str:
-    """Every route of every flow in review tables (`python -m engine paths` prints the same)."""
+def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
+    """Every route of every flow in review tables (`python -m engine paths` prints the same),
+    with each route's fingerprint and review state."""
     import engine
+    from engine.govcli import with_review_columns
+    from engine.records import flow_states
 
-    reviewed = max(pages.flow.last_reviewed for pages in all_pages)
     parts = [
-        front_matter(title="Route review", last_reviewed=str(reviewed)),
+        front_matter(title="Route review"),
         "# Route review\n\n",
         "Every route through each flowchart, from its first question to its outcome, with the "
         "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
     ]
     for pages in all_pages:
         # The engine's table starts with the flow's `##` heading and its version line.
-        heading, _, table = engine.routes_markdown(pages.flow).partition("\n")
+        states = flow_states(pages.flow, project / "reviews")
+        table = with_review_columns(engine.routes_markdown(pages.flow), states, for_site=True)
+        heading, _, table = table.partition("\n")
         flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(
             f"{heading} {{#{pages.flow.id}}}\n\n[Open this flow]({flow_page})\n{table}\n\n"
@@ -699,7 +707,7 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
         (folder / SHELL_DIR / "index.md").write_text(shell_page(pages))
         (folder / "outline.md").write_text(outline_page(pages, steps[0].token))
     if all_pages:
-        (stage / "algorithm" / "review.md").write_text(review_page(all_pages))
+        (stage / "algorithm" / "review.md").write_text(review_page(all_pages, project))
     stubs = []
     for title, path in nav_pages(nav):
         if not (stage / path).exists():
@@ -804,7 +812,12 @@ def build(
 
             nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
             nav = nav_with_flows(nav, all_pages)
+            from engine import governance_site as gov
+
+            build_date = datetime.datetime.now(datetime.UTC).date().isoformat()
+            reviewed = gov.flow_reviews(project, [(p.flow, p.base) for p in all_pages])
             stubs = stage_docs(project, stage, all_pages, nav)
+            nav = gov.stage_pages(project, stage, reviewed, nav, build_date)
             for path in stubs:
                 log.warning("docs/%s is missing: a placeholder page was generated", path)
             write_diagrams(project, cache, stage, all_pages)
@@ -815,6 +828,8 @@ def build(
                 "nav": nav,
                 "strict": True,
             }
+            mkdocs_extra = yaml.safe_load((project / "mkdocs.yml").read_text()).get("extra")
+            overrides["extra"] = gov.review_extra(project, stage, reviewed, mkdocs_extra)
             if os.environ.get("SITE_URL"):
                 overrides["site_url"] = os.environ["SITE_URL"]
             if stubs:
@@ -835,6 +850,7 @@ def build(
             start = out / pages.base / "index.html"  # the other page using algorithm.html
             start.write_text(fill_csp(start.read_text()))
         drop_from_sitemap(out, f"/{SHELL_DIR}/")
+        gov.write_hazard_log(out, reviewed, build_date)
         phases.append(("step pages", time.monotonic()))
         copy_runtime(project, cache, out, all_pages)
         phases.append(("runtime", time.monotonic()))
@@ -905,7 +921,17 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
     rebuild()
     site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
-    for watched in ("docs", "flows", "engine", "sitebuild", "web", "overrides", "mkdocs.yml"):
+    watched_paths = (
+        "docs",
+        "flows",
+        "engine",
+        "sitebuild",
+        "web",
+        "overrides",
+        "mkdocs.yml",
+        "reviews",
+    )
+    for watched in watched_paths:
         if (project / watched).exists():
             server.watch(str(project / watched))
     try:

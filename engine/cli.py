@@ -2,6 +2,7 @@
 
 - `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0;
 - `paths FILE` prints the Markdown review table of every route, for clinical sign-off;
+- `review FILE` and `diff OLD NEW`: clinical sign-off and what changed (see `engine.govcli`);
 - `walk FILE` walks a flow in the terminal; `--answers A B ...` walks it without asking (an
   answer id for a question, ticked item ids joined by `+` or `none` for a checklist, `continue`
   for an information step) and prints the summary.
@@ -16,7 +17,7 @@ from typing import TextIO
 
 from engine.analysis import enumerate_routes
 from engine.model import Choice, Flow, FlowError, Node
-from engine.render import routes_markdown, summary_text
+from engine.render import summary_text
 from engine.walk import State, WalkError, back, choose, start, view
 
 
@@ -35,6 +36,15 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
+    from engine.records import review_problems, reviews_dir_for
+
+    review = [
+        p for path in paths for p in review_problems(_load(path), path, reviews_dir_for(path))
+    ]
+    for problem in review:
+        print(problem, file=out)
+    if review:
+        return 1
     for path in paths:
         flow = _load(path)
         print(
@@ -44,7 +54,9 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
 
 
 def command_paths(path: str, out: TextIO) -> int:
-    out.write(routes_markdown(_load(path)))
+    from engine.govcli import paths_with_reviews
+
+    out.write(paths_with_reviews(path))
     return 0
 
 
@@ -136,12 +148,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     walk = commands.add_parser("walk", help="walk a flow in the terminal")
     walk.add_argument("file")
     walk.add_argument("--answers", nargs="*", help="walk without asking, e.g. none adult")
+    from engine import govcli
+
+    govcli.add_commands(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return command_check(args.files, sys.stdout)
         if args.command == "paths":
             return command_paths(args.file, sys.stdout)
+        if args.command == "review":
+            return govcli.command_review(args, sys.stdout)
+        if args.command == "diff":
+            return govcli.command_diff(args, sys.stdout)
         return command_walk(args.file, args.answers, sys.stdout, input)
     except FlowError as error:
         for problem in error.problems:

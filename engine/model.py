@@ -272,6 +272,21 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Hazard:
+    """The hazard a safety rule controls (DCB0129 hazard log entry); see `engine.hazards`."""
+
+    id: str
+    hazard: str
+    cause: str
+    effect: str
+    before_severity: str
+    before_likelihood: str
+    after_severity: str
+    after_likelihood: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class SafetyRule:
     """A guarantee proved over every route at build time."""
 
@@ -280,6 +295,8 @@ class SafetyRule:
     when: Condition
     require: Requirement
     line: int = field(default=0, compare=False)
+    hazard: Hazard | None = None
+    """The hazard this rule controls (optional until `engine.hazards.HAZARD_REQUIRED`)."""
 
 
 @dataclass(frozen=True)
@@ -289,7 +306,8 @@ class Flow:
     id: str
     title: str
     version: str
-    last_reviewed: str
+    last_reviewed: str | None
+    """Accepted but no longer shown (issue 16): the review status comes from reviews/ records."""
     review_status: str
     start: str
     nodes: tuple[Node, ...]

@@ -119,13 +119,9 @@ def esc(text: object) -> str:
 
 
 def flow_meta(flow: Flow) -> str:
-    """Version and review date: every rendered part carries them."""
-    status = flow.review_status.replace("-", " ")
-    return (
-        f'<p class="flow-meta">Flowchart version {esc(flow.version)}, last reviewed '
-        f'<time datetime="{esc(flow.last_reviewed)}">{esc(flow.last_reviewed)}</time> '
-        f"({esc(status)}). {JUDGEMENT}</p>"
-    )
+    """The version: every rendered part carries it. The review status is not typed in the flow
+    but derived from the review records; the page around the step shows it (engine.review)."""
+    return f'<p class="flow-meta">Flowchart version {esc(flow.version)}. {JUDGEMENT}</p>'
 
 
 def citation_html(flow: Flow, citation: Citation, site_root: str) -> str:
@@ -476,10 +472,7 @@ def source_line(flow: Flow, source_id: str) -> str:
 def summary_text(flow: Flow, state: State) -> str:
     """The summary as plain text, to paste into a clinical note."""
     current = view(flow, state)
-    lines = [
-        f"{flow.title} (flowchart {flow.id} version {flow.version}, "
-        f"last reviewed {flow.last_reviewed})"
-    ]
+    lines = [f"{flow.title} (flowchart {flow.id} version {flow.version})"]
     lines.append("Route:")
     lines += [
         f"{n}. {s.node.title}: {describe_choice(flow, s.node, s.choice)}"
@@ -677,7 +670,7 @@ def routes_markdown(flow: Flow) -> str:
     lines = [
         f"## {flow.title} (`{flow.id}`)",
         "",
-        f"Version {flow.version}, last reviewed {flow.last_reviewed}, status {flow.review_status}. "
+        f"Version {flow.version}. "
         f"{len(routes)} routes; a checklist counts once per route it can take (with an example "
         "of ticks).",
         "",

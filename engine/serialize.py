@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.checks import build_and_check
+from engine.hazards import hazard_to_dict
 from engine.model import (
     AllOf,
     Answered,
@@ -140,10 +141,11 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         "id": flow.id,
         "title": flow.title,
         "version": flow.version,
-        "last_reviewed": flow.last_reviewed,
         "review_status": flow.review_status,
         "start": flow.start,
     }
+    if flow.last_reviewed is not None:
+        out["last_reviewed"] = flow.last_reviewed
     if flow.summary is not None:
         out["summary"] = flow.summary
     if flow.facts:
@@ -182,6 +184,7 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
                     )
                     if value
                 },
+                **({"hazard": hazard_to_dict(rule.hazard)} if rule.hazard else {}),
             }
             for rule in flow.safety
         ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.grades import cite_entries, source_metadata
+from engine.hazards import read_hazard
 from engine.model import (
     KINDS,
     REVIEW_STATUSES,
@@ -85,8 +86,8 @@ class Part:
 NODE_COMMON = Part(("kind", "title", "text"), ("help", "cite", "links"))
 PARTS: dict[str, Part] = {
     "flow": Part(
-        ("id", "title", "version", "last_reviewed", "review_status", "start", "sources", "nodes"),
-        ("summary", "facts", "safety"),
+        ("id", "title", "version", "review_status", "start", "sources", "nodes"),
+        ("summary", "facts", "safety", "last_reviewed"),
     ),
     "fact": Part(("label", "values")),
     "source": Part(("citation", "kind", "published", "grading"), ("url", "label", "design")),
@@ -104,7 +105,7 @@ PARTS: dict[str, Part] = {
     "next entry": Part(("to",), ("when",)),
     "recommendation": Part(("id", "text", "cite"), ("help", "when", "tags", "links")),
     "link": Part(("text", "page")),
-    "safety rule": Part(("id", "text", "when", "require")),
+    "safety rule": Part(("id", "text", "when", "require"), ("hazard",)),
     "require": Part((), ("urgency", "recommends", "never_recommends")),
 }
 """The one list of allowed keys. `flows/schema.json` must say the same (tests check it)."""
@@ -355,7 +356,7 @@ class Builder:
         safety = self.safety(top)
         if self.problems:
             return None
-        assert flow_id and title and version and last_reviewed and review_status and start
+        assert flow_id and title and version and review_status and start
         return Flow(
             id=flow_id,
             title=title,
@@ -1017,8 +1018,9 @@ class Builder:
             if "when" in item:
                 when = self.condition(item["when"], self.line_of(item, "when", at), where, "safety")
             require = self.requirement(item, at, where)
+            hazard = read_hazard(self, item, at, where)  # engine/hazards.py owns its checks
             if rule_id and text is not None and when is not None and require is not None:
-                result.append(SafetyRule(rule_id, text, when, require, at))
+                result.append(SafetyRule(rule_id, text, when, require, at, hazard))
         return tuple(result)
 
     def requirement(self, item: dict[str, Any], line: int, where: str) -> Requirement | None:

@@ -1,8 +1,9 @@
 """Checks over the hand-written content: docs/*.md pages and the sources the flows cite.
 
-These guard the promises a clinical reader relies on: every page says when it was last reviewed,
-every citation resolves to an entry on the Sources page, pages carry no raw HTML (the site renders
-Markdown with HTML disabled), and nothing repeats a source document word for word.
+These guard the promises a clinical reader relies on: no page types its own review date (the status
+is derived from reviews/, see tests/governance), every citation resolves to an entry on the Sources
+page, pages carry no raw HTML (the site renders Markdown with HTML disabled), and nothing repeats a
+source document word for word.
 """
 
 from __future__ import annotations
@@ -101,11 +102,14 @@ def test_there_are_pages_and_a_sources_page() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
-def test_page_has_a_last_reviewed_date(page: Path) -> None:
-    reviewed = front_matter(page).get("last_reviewed")
+def test_page_has_no_typed_review_date_or_a_valid_one(page: Path) -> None:
+    # Issue 16: the review status is derived from reviews/pages.yaml, never typed; the
+    # `last_reviewed` key is still accepted (and no longer shown) until it is removed.
+    matter = front_matter(page)
+    reviewed = matter.get("last_reviewed")
     # YAML reads an unquoted 2026-11-21 as a date; a typo such as 2026-13-01 stays a string.
-    assert isinstance(reviewed, datetime.date), (
-        f"{page_id(page)}: front matter needs `last_reviewed: YYYY-MM-DD`, found {reviewed!r}"
+    assert "last_reviewed" not in matter or isinstance(reviewed, datetime.date), (
+        f"{page_id(page)}: `last_reviewed` must be YYYY-MM-DD if present, found {reviewed!r}"
     )
 
 

@@ -27,7 +27,8 @@ def test_static_question_links_each_answer(demo: Flow) -> None:
     assert page.count('class="answer" href="/algorithm/') == 2
     assert "Step 2 of at most 3" in page
     assert "<button" not in page and "<script" not in page and " style=" not in page
-    assert "version 1.0.0" in page and "2026-11-21" in page
+    # The typed `last_reviewed` date is no longer shown (issue 16): the page shows a derived status.
+    assert "version 1.0.0" in page and "2026-11-21" not in page
 
 
 def test_static_checklist_lists_items_and_routes_with_witnesses(demo: Flow) -> None:
