@@ -13,6 +13,12 @@
 //   before the worker was in control (sw-extras.js, web/sw-register.mjs).
 // - Every cache name carries a version, so clinical content never goes stale silently: a new
 //   build means a new sw.js, which the page offers to the reader (web/sw-register.mjs).
+// - Nothing this worker caches comes from the browser's HTTP cache unchecked: GitHub Pages sends
+//   `Cache-Control: max-age=600`, so a plain fetch right after a deploy may return the previous
+//   build's file, which the new build's caches would then keep until the next deploy. Workbox's
+//   precache already fetches with `cache: "reload"`; every other fetch here revalidates with the
+//   server (`cache: "no-cache"`: a 304 costs no download when nothing changed), and the flow JSON
+//   is fetched under its revision (`<id>.json?v=<sha>`, the same URL the page's walker uses).
 //   The Pyodide runtime's cache is versioned by the runtime's own content hash, so a content-only
 //   deploy does not make phones download 13 MB again.
 import { createHash } from "node:crypto";
@@ -114,7 +120,7 @@ async function keepAlgorithm() {
     const url = new URL(path, self.registration.scope).href;
     const cache = await caches.open(cacheName);
     if (await cache.match(url)) continue;
-    const response = await fetch(url);
+    const response = await fetch(url, { cache: "no-cache" });
     if (!response.ok) throw new Error(\`\${path}: HTTP \${response.status}\`);
     await cache.put(url, response);
   }
@@ -134,8 +140,25 @@ self.addEventListener("message", (event) => {
 }
 
 /**
- * When a step page was never visited and the network is off, send the reader to the flow's
- * start page with the answers in the fragment (the share-link form); the walker restores them.
+ * Fetches of the runtime routes revalidate with the server (see the top). Workbox applies
+ * `fetchOptions` to every request but navigations, whose mode cannot be set: for those, this
+ * plugin makes a same-URL request that revalidates. Serialised into sw.js like the plugin below.
+ */
+const revalidateNavigations = {
+  requestWillFetch: async ({ request }) =>
+    request.mode === "navigate"
+      ? new Request(request, { cache: "no-cache", mode: "same-origin" })
+      : request,
+};
+const FRESH = { cache: "no-cache" };
+
+/**
+ * When a step page was never visited and the network is off:
+ * - if the interactive algorithm can run offline (its runtime and this build's engine files are
+ *   cached), send the reader to the flow's start page with the answers in the fragment (the
+ *   share-link form); the walker restores them;
+ * - if not, say so on a small page of its own, with links to what does work offline. Sending
+ *   the reader to the start page then would show step 1 for every answer link they follow.
  * Other pages under algorithm/ (outline, diagram, review) have no such fallback.
  * Workbox serialises this plugin into sw.js, so it must not use any outside variable.
  */
@@ -144,9 +167,42 @@ const stepPageOfflineFallback = {
     const url = new URL(request.url);
     const token = url.pathname.split("/").filter(Boolean).at(-1);
     if (["algorithm", "outline", "diagram", "review"].includes(token)) return undefined;
-    return Response.redirect(new URL(`../#${token}`, url).href, 302);
+    const site = self.registration.scope;
+    const needed = ["assets/pyodide/pyodide.asm.wasm", "assets/pyodide/pyodide-lock.json"];
+    const cached = await Promise.all(needed.map((path) => caches.match(new URL(path, site).href)));
+    if (cached.every(Boolean)) return Response.redirect(new URL(`../#${token}`, url).href, 302);
+    const page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>This step is not saved for offline use</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style>
+</head><body><main>
+<h1>This step is not saved for offline use</h1>
+<p>You are offline. This step of the algorithm was not opened on this device while online, and
+the interactive algorithm is not saved on this device yet (it is kept once the algorithm has
+been used while online), so this step cannot be shown now.</p>
+<p>What works offline: the reading pages of the guide, and the steps of the algorithm you opened
+before. Everything else comes back when you are online again: reload this page then.</p>
+<ul><li><a href="../">The first step of the algorithm</a></li>
+<li><a href="${new URL(".", site).pathname}">The guide's home page</a></li></ul>
+</main></body></html>`;
+    return new Response(page, {
+      status: 503,
+      headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+    });
   },
 };
+
+/**
+ * A flow JSON file's URL as the walker fetches it: `<id>.json?v=<revision>`, the revision being
+ * the first 12 hex digits of the file's sha256 (build_site.py's flow_revision). Other paths as
+ * they are.
+ */
+function flowJsonUrl(siteDir, urlPath) {
+  if (!(urlPath.startsWith("assets/flows/") && urlPath.endsWith(".json"))) return urlPath;
+  return `${urlPath}?v=${sha256(readFileSync(join(siteDir, urlPath))).slice(0, 12)}`;
+}
 
 async function main() {
   const siteDir = process.argv[2];
@@ -188,7 +244,7 @@ async function main() {
           (p.startsWith("assets/flows/") && p.endsWith(".json")),
       )
       .sort()
-      .map((p) => [p, isPyodideRuntime(p) ? runtimeCache : engineCache]),
+      .map((p) => [flowJsonUrl(siteDir, p), isPyodideRuntime(p) ? runtimeCache : engineCache]),
   );
   writeFileSync(
     join(siteDir, "sw-extras.js"),
@@ -233,13 +289,21 @@ async function main() {
         // The Pyodide runtime: large and immutable for a given Pyodide, fetched on first use.
         urlPattern: new RegExp(`/assets/pyodide/(${PYODIDE_RUNTIME_FILES.join("|").replaceAll(".", "\\.")})$`),
         handler: "CacheFirst",
-        options: { cacheName: runtimeCache, cacheableResponse: { statuses: [200] } },
+        options: {
+          cacheName: runtimeCache,
+          cacheableResponse: { statuses: [200] },
+          fetchOptions: FRESH,
+        },
       },
       {
         // The engine wheel, its lock file and the flow JSON: small, change with each build.
         urlPattern: /\/assets\/(pyodide|flows)\//,
         handler: "CacheFirst",
-        options: { cacheName: engineCache, cacheableResponse: { statuses: [200] } },
+        options: {
+          cacheName: engineCache,
+          cacheableResponse: { statuses: [200] },
+          fetchOptions: FRESH,
+        },
       },
       {
         // Static step pages: fresh from the network when online, from the cache when not.
@@ -250,14 +314,20 @@ async function main() {
           cacheName: `${buildPrefix}-steps`,
           networkTimeoutSeconds: 5,
           cacheableResponse: { statuses: [200] },
-          plugins: [stepPageOfflineFallback],
+          fetchOptions: FRESH,
+          plugins: [revalidateNavigations, stepPageOfflineFallback],
         },
       },
       {
         // Anything else of this site (for example a search language file): kept once used.
         urlPattern: ({ url, sameOrigin }) => sameOrigin && !url.pathname.endsWith("/sw.js"),
         handler: "StaleWhileRevalidate",
-        options: { cacheName: `${buildPrefix}-other`, cacheableResponse: { statuses: [200] } },
+        options: {
+          cacheName: `${buildPrefix}-other`,
+          cacheableResponse: { statuses: [200] },
+          fetchOptions: FRESH,
+          plugins: [revalidateNavigations],
+        },
       },
     ],
   });
