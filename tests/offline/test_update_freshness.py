@@ -25,6 +25,7 @@ import build_site
 OLD_TEXT = "Keep moving; avoid bed rest."
 NEW_TEXT = "Keep moving (second build); avoid bed rest."
 FLOW_ID = "fresh"
+READING_MARKER = "This sentence is new in the second build."
 
 
 class MaxAgeHandler(SiteRequestHandler):
@@ -68,6 +69,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     out = tmp_path_factory.mktemp("fresh-builds")
     one = build_site.build(project, out / "one", quiet=True)
     flow_file.write_text(flow_file.read_text().replace(OLD_TEXT, NEW_TEXT))
+    treatment = project / "docs" / "treatment.md"
+    treatment.write_text(treatment.read_text() + f"\n{READING_MARKER}\n")
     two = build_site.build(project, out / "two", quiet=True)
 
     flow = engine.load_flow_file(flow_file)
@@ -110,6 +113,7 @@ def test_after_the_reader_accepts_an_update_walker_and_pages_show_the_new_build(
     context: BrowserContext = browser.new_context()
     try:
         page = context.new_page()
+        page.goto(served.url + "treatment/")  # a reading page, into the HTTP cache too
         page.goto(flow_page(served, builds.advice_token))
         live_walker(page)
         expect(page.locator("#walker")).to_contain_text(OLD_TEXT)
@@ -134,6 +138,9 @@ def test_after_the_reader_accepts_an_update_walker_and_pages_show_the_new_build(
         assert response is not None and NEW_TEXT in response.text()
         live_walker(page)
         expect(page.locator("#walker")).to_contain_text(NEW_TEXT)
+
+        page.goto(served.url + "treatment/")
+        expect(page.locator("article")).to_contain_text(READING_MARKER)
     finally:
         context.close()
 
