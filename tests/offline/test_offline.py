@@ -142,10 +142,19 @@ def test_offline_without_the_runtime_step_pages_say_so_and_never_loop_to_step_on
     page = context.new_page()
     page.goto(served.url + "treatment/")
     wait_until_controlled(page)
-    token = a_step_token(served.folder)
+    token, visited = a_step_token(served.folder), a_step_token(served.folder, 1)
+    # One step page opened online, whose walker could not get the runtime: the page is kept.
+    context.route("**/pyodide.asm.wasm", lambda request: request.abort())
+    page.goto(f"{served.url}algorithm/{visited}/")
+    expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=120_000)
+    visited_step = page.locator("#walker h2").first.inner_text()
 
     served.shutdown()
     context.set_offline(True)
+    page.goto(f"{served.url}algorithm/{visited}/")
+    expect(page.locator("#walker h2").first).to_have_text(visited_step)
+    expect(page.locator("#walker .walker-notice")).to_contain_text("You are offline")
+
     page.goto(f"{served.url}algorithm/{token}/")
     # Not sent to the start page, where every answer link would come back to step 1.
     assert page.url == f"{served.url}algorithm/{token}/"
@@ -173,7 +182,7 @@ def test_offline_without_the_runtime_step_pages_say_so_and_never_loop_to_step_on
         expect(page.locator("article h1").first).to_be_visible()
 
 
-def a_step_token(folder: Path) -> str:
+def a_step_token(folder: Path, offset: int = 0) -> str:
     """The token of a static step page of the main flow (a folder under algorithm/)."""
     flows = {path.stem for path in (folder / "assets" / "flows").glob("*.json")}
     not_steps = flows | {"outline", "diagram", "review"}
@@ -182,7 +191,7 @@ def a_step_token(folder: Path) -> str:
         for path in (folder / "algorithm").iterdir()
         if path.is_dir() and path.name not in not_steps
     )
-    return tokens[len(tokens) // 2]
+    return tokens[len(tokens) // 2 + offset]
 
 
 def deploy_changed_build(folder: Path, marker: str) -> None:
