@@ -25,7 +25,6 @@ Slow, rarely changing outputs (wheels, bytecode, lockfile, SVG diagrams) are cac
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import hashlib
 import html
@@ -33,6 +32,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -43,6 +43,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,10 +65,12 @@ PURE_WHEELS = ("markdown-it-py", "mdurl")
 the ones installed in the build environment, which pyproject.toml pins)."""
 
 # Placeholders MkDocs renders into each flow's shell step page; replaced per static step page.
-STEP_TITLE = "XSTEPTITLEX"
-STEP_BODY = "XSTEPBODYX"
-CSP_PLACEHOLDER = "CSP_INLINE_SCRIPT_HASHES"
-SHELL_DIR = "_step"
+# A random part, new for every build, means no flow text can contain them (flow text is written
+# before the build starts), so the replacement can only ever hit what the build itself wrote.
+PLACEHOLDER_NONCE = secrets.token_hex(8)
+STEP_TITLE = f"XSTEPTITLE{PLACEHOLDER_NONCE}X"
+STEP_BODY = f"XSTEPBODY{PLACEHOLDER_NONCE}X"
+SHELL_DIR = f"_step-{PLACEHOLDER_NONCE}"
 BUILD_INPUTS = (
     "build_site.py",
     "mkdocs.yml",
@@ -203,14 +206,47 @@ def flow_pages(flows: list[Flow]) -> list[FlowPages]:
 
 
 def front_matter(**fields: Any) -> str:
-    """YAML front matter (JSON is YAML, and json.dumps quotes safely)."""
+    """YAML front matter (JSON is YAML, and json.dumps quotes safely).
+
+    A `title` must be `page_title(...)`: Material prints the title unescaped (in `<title>`, the
+    header and the search index).
+    """
     lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def page_title(text: str) -> str:
+    """A title from content for front matter: escaped, since Material prints it as HTML."""
+    return html.escape(text)
 
 
 def raw_html_block(markup: str) -> str:
     """HTML for a Markdown page: no blank lines, so Markdown never re-reads any of it."""
     return "\n".join(line for line in markup.splitlines() if line.strip()) + "\n"
+
+
+def flow_json(flow: Flow) -> str:
+    """The flow as the walker loads it (assets/flows/<id>.json)."""
+    import engine
+
+    return json.dumps(engine.flow_to_dict(flow), ensure_ascii=False, sort_keys=True)
+
+
+def flow_revision(flow: Flow) -> str:
+    """Names this build's flow JSON in its URL (`<id>.json?v=<revision>`).
+
+    A page only ever loads the flow JSON of its own build: a copy of an older build's JSON in
+    the browser's HTTP cache (GitHub Pages sends max-age=600) has another URL. tools/build_sw.mjs
+    computes the same value from the file (sha256 of its UTF-8 bytes, 12 hex digits).
+    """
+    known = FLOW_REVISIONS.get(id(flow))
+    if known is None or known[0] is not flow:
+        known = FLOW_REVISIONS[id(flow)] = (flow, sha256_text(flow_json(flow))[:12])
+    return known[1]
+
+
+FLOW_REVISIONS: dict[int, tuple[Flow, str]] = {}
+"""flow_revision's results by flow object (one JSON dump per flow, not one per step page)."""
 
 
 def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
@@ -221,6 +257,7 @@ def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
     """
     return (
         f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
+        f' data-flow-rev="{flow_revision(flow)}"'
         f' data-token="{html.escape(step.token)}" data-site-root="{html.escape(site_root)}">\n'
         f"{step_html}\n</div>\n"
         '<div class="walker-live" role="status" aria-live="polite"></div>'
@@ -287,7 +324,7 @@ def start_page(pages: FlowPages, first: Step) -> str:
     )
     return (
         front_matter(
-            title=flow.title,
+            title=page_title(flow.title),
             template="algorithm.html",
             flow=flow.id,
         )
@@ -325,7 +362,7 @@ def outline_page(pages: FlowPages, start_token: str) -> str:
         flow, site_root=pages.site_root(1), step_url=step_url_from(start_token, "../")
     )
     return (
-        front_matter(title=f"{flow.title}: text outline")
+        front_matter(title=page_title(f"{flow.title}: text outline"))
         + f"<h1>{html.escape(flow.title)}: text outline</h1>\n\n"
         + raw_html_block(outline)
         + "\n"
@@ -337,7 +374,7 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
     """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
     flow = pages.flow
     return (
-        front_matter(title=f"{flow.title}: diagram")
+        front_matter(title=page_title(f"{flow.title}: diagram"))
         + f"<h1>{html.escape(flow.title)}: diagram</h1>\n\n"
         + "<p>Each box opens that step. The same flow as text: "
         + '<a href="../outline/">text outline</a>.</p>\n\n'
@@ -353,7 +390,12 @@ def diagram_page(pages: FlowPages, svg: str) -> str:
 
 def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
     """Every route of every flow in review tables (`python -m engine paths` prints the same),
-    with each route's fingerprint and review state."""
+    with each route's fingerprint and review state.
+
+    Everything in them is flow text: the engine's Markdown table is rendered with raw HTML off
+    (markdown-it, which also drops `javascript:` links), never by MkDocs' Python-Markdown, which
+    passes raw HTML and `{: attr_list}` handlers through.
+    """
     import engine
     from engine.govcli import with_review_columns
     from engine.records import flow_states
@@ -365,15 +407,33 @@ def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
         "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
     ]
     for pages in all_pages:
-        # The engine's table starts with the flow's `##` heading and its version line.
-        states = flow_states(pages.flow, project / "reviews")
-        table = with_review_columns(engine.routes_markdown(pages.flow), states, for_site=True)
-        heading, _, table = table.partition("\n")
+        flow = pages.flow
+        states = flow_states(flow, project / "reviews")
+        table = with_review_columns(engine.routes_markdown(flow), states, for_site=True)
+        # The engine's table starts with the flow's `##` heading (replaced here) and its version.
+        _, _, table = table.partition("\n")
         flow_page = pages.base.removeprefix("algorithm/") + "index.md"
         parts.append(
-            f"{heading} {{#{pages.flow.id}}}\n\n[Open this flow]({flow_page})\n{table}\n\n"
+            f"## {markdown_text(flow.title)} (`{flow.id}`) {{#{flow.id}}}\n\n"
+            f"[Open this flow]({flow_page})\n\n{raw_html_block(safe_markdown_html(table))}\n"
         )
     return "".join(parts)
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+"""What Python-Markdown (with the tables extension) lets a backslash escape."""
+
+
+def markdown_text(text: str) -> str:
+    """Plain text for a line of MkDocs Markdown: HTML escaped, Markdown syntax backslashed."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+
+
+def safe_markdown_html(text: str) -> str:
+    """Markdown (with tables) from content -> HTML with raw HTML shown as text, no unsafe links."""
+    from markdown_it import MarkdownIt
+
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
 
 
 def stub_page(title: str, source: str) -> str:
@@ -560,23 +620,60 @@ def pyodide_lockfile(project: Path, cache: Path, wheels: list[Path]) -> Path:
 
 # --- Post-processing of MkDocs' output --------------------------------------------------------
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
+SEARCH_INDEX_TAGS = frozenset(
+    {"p", "br", "code", "pre", "em", "strong", "b", "i", "sup", "sub", "ul", "ol", "li", "mark"}
+)
+"""Tags kept (without attributes) in the search index's HTML: enough for Material's snippets."""
 
 
-def csp_hashes(page: str) -> str:
-    """CSP sources allowing exactly the inline scripts in `page` (Material emits a few)."""
-    hashes = []
-    for match in INLINE_SCRIPT.finditer(page):
-        attrs = match["attrs"]
-        if "src=" in attrs or "application/json" in attrs or not match["body"]:
-            continue
-        digest = base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode()
-        hashes.append(f"'sha256-{digest}'")
-    return " ".join(dict.fromkeys(hashes))
+class TextOnlyHTML(HTMLParser):
+    """Re-writes HTML as escaped text plus a few bare tags; everything else (scripts, handlers,
+    links, images) is dropped. Idempotent: clean HTML comes out as it went in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skipping += 1
+        elif tag in SEARCH_INDEX_TAGS and not self.skipping:
+            self.parts.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in SEARCH_INDEX_TAGS and not self.skipping:
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(html.escape(data, quote=False))
 
 
-def fill_csp(page: str) -> str:
-    return page.replace(CSP_PLACEHOLDER, csp_hashes(page)) if CSP_PLACEHOLDER in page else page
+def text_only_html(markup: str) -> str:
+    parser = TextOnlyHTML()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def clean_search_index(out: Path) -> None:
+    """Make the search index safe: Material shows its titles and texts as HTML in the results.
+
+    MkDocs puts page titles in unescaped, and a section's text is the page's HTML, raw HTML from
+    a docs page included; only escaped text and a few bare tags are kept.
+    """
+    index = out / "search" / "search_index.json"
+    if not index.exists():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for doc in data.get("docs", []):
+        for key in ("title", "text"):
+            if isinstance(doc.get(key), str):
+                doc[key] = text_only_html(doc[key])
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def write_step_pages(out: Path, pages: FlowPages) -> None:
@@ -585,22 +682,26 @@ def write_step_pages(out: Path, pages: FlowPages) -> None:
 
     flow = pages.flow
     shell_dir = out / pages.base / SHELL_DIR
-    shell = fill_csp((shell_dir / "index.html").read_text())
+    shell = (shell_dir / "index.html").read_text()
     shell_url = f"{pages.base}{SHELL_DIR}/"
     body = f"<p>{STEP_BODY}</p>"
-    if body not in shell or STEP_TITLE not in shell:  # a theme change dropped a placeholder
+    if shell.count(body) != 1 or STEP_TITLE not in shell:  # a theme change broke the shell
         raise BuildError([f"overrides: the step shell page of {flow.id} lost its placeholders"])
+    # The placeholders are replaced around the step, never inside it: no step text is rewritten.
+    before, after = shell.split(body)
     site_root = pages.site_root(1)
     step_url = step_url_from(pages.steps[0].token, "../")
     for step in pages.steps[1:]:
         step_html = engine.render_step_html(
             flow, step.state, mode="static", site_root=site_root, step_url=step_url
         )
-        page = (
-            shell.replace(body, walker_root(flow, step, site_root, step_html))
-            .replace(STEP_TITLE, html.escape(step.title))
-            .replace(shell_url, f"{pages.base}{step.token}/")
-        )
+
+        def fill(part: str, step: Step = step) -> str:
+            return part.replace(STEP_TITLE, html.escape(step.title)).replace(
+                shell_url, f"{pages.base}{step.token}/"
+            )
+
+        page = fill(before) + walker_root(flow, step, site_root, step_html) + fill(after)
         target = out / pages.base / step.token / "index.html"
         if target.exists():
             raise BuildError([f"{flow.path}:1: step token {step.token!r} collides with a page"])
@@ -727,13 +828,11 @@ def write_diagrams(project: Path, cache: Path, stage: Path, all_pages: list[Flow
 
 def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPages]) -> None:
     """Flow JSON, the Pyodide runtime, wheels + lockfile, and the walker's JS/CSS."""
-    import engine
 
     flows_dir = out / "assets" / "flows"
     flows_dir.mkdir(parents=True)
     for pages in all_pages:
-        data = json.dumps(engine.flow_to_dict(pages.flow), ensure_ascii=False, sort_keys=True)
-        (flows_dir / f"{pages.flow.id}.json").write_text(data)
+        (flows_dir / f"{pages.flow.id}.json").write_text(flow_json(pages.flow), encoding="utf-8")
 
     pyodide_dir = out / "assets" / "pyodide"
     pyodide_dir.mkdir(parents=True)
@@ -781,12 +880,14 @@ def build(
     *,
     quiet: bool = False,
     service_worker: bool = True,
+    live_preview: bool = False,
 ) -> Path:
     """Build the whole site into `site_dir` (default project/site); returns it.
 
     `service_worker=False` (used by `serve`) skips the offline service worker, so the live
     server never hands out a cached page from an older build, and removes the previous site in
-    the background.
+    the background. `live_preview=True` (also `serve`) leaves the Content-Security-Policy off
+    reading pages, so MkDocs' inline live-reload script can run there (overrides/main.html).
 
     Raises BuildError (and leaves `site_dir` as it was) when a flow has problems or MkDocs fails.
     """
@@ -810,8 +911,8 @@ def build(
             stage = Path(temp) / "docs"
             import yaml
 
-            nav = yaml.safe_load((project / "mkdocs.yml").read_text())["nav"]
-            nav = nav_with_flows(nav, all_pages)
+            mkdocs_yml = yaml.safe_load((project / "mkdocs.yml").read_text())
+            nav = nav_with_flows(mkdocs_yml["nav"], all_pages)
             from engine import governance_site as gov
 
             build_date = datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -828,8 +929,9 @@ def build(
                 "nav": nav,
                 "strict": True,
             }
-            mkdocs_extra = yaml.safe_load((project / "mkdocs.yml").read_text()).get("extra")
-            overrides["extra"] = gov.review_extra(project, stage, reviewed, mkdocs_extra)
+            overrides["extra"] = gov.review_extra(project, stage, reviewed, mkdocs_yml.get("extra"))
+            if live_preview:
+                overrides["extra"] = {**overrides["extra"], "live_preview": True}
             if os.environ.get("SITE_URL"):
                 overrides["site_url"] = os.environ["SITE_URL"]
             if stubs:
@@ -847,10 +949,9 @@ def build(
         phases.append(("MkDocs", time.monotonic()))
         for pages in all_pages:
             write_step_pages(out, pages)
-            start = out / pages.base / "index.html"  # the other page using algorithm.html
-            start.write_text(fill_csp(start.read_text()))
         drop_from_sitemap(out, f"/{SHELL_DIR}/")
         gov.write_hazard_log(out, reviewed, build_date)
+        clean_search_index(out)
         phases.append(("step pages", time.monotonic()))
         copy_runtime(project, cache, out, all_pages)
         phases.append(("runtime", time.monotonic()))
@@ -910,7 +1011,7 @@ def serve(project: Path = ROOT, host: str = SERVE_HOST, port: int = SERVE_PORT) 
         for name in [name for name in sys.modules if name.split(".")[0] == "sitebuild"]:
             del sys.modules[name]  # small and build-only: always read afresh
         try:
-            build(project, site_dir, service_worker=False)
+            build(project, site_dir, service_worker=False, live_preview=True)
         except BuildError as error:
             print("\n".join(error.lines), file=sys.stderr)
             print("Build failed: still serving the last good site.", file=sys.stderr)

@@ -20,11 +20,22 @@ const WATCHDOG_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 60_000;
 /** How long one step may take (the first also fetches the flow) before the walker says so. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A token as the engine writes them; any other fragment is an ordinary anchor, not a walk. */
+/** A token as the engine writes them (engine/token.py: at most 4096 characters). */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
+
+/**
+ * What often sticks to a link pasted into text: a full stop, a closing bracket or quote, a
+ * space. Stripped from the end of a share link (a token never ends in any of these).
+ */
+const TRAILING_JUNK = /[\s.,;:!?)\]}>'"\u00bb\u201d\u2019]+$/u;
 
 const NOTICE_FAILED =
   "The interactive version could not start in this browser. The step-by-step pages work as they are.";
+const NOTICE_OFFLINE =
+  "You are offline, and the interactive version is not saved on this device yet: it is kept " +
+  "once the algorithm has been used while online. Offline, the reading pages and the steps " +
+  "you have opened before still work.";
+const NOTICE_SHARED_LOST = "The answers in the link could not be opened, so this is the first step.";
 const NOTICE_OPENING = "Opening the shared answers…";
 const NOTICE_ERROR = "That did not work. Please try again, or start again.";
 
@@ -109,8 +120,11 @@ function connectEngine() {
           worker.postMessage({ id, request: body });
         }),
     );
-  /** Let the worker fetch a flow while the runtime is still starting (no answer expected). */
-  const preload = (flow) => worker.postMessage({ type: "load-flow", flow });
+  /**
+   * Let the worker fetch a flow while the runtime is still starting (no answer expected); `rev`
+   * (the page's data-flow-rev) makes it fetch exactly this build's flow JSON.
+   */
+  const preload = (flow, rev) => worker.postMessage({ type: "load-flow", flow, rev });
   return { ready, request, preload };
 }
 
@@ -146,7 +160,7 @@ class Walker {
     this.root.dataset.state = "loading";
     if (shared !== null && shared !== this.pageToken) this.showNotice(NOTICE_OPENING);
     try {
-      getEngine().preload(this.flow);
+      getEngine().preload(this.flow, this.root.dataset.flowRev);
       await getEngine().ready;
       const response = await this.ask({ op: "open", token: shared ?? this.pageToken });
       if (!response.ok) throw new Error(response.error);
@@ -155,7 +169,10 @@ class Walker {
       if (!this.mounted) return;
       console.warn("walker:", error);
       this.root.dataset.state = "failed";
-      this.showNotice(NOTICE_FAILED);
+      // Blame what is to blame: offline, the runtime is simply not on this device yet.
+      const reason = navigator.onLine === false ? NOTICE_OFFLINE : NOTICE_FAILED;
+      const lost = shared !== null && shared !== this.pageToken;
+      this.showNotice(lost ? `${NOTICE_SHARED_LOST} ${reason}` : reason);
     }
   }
 
@@ -176,8 +193,14 @@ class Walker {
     await this.place(response, step, { focus: hadFocus, announce: Boolean(response.notice) });
     if (!this.mounted) return;
     this.root.dataset.state = "ready";
-    if (response.notice || (tokenFromFragment() !== null && response.token === this.startToken)) {
-      // A refused share link: drop it from the address bar so a reload starts cleanly.
+    const fragment = tokenFromFragment();
+    if (
+      response.notice ||
+      (fragment !== null && response.token === this.startToken) ||
+      (fragment !== null && location.hash !== `#${fragment}`)
+    ) {
+      // A refused share link: drop it from the address bar so a reload starts cleanly. One
+      // with a trailing full stop or bracket: write it as the site writes it.
       history.replaceState(history.state, "", this.urlFor(response.token));
     }
     if (this.popPending) this.onPopState();
@@ -563,11 +586,26 @@ function noticeElement(text) {
   return notice;
 }
 
-/** The walk token in the URL fragment (`BASE#<token>`); null for none or a plain anchor. */
+/**
+ * The walk token in the URL fragment (`BASE#<token>`); null for none or a plain anchor (the id
+ * of an element on the page). What sticks to pasted links (a trailing full stop, bracket or
+ * space, also %-encoded) is dropped. Anything else that is not a token is returned as it is
+ * (at most a character more than a token can have): the engine refuses it with a notice that
+ * says why, as it does for every other damaged link.
+ */
 function tokenFromFragment() {
-  const fragment = location.hash.slice(1);
-  if (!TOKEN_PATTERN.test(fragment) || document.getElementById(fragment) !== null) return null;
-  return fragment;
+  const raw = location.hash.slice(1);
+  if (raw === "") return null;
+  let text = raw;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    // A stray % sign: keep the text as it is; the engine says it is damaged.
+  }
+  if (document.getElementById(raw) !== null || document.getElementById(text) !== null) return null;
+  const trimmed = text.replace(TRAILING_JUNK, "").trimStart();
+  if (TOKEN_PATTERN.test(trimmed)) return trimmed;
+  return text.slice(0, 4097) || null;
 }
 
 // --- Mounting ---------------------------------------------------------------------------------
@@ -603,6 +641,6 @@ window.addEventListener("popstate", () => {
 // walker's work then never lengthens that busy frame.
 const mountSoon = () => afterNextPaint().then(mount);
 globalThis.document$?.subscribe?.(mountSoon);
-const flow = document.getElementById("walker")?.dataset.flow;
-if (flow) getEngine().preload(flow);
+const walkerRoot = document.getElementById("walker");
+if (walkerRoot?.dataset.flow) getEngine().preload(walkerRoot.dataset.flow, walkerRoot.dataset.flowRev);
 afterPageStart().then(mountSoon);

@@ -6,7 +6,8 @@
 // message:
 //
 //   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
-//                   {type: "load-flow", flow}  fetch that flow now, while the runtime starts
+//                   {type: "load-flow", flow, rev}  fetch that flow now, while the runtime starts
+//                                          (rev: the page's data-flow-rev, names its build's JSON)
 //   worker -> main  {id, response}         response: the plain object the bridge returned
 //                   {id, error}            the request could not be answered (message text)
 //                   {type: "ready"}        once, when the engine is imported and working
@@ -41,6 +42,9 @@ const engine = Promise.race([boot(), wasmFailed]);
 /** Flow ids already handed to the bridge, each with the promise of its loading. */
 const flowsLoaded = new Map();
 
+/** Each flow's revision, from the page (load-flow): the URL of exactly its build's JSON. */
+const flowRevisions = new Map();
+
 async function boot() {
   // `packages`: the wheels download while the runtime starts, not after it. Pyodide checks each
   // against its sha256 in the site-local lock file, and only logs a failure: importing proves
@@ -55,10 +59,16 @@ async function boot() {
   return { handle: bridge.handle, addFlow: bridge.add_flow };
 }
 
-/** The flow's JSON text; fetched while the runtime is still starting, not after it. */
+/**
+ * The flow's JSON text; fetched while the runtime is still starting, not after it. The URL
+ * carries the page's revision of it, so an older build's copy in the HTTP cache is never used.
+ */
 async function fetchFlow(flowId) {
   if (!/^[a-z0-9-]+$/.test(flowId)) throw new Error(`bad flow id ${flowId}`);
-  const reply = await fetch(new URL(`${flowId}.json`, FLOWS_URL));
+  const url = new URL(`${flowId}.json`, FLOWS_URL);
+  const rev = flowRevisions.get(flowId);
+  if (rev) url.search = `v=${rev}`;
+  const reply = await fetch(url);
   if (!reply.ok) throw new Error(`flow ${flowId}: HTTP ${reply.status}`);
   return reply.text();
 }
@@ -82,6 +92,9 @@ engine.then(
 
 self.addEventListener("message", async (event) => {
   if (event.data.type === "load-flow") {
+    if (/^[0-9a-f]{1,64}$/.test(event.data.rev ?? "")) {
+      flowRevisions.set(event.data.flow, event.data.rev);
+    }
     // Failures surface (and are retried) with the first real request for this flow.
     loadFlow(event.data.flow).catch(() => {});
     return;

@@ -167,7 +167,7 @@ def test_nothing_repeats_a_source_document() -> None:
 
 @pytest.mark.parametrize("flow", FLOW_FILES, ids=page_id)
 def test_every_published_safety_rule_names_its_hazard(flow: Path) -> None:
-    """The hazard log is complete: the format lets test flows omit `hazard:`, published flows not."""
+    """The hazard log is complete: test flows may omit `hazard:`, published flows may not."""
     from engine import load_flow_file
 
     missing = [rule.id for rule in load_flow_file(flow).safety if rule.hazard is None]

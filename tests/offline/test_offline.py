@@ -134,7 +134,55 @@ def test_unvisited_step_page_offline_opens_the_walker_at_that_step(
     expect(page.locator("#walker")).not_to_have_text(start_text)
 
 
-def a_step_token(folder: Path) -> str:
+def test_offline_without_the_runtime_step_pages_say_so_and_never_loop_to_step_one(
+    served: Served, context: BrowserContext
+) -> None:
+    """Review 2026-12, #3: the reader opened reading pages only (the worker is installed, the
+    runtime is not cached), then follows the algorithm offline."""
+    page = context.new_page()
+    page.goto(served.url + "treatment/")
+    wait_until_controlled(page)
+    token, visited = a_step_token(served.folder), a_step_token(served.folder, 1)
+    # One step page opened online, whose walker could not get the runtime: the page is kept.
+    context.route("**/pyodide.asm.wasm", lambda request: request.abort())
+    page.goto(f"{served.url}algorithm/{visited}/")
+    expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=120_000)
+    visited_step = page.locator("#walker h2").first.inner_text()
+
+    served.shutdown()
+    context.set_offline(True)
+    page.goto(f"{served.url}algorithm/{visited}/")
+    expect(page.locator("#walker h2").first).to_have_text(visited_step)
+    expect(page.locator("#walker .walker-notice")).to_contain_text("You are offline")
+
+    page.goto(f"{served.url}algorithm/{token}/")
+    # Not sent to the start page, where every answer link would come back to step 1.
+    assert page.url == f"{served.url}algorithm/{token}/"
+    expect(page.locator("h1")).to_have_text("This step is not saved for offline use")
+    expect(page.locator("body")).to_contain_text("the reading pages of the guide")
+
+    page.get_by_role("link", name="The first step of the algorithm").click()
+    walker = page.locator("#walker")
+    expect(walker).to_have_attribute("data-state", "failed", timeout=120_000)
+    notice = walker.locator(".walker-notice")
+    expect(notice).to_contain_text("You are offline")
+    expect(notice).not_to_contain_text("in this browser")
+    first_step = walker.locator("h2").first.inner_text()
+
+    # Every answer link of the static page: an honest page, never step 1 again.
+    for index in range(walker.locator("a.route").count()):
+        page.goto(served.url + "algorithm/")
+        page.locator("#walker a.route").nth(index).click()
+        page.wait_for_load_state()
+        expect(page.locator("h1")).to_have_text("This step is not saved for offline use")
+        assert page.locator("#walker h2", has_text=first_step).count() == 0
+
+    for path in READING_PAGES:
+        page.goto(served.url + path)
+        expect(page.locator("article h1").first).to_be_visible()
+
+
+def a_step_token(folder: Path, offset: int = 0) -> str:
     """The token of a static step page of the main flow (a folder under algorithm/)."""
     flows = {path.stem for path in (folder / "assets" / "flows").glob("*.json")}
     not_steps = flows | {"outline", "diagram", "review"}
@@ -143,7 +191,7 @@ def a_step_token(folder: Path) -> str:
         for path in (folder / "algorithm").iterdir()
         if path.is_dir() and path.name not in not_steps
     )
-    return tokens[len(tokens) // 2]
+    return tokens[len(tokens) // 2 + offset]
 
 
 def deploy_changed_build(folder: Path, marker: str) -> None:
