@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import errno
 import hashlib
 import html
 import json
@@ -192,10 +193,34 @@ def flow_pages(flows: list[Flow]) -> list[FlowPages]:
 # --- Generated Markdown pages -----------------------------------------------------------------
 
 
+JSON_ESCAPE = re.compile(r"\\\\|\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+"""An escaped backslash, or a surrogate pair as json.dumps writes a character beyond U+FFFF."""
+
+
+def yaml_value(value: Any) -> str:
+    """`value` as YAML in one line: JSON (which is YAML), except that a character beyond U+FFFF
+    (an emoji) is written `\\UXXXXXXXX`: YAML refuses JSON's surrogate pairs, and MkDocs then
+    silently drops the whole front matter (template, CSP and walker included)."""
+
+    def one(match: re.Match[str]) -> str:
+        if match[1] is None:
+            return match[0]
+        high, low = int(match[1], 16), int(match[2], 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    return JSON_ESCAPE.sub(one, json.dumps(value))
+
+
 def front_matter(**fields: Any) -> str:
-    """YAML front matter (JSON is YAML, and json.dumps quotes safely)."""
-    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+    """YAML front matter, checked to read back as written (MkDocs ignores front matter it cannot
+    read, without a word)."""
+    import yaml
+
+    lines = [f"{key}: {yaml_value(value)}" for key, value in fields.items()]
+    text = "\n".join(lines)
+    if yaml.safe_load(text) != fields:
+        raise BuildError([f"build_site.py: front matter would not read back: {text[:200]!r}"])
+    return "---\n" + text + "\n---\n\n"
 
 
 def raw_html_block(markup: str) -> str:
@@ -661,9 +686,61 @@ def nav_pages(nav: list[Any]) -> Iterator[tuple[str, str]]:
                 yield (title or target, target)
 
 
+def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
+    """Every Markdown page the build writes into the staged docs, with what it is."""
+    result = {}
+    for pages in all_pages:
+        flow = pages.flow.id
+        result[pages.base + "index.md"] = f'the start page of flow "{flow}"'
+        result[pages.base + SHELL_DIR + "/index.md"] = f'the step pages of flow "{flow}"'
+        result[pages.base + "outline.md"] = f'the text outline of flow "{flow}"'
+        result[pages.base + "diagram.md"] = f'the diagram of flow "{flow}"'
+    if all_pages:
+        result["algorithm/review.md"] = "the route review page"
+    return result
+
+
+def page_clashes(stage: Path, generated: dict[str, str]) -> list[str]:
+    """A `docs/x.md:1: ...` line for each docs page a generated page would replace or hide.
+
+    `a/b.md` and `a/b/index.md` are the same page (`a/b/`) to MkDocs, so both are looked for.
+    """
+    problems = []
+    for path, what in generated.items():
+        same_url = path.removesuffix("/index.md") + ".md" if path.endswith("/index.md") else ""
+        if not same_url:
+            same_url = path.removesuffix(".md") + "/index.md"
+        for candidate in (path, same_url):
+            if (stage / candidate).exists():
+                problems.append(
+                    f"docs/{candidate}:1: this page has the address of {what}, which the build "
+                    "generates: rename or move the page"
+                )
+    return problems
+
+
+def inside(stage: Path, path: str) -> bool:
+    """Whether a nav path stays inside the (staged) docs folder."""
+    return (stage / path).resolve().is_relative_to(stage.resolve())
+
+
+def nav_line(project: Path, path: str) -> int:
+    """The line of mkdocs.yml naming `path` (1 if not found)."""
+    lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if path in line), 1)
+
+
 def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list[Any]) -> list[str]:
     """docs/ plus the generated pages, in `stage`; returns the nav pages that had to be stubbed."""
     shutil.copytree(project / "docs", stage)
+    clashes = page_clashes(stage, generated_pages(all_pages))
+    outside = [
+        f"mkdocs.yml:{nav_line(project, path)}: nav entry {title!r} points to {path}, outside docs/"
+        for title, path in nav_pages(nav)
+        if not inside(stage, path)
+    ]
+    if clashes or outside:
+        raise BuildError(clashes + outside)
     for pages in all_pages:
         steps = pages.steps
         folder = stage / pages.base
@@ -770,9 +847,13 @@ def build(
     cache = project / ".build" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    out = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
+    with swap_lock(site_dir):  # first, what a killed build may have left
+        recover(site_dir)
+        remove_leftovers(project, site_dir)
+    pid = os.getpid()
+    out = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-{pid}-"))
     try:
-        with tempfile.TemporaryDirectory(dir=project / ".build", prefix="stage-") as temp:
+        with tempfile.TemporaryDirectory(dir=project / ".build", prefix=f"stage-{pid}-") as temp:
             stage = Path(temp) / "docs"
             import yaml
 
@@ -828,20 +909,148 @@ def build(
     return site_dir
 
 
-def swap_in(new: Path, site_dir: Path, *, remove_old_in_background: bool = False) -> None:
-    """Replace `site_dir` with the finished `new` folder (two renames; old one removed after).
+RENAME_EXCHANGE = 2
+"""renameat2(2) flag: swap two paths in one step (Linux 3.15+, ext4, btrfs, xfs, tmpfs...)."""
+PAUSE_HOOK = "BUILD_SITE_PAUSE_AT"
+"""Tests only: `BUILD_SITE_PAUSE_AT=<point>` makes the build write `<site>.paused-<point>` beside
+the site and wait there until that file is removed, so a test can SIGKILL it at exactly that
+point of the swap, or start a second build while it waits."""
 
-    The live server removes the old folder in a background thread: the reader's page reloads
-    as soon as the new site is in place.
-    """
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
-        site_dir.rename(old)
-    new.chmod(0o755)
-    new.rename(site_dir)
-    if old is None:
+
+def pause_point(site_dir: Path, point: str) -> None:
+    if os.environ.get(PAUSE_HOOK) != point:
         return
+    marker = site_dir.parent / f".{site_dir.name}.paused-{point}"
+    marker.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 600
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False where the system cannot (then nothing changed)."""
+    import ctypes
+
+    if os.environ.get("BUILD_SITE_NO_EXCHANGE"):  # tests: the fallback of other systems
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(error, os.strerror(error), str(a))
+
+
+@contextmanager
+def swap_lock(site_dir: Path) -> Iterator[None]:
+    """One build at a time swaps (and recovers) `site_dir`: a lock on its parent folder, which
+    the system releases when the process dies, so a killed build never leaves a stale lock."""
+    import fcntl
+
+    fd = os.open(site_dir.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def journal_path(site_dir: Path) -> Path:
+    return site_dir.parent / f".{site_dir.name}-swap.json"
+
+
+def recover(site_dir: Path) -> None:
+    """Finish or undo a swap that a kill interrupted (the two-rename fallback only; with
+    RENAME_EXCHANGE there is no moment without a site). Call with the swap lock held."""
+    journal = journal_path(site_dir)
+    if not journal.exists():
+        return
+    try:
+        names = json.loads(journal.read_text())
+        old, new = site_dir.parent / names["old"], site_dir.parent / names["new"]
+    except (ValueError, KeyError, TypeError):
+        journal.unlink()
+        return
+    if not site_dir.exists():
+        for candidate in (new, old):  # the finished new site if it is there, else the old one
+            if candidate.is_dir():
+                candidate.rename(site_dir)
+                break
+    journal.unlink()
+
+
+def leftover_pid(name: str, prefixes: tuple[str, ...]) -> int | None:
+    """The pid in a leftover folder's name (`<prefix><pid>-...`); 0 for a nameless old one."""
+    for prefix in prefixes:
+        if name.startswith(prefix):
+            pid = name[len(prefix) :].split("-", 1)[0]
+            return int(pid) if pid.isdigit() else 0
+    return None
+
+
+def alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process nobody has reaped yet is a zombie: it builds nothing any more
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def remove_leftovers(project: Path, site_dir: Path) -> None:
+    """Remove what killed builds left: unfinished `.site-new-*`, `.site-old-*` and stage
+    folders. Folders of builds still running (their pid is alive) are left alone."""
+    places = [
+        (site_dir.parent, (f".{site_dir.name}-new-", f".{site_dir.name}-old-")),
+        (project / ".build", ("stage-",)),
+    ]
+    for folder, prefixes in places:
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            pid = leftover_pid(entry.name, prefixes)
+            if pid is not None and pid != os.getpid() and not alive(pid) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def swap_in(new: Path, site_dir: Path, *, remove_old_in_background: bool = False) -> None:
+    """Replace `site_dir` with the finished `new` folder in one step (see `exchange`).
+
+    Where the system cannot exchange two folders, two renames with a journal that the next
+    build (`recover`) uses to finish the swap. The live server removes the old folder in a
+    background thread: the reader's page reloads as soon as the new site is in place.
+    """
+    new.chmod(0o755)
+    with swap_lock(site_dir):
+        recover(site_dir)
+        pause_point(site_dir, "before-swap")
+        if not site_dir.exists():
+            new.rename(site_dir)
+            return
+        if exchange(new, site_dir):
+            old = new  # after the exchange, the new folder's name holds the old site
+        else:
+            old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+            write_atomic(
+                journal_path(site_dir), json.dumps({"old": old.name, "new": new.name}).encode()
+            )
+            site_dir.rename(old)
+            pause_point(site_dir, "between-renames")
+            new.rename(site_dir)
+            journal_path(site_dir).unlink()
+        pause_point(site_dir, "after-swap")
     if remove_old_in_background:
         threading.Thread(target=shutil.rmtree, args=(old, True), daemon=False).start()
     else:
