@@ -49,5 +49,6 @@ test: lint
 bench-build: setup
 	$(BIN)/python bench/build_bench.py
 
+# Also what killed builds left beside site/ (the next build removes those too).
 clean:
-	rm -rf site .build .cache
+	rm -rf site .build .cache .site-new-* .site-old-* .site-swap.json .site.paused-*

@@ -40,6 +40,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -639,6 +640,169 @@ def drop_from_sitemap(out: Path, fragment: str) -> None:
     (out / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
+# --- Checks of the rendered site ------------------------------------------------------------
+
+FETCHING_ATTRIBUTES = {
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("input", "src"),
+    ("image", "href"),
+    ("image", "xlink:href"),
+    ("use", "href"),
+    ("use", "xlink:href"),
+}
+"""(tag, attribute) pairs a browser fetches while loading a page, without a click (the same
+list as tests/build/sitecheck.py). Ordinary links (`<a href>`) to other sites are fine."""
+FETCHING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
+CSS_FETCH = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+
+class PageScan(HTMLParser):
+    """The ids of a rendered page and every URL it makes the browser fetch."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.fetches: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if values.get(name):
+                self.ids.add(values[name])
+        if tag == "link" and FETCHING_LINK_RELS & set(values.get("rel", "").split()):
+            self.fetches.append(values.get("href", ""))
+        for attribute, value in values.items():
+            if (tag, attribute) not in FETCHING_ATTRIBUTES:
+                continue
+            if attribute == "srcset":
+                self.fetches += [part.split()[0] for part in value.split(",") if part.strip()]
+            else:
+                self.fetches.append(value)
+        if "style" in values:
+            self.css(values["style"])
+        self.in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.css(data)
+
+    def css(self, text: str) -> None:
+        self.fetches += [a or b for a, b in CSS_FETCH.findall(text)]
+
+
+def scan_page(path: Path) -> PageScan:
+    scan = PageScan()
+    scan.feed(path.read_text(encoding="utf-8", errors="replace"))
+    scan.close()
+    return scan
+
+
+def off_site(url: str) -> bool:
+    """A URL on another host (`https:`, `//host`...), not `data:`/`blob:` or a relative one."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    if url.startswith("//"):
+        return True
+    try:
+        return urlsplit(url).scheme not in ("", "data", "blob")
+    except ValueError:
+        return False
+
+
+def page_source(out: Path, page: Path, stage: Path) -> tuple[str, Path | None]:
+    """The docs file a rendered page came from (`docs/x.md`), or what generated it."""
+    relative = page.relative_to(out)
+    parts = relative.parts[:-1]
+    for candidate in (Path(*parts).with_suffix(".md") if parts else None, Path(*parts, "index.md")):
+        if candidate is not None and (stage / candidate).exists():
+            return f"docs/{candidate}", stage / candidate
+    return str(relative), None
+
+
+def line_in(path: Path | None, needle: str) -> int:
+    if path is None:
+        return 1
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return 1
+
+
+def off_site_problems(out: Path, stage: Path) -> list[str]:
+    """The README promises that no page fetches anything off-site: one line per such URL in
+    the pages MkDocs rendered (the step pages are clones of the checked shell pages)."""
+    problems = []
+    for page in sorted(out.rglob("*.html")):
+        urls = [url for url in scan_page(page).fetches if off_site(url)]
+        if not urls:
+            continue
+        shown, source = page_source(out, page, stage)
+        for url in dict.fromkeys(urls):
+            problems.append(
+                f"{shown}:{line_in(source, url)}: the page would fetch {url} from another site; "
+                "copy the file into docs/ (nothing is fetched off-site at run time)"
+            )
+    return problems
+
+
+def flow_link_problems(out: Path, all_pages: list[FlowPages]) -> list[str]:
+    """Flow links to missing pages or anchors, and sources without an entry (anchor) in
+    docs/sources.md: the engine cannot see the pages, the rendered site can."""
+    scans: dict[Path, PageScan | None] = {}
+
+    def scanned(target: Path) -> PageScan | None:
+        if target not in scans:
+            scans[target] = scan_page(target) if target.is_file() else None
+        return scans[target]
+
+    problems = []
+    for pages in all_pages:
+        flow = pages.flow
+        links = [link for node in flow.nodes for link in node.links]
+        links += [link for node in flow.nodes for a in node.answers for link in a.links]
+        links += [link for node in flow.nodes for r in node.recommendations for link in r.links]
+        for link in links:
+            path, _, anchor = link.page.partition("#")
+            stem = path.removesuffix(".md")
+            folder = "" if stem == "index" else stem.removesuffix("/index")
+            scan = scanned(out / folder / "index.html")
+            if scan is None:
+                problems.append(
+                    f'{flow.path}:{link.line}: link "{link.text}" points to {path}, which is not '
+                    "a page of the site (docs/)"
+                )
+            elif anchor and anchor not in scan.ids:
+                problems.append(
+                    f'{flow.path}:{link.line}: link "{link.text}" points to {link.page}, but '
+                    f'{path} has no heading or element with the id "{anchor}"'
+                )
+        sources = scanned(out / "sources" / "index.html")
+        for source in flow.sources:
+            if sources is None or source.id not in sources.ids:
+                problems.append(
+                    f'{flow.path}:{source.line}: source "{source.id}" has no entry in '
+                    f"docs/sources.md (an anchor {{ #{source.id} }}): its citations would lead "
+                    "nowhere"
+                )
+    return problems
+
+
 # --- The build --------------------------------------------------------------------------------
 
 
@@ -816,6 +980,52 @@ def write_service_worker(project: Path, out: Path) -> None:
     )
     if result.returncode != 0:
         raise BuildError([f"service worker: {line}" for line in result.stderr.splitlines()])
+    report_service_worker_warnings(result.stderr)
+
+
+def report_service_worker_warnings(stderr: str) -> None:
+    """Workbox's warnings, which used to be dropped. A file too big to precache fails the build:
+    the offline copy would silently lack it (the search index: search stops working offline);
+    any other warning is printed."""
+    warnings = [line for line in stderr.splitlines() if "warning" in line.lower()]
+    too_big = [line for line in warnings if "won't be precached" in line]
+    if too_big:
+        raise BuildError(
+            [f"service worker: {line}" for line in too_big]
+            + [
+                "service worker: readers offline would miss these files (a search index this "
+                "big breaks offline search); make the content smaller, or raise "
+                "maximumFileSizeToCacheBytes in tools/build_sw.mjs"
+            ]
+        )
+    for line in warnings:
+        log.warning("service worker: %s", line)
+
+
+NODE_MODULES_NEEDED = (
+    "pyodide/pyodide.mjs",
+    "pyodide/pyodide-lock.json",
+    "@viz-js/viz/package.json",
+    "workbox-build/package.json",
+)
+"""Files of node_modules/ the build reads (the runtime, the diagram renderer, the worker)."""
+
+
+def check_node_modules(project: Path) -> None:
+    """node_modules/ must be installed before anything is built: a clear line, not a traceback
+    (warm cache) or a page of Node errors (cold diagram cache)."""
+    missing = [
+        name for name in NODE_MODULES_NEEDED if not (project / "node_modules" / name).exists()
+    ]
+    if missing or shutil.which("node") is None:
+        what = (
+            "node is not installed"
+            if shutil.which("node") is None
+            else (f"node_modules/{missing[0]} is missing")
+        )
+        raise BuildError(
+            [f"build_site.py: {what}: run `make setup` (or `npm ci`) in {project} first"]
+        )
 
 
 def build(
@@ -841,12 +1051,25 @@ def build(
     site_dir = (site_dir or project / "site").resolve()
     if str(project) not in sys.path:
         sys.path.insert(0, str(project))
+    from engine import limits
+
+    limits.current, errors = limits.from_environment(os.environ)
+    if errors:
+        raise BuildError([f"build_site.py: {error}" for error in errors])
     all_pages = flow_pages(load_flows(project))
+    check_node_modules(project)
     phases = [("flows", time.monotonic())]
 
     cache = project / ".build" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-{os.getpid()}-")
+        os.rmdir(probe)
+    except OSError as error:
+        raise BuildError(
+            [f"build_site.py: cannot write the site in {site_dir.parent}: {error.strerror}"]
+        ) from error
     with swap_lock(site_dir):  # first, what a killed build may have left
         recover(site_dir)
         remove_leftovers(project, site_dir)
@@ -883,6 +1106,9 @@ def build(
                     mkdocs_build(config)
                 except (MkDocsException, SystemExit) as error:
                     raise BuildError([f"mkdocs: {error}"]) from error
+            problems = off_site_problems(out, stage) + flow_link_problems(out, all_pages)
+            if problems:
+                raise BuildError(problems)
 
         phases.append(("MkDocs", time.monotonic()))
         for pages in all_pages:
@@ -1111,6 +1337,9 @@ def main(argv: list[str] | None = None) -> int:
         build(ROOT, args.site_dir)
     except BuildError as error:
         print("\n".join(error.lines), file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, a name too long...: one line, not a traceback
+        print(f"build_site.py: the build failed: {error}", file=sys.stderr)
         return 1
     return 0
 
