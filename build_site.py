@@ -748,6 +748,14 @@ def off_site_problems(out: Path, stage: Path) -> list[str]:
     """The README promises that no page fetches anything off-site: one line per such URL in
     the pages MkDocs rendered (the step pages are clones of the checked shell pages)."""
     problems = []
+    for sheet in sorted(out.rglob("*.css")):
+        for url in dict.fromkeys(a or b for a, b in CSS_FETCH.findall(sheet.read_text())):
+            if off_site(url):
+                shown, source = str(sheet.relative_to(out)), stage / sheet.relative_to(out)
+                problems.append(
+                    f"docs/{shown}:{line_in(source if source.exists() else None, url)}: the "
+                    f"stylesheet would fetch {url} from another site; copy the file into docs/"
+                )
     for page in sorted(out.rglob("*.html")):
         urls = [url for url in scan_page(page).fetches if off_site(url)]
         if not urls:

@@ -149,6 +149,13 @@ def test_broken_inputs_fail_with_their_lines_and_keep_the_site(project: Path) ->
                 "site; copy the file into docs/ (nothing is fetched off-site at run time)"
             ],
         ),
+        (
+            [(docs / "evil.css", "body { background: url(https://cdn.example.com/a.png) }\n")],
+            [
+                "docs/evil.css:1: the stylesheet would fetch https://cdn.example.com/a.png from "
+                "another site"
+            ],
+        ),
     ]
     for files, expected in cases:
         for path, text in files:
