@@ -307,3 +307,32 @@ def test_a_file_too_big_to_precache_fails_the_build(project: Path) -> None:
     lines = failed(build(project))
     assert any("won't be precached" in line for line in lines), lines
     assert lines[-1].startswith("service worker: readers offline would miss these files")
+
+
+def test_a_site_dir_in_a_read_only_folder_is_one_clear_line(project: Path) -> None:
+    """Row 13a as reported: `--site-dir` in a read-only folder (a private read-only bind mount)."""
+    (project / "ro").mkdir()
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount --bind ro ro && mount -o remount,bind,ro ro"],
+        cwd=project,
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.skip("no private mounts here (unshare -m needs privileges)")
+    script = (
+        "mount --bind ro ro && mount -o remount,bind,ro ro && "
+        f"exec {sys.executable} build_site.py build --site-dir ro/site"
+    )
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=HANG,
+    )
+    lines = failed(result)
+    assert lines == [
+        f"build_site.py: cannot write the site in {project / 'ro'}: Read-only file system"
+    ]
