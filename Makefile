@@ -16,10 +16,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	# `npm install` (not `npm ci`): it installs exactly the versions package-lock.json pins, but
-	# tolerates the optional per-platform packages (rollup's) that a registry mirror may lack;
-	# `npm ci` refuses a lock file without them.
-	npm install --no-audit --no-fund
+	# `npm ci`: installs exactly what package-lock.json pins and never rewrites it (a fresh clone
+	# stays clean). The lock lists rollup's optional per-platform packages for every platform,
+	# as `npm install` writes them, so both commands agree; after changing package.json, run
+	# `npm install` and commit the lock file it writes.
+	npm ci --no-audit --no-fund
 	touch $@
 
 # Build site/ and serve it at http://127.0.0.1:8000, rebuilding and reloading on every change
@@ -49,5 +50,6 @@ test: lint
 bench-build: setup
 	$(BIN)/python bench/build_bench.py
 
+# Also what killed builds left beside site/ (the next build removes those too).
 clean:
-	rm -rf site .build .cache
+	rm -rf site .build .cache .site-new-* .site-old-* .site-swap.json .site.paused-*

@@ -16,7 +16,7 @@ All generation lives here, not in MkDocs hooks, so a later move to another gener
    wheels it needs, registered in a site-local pyodide-lock.json, and the walker from web/. The
    standard library modules the walker imports and the wheels are precompiled to bytecode by
    Pyodide itself (tools/compile_runtime.mjs): readers' phones skip compiling them at start-up.
-5. Swap the finished folder in for site/ in one rename.
+5. Swap the finished folder in for site/ in one step (build_guard.swap_in).
 
 Slow, rarely changing outputs (wheels, bytecode, lockfile, SVG diagrams) are cached in
 .build/cache by the hash of their inputs.
@@ -37,7 +37,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -47,6 +46,15 @@ from html.parser import HTMLParser
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from build_guard import (
+    flow_link_problems,
+    off_site_problems,
+    recover,
+    remove_leftovers,
+    swap_in,
+    swap_lock,
+)
 
 if TYPE_CHECKING:
     from engine import Flow, State
@@ -73,6 +81,7 @@ STEP_BODY = f"XSTEPBODY{PLACEHOLDER_NONCE}X"
 SHELL_DIR = f"_step-{PLACEHOLDER_NONCE}"
 BUILD_INPUTS = (
     "build_site.py",
+    "build_guard.py",
     "mkdocs.yml",
     "pyproject.toml",
     "README.md",
@@ -205,14 +214,35 @@ def flow_pages(flows: list[Flow]) -> list[FlowPages]:
 # --- Generated Markdown pages -----------------------------------------------------------------
 
 
-def front_matter(**fields: Any) -> str:
-    """YAML front matter (JSON is YAML, and json.dumps quotes safely).
+JSON_ESCAPE = re.compile(r"\\\\|\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+"""An escaped backslash, or a surrogate pair as json.dumps writes a character beyond U+FFFF."""
 
-    A `title` must be `page_title(...)`: Material prints the title unescaped (in `<title>`, the
-    header and the search index).
-    """
-    lines = [f"{key}: {json.dumps(value)}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+def yaml_value(value: Any) -> str:
+    """`value` as YAML in one line: JSON (which is YAML), except that a character beyond U+FFFF
+    (an emoji) is written `\\UXXXXXXXX`: YAML refuses JSON's surrogate pairs, and MkDocs then
+    silently drops the whole front matter (template, CSP and walker included)."""
+
+    def one(match: re.Match[str]) -> str:
+        if match[1] is None:
+            return match[0]
+        high, low = int(match[1], 16), int(match[2], 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    return JSON_ESCAPE.sub(one, json.dumps(value))
+
+
+def front_matter(**fields: Any) -> str:
+    """YAML front matter, checked to read back as written (MkDocs ignores front matter it cannot
+    read, without a word). A `title` must be `page_title(...)`: Material prints the title
+    unescaped (in `<title>`, the header and the search index)."""
+    import yaml
+
+    lines = [f"{key}: {yaml_value(value)}" for key, value in fields.items()]
+    text = "\n".join(lines)
+    if yaml.safe_load(text) != fields:
+        raise BuildError([f"build_site.py: front matter would not read back: {text[:200]!r}"])
+    return "---\n" + text + "\n---\n\n"
 
 
 def page_title(text: str) -> str:
@@ -795,9 +825,65 @@ def grade_footnotes(stage: Path) -> None:
             (stage / name).write_text(text, encoding="utf-8")
 
 
+def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
+    """Every Markdown page the build writes into the staged docs, with what it is."""
+    result = {}
+    for pages in all_pages:
+        flow = pages.flow.id
+        result[pages.base + "index.md"] = f'the start page of flow "{flow}"'
+        result[pages.base + SHELL_DIR + "/index.md"] = f'the step pages of flow "{flow}"'
+        result[pages.base + "outline.md"] = f'the text outline of flow "{flow}"'
+        result[pages.base + "diagram.md"] = f'the diagram of flow "{flow}"'
+    if all_pages:
+        result["algorithm/review.md"] = "the route review page"
+    from engine import governance_site as gov
+
+    result[gov.SAFETY_PAGE] = "the Clinical safety page"
+    result[gov.CHANGES_PAGE] = "the What changed page"
+    return result
+
+
+def page_clashes(stage: Path, generated: dict[str, str]) -> list[str]:
+    """A `docs/x.md:1: ...` line for each docs page a generated page would replace or hide.
+
+    `a/b.md` and `a/b/index.md` are the same page (`a/b/`) to MkDocs, so both are looked for.
+    """
+    problems = []
+    for path, what in generated.items():
+        same_url = path.removesuffix("/index.md") + ".md" if path.endswith("/index.md") else ""
+        if not same_url:
+            same_url = path.removesuffix(".md") + "/index.md"
+        for candidate in (path, same_url):
+            if (stage / candidate).exists():
+                problems.append(
+                    f"docs/{candidate}:1: this page has the address of {what}, which the build "
+                    "generates: rename or move the page"
+                )
+    return problems
+
+
+def inside(stage: Path, path: str) -> bool:
+    """Whether a nav path stays inside the (staged) docs folder."""
+    return (stage / path).resolve().is_relative_to(stage.resolve())
+
+
+def nav_line(project: Path, path: str) -> int:
+    """The line of mkdocs.yml naming `path` (1 if not found)."""
+    lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if path in line), 1)
+
+
 def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list[Any]) -> list[str]:
     """docs/ plus the generated pages, in `stage`; returns the nav pages that had to be stubbed."""
     shutil.copytree(project / "docs", stage)
+    clashes = page_clashes(stage, generated_pages(all_pages))
+    outside = [
+        f"mkdocs.yml:{nav_line(project, path)}: nav entry {title!r} points to {path}, outside docs/"
+        for title, path in nav_pages(nav)
+        if not inside(stage, path)
+    ]
+    if clashes or outside:
+        raise BuildError(clashes + outside)
     grade_footnotes(stage)  # hand-written pages only: before the generated ones are added
     for pages in all_pages:
         steps = pages.steps
@@ -872,6 +958,52 @@ def write_service_worker(project: Path, out: Path) -> None:
     )
     if result.returncode != 0:
         raise BuildError([f"service worker: {line}" for line in result.stderr.splitlines()])
+    report_service_worker_warnings(result.stderr)
+
+
+def report_service_worker_warnings(stderr: str) -> None:
+    """Workbox's warnings, which used to be dropped. A file too big to precache fails the build:
+    the offline copy would silently lack it (the search index: search stops working offline);
+    any other warning is printed."""
+    warnings = [line for line in stderr.splitlines() if "warning" in line.lower()]
+    too_big = [line for line in warnings if "won't be precached" in line]
+    if too_big:
+        raise BuildError(
+            [f"service worker: {line}" for line in too_big]
+            + [
+                "service worker: readers offline would miss these files (a search index this "
+                "big breaks offline search); make the content smaller, or raise "
+                "maximumFileSizeToCacheBytes in tools/build_sw.mjs"
+            ]
+        )
+    for line in warnings:
+        log.warning("service worker: %s", line)
+
+
+NODE_MODULES_NEEDED = (
+    "pyodide/pyodide.mjs",
+    "pyodide/pyodide-lock.json",
+    "@viz-js/viz/package.json",
+    "workbox-build/package.json",
+)
+"""Files of node_modules/ the build reads (the runtime, the diagram renderer, the worker)."""
+
+
+def check_node_modules(project: Path) -> None:
+    """node_modules/ must be installed before anything is built: a clear line, not a traceback
+    (warm cache) or a page of Node errors (cold diagram cache)."""
+    missing = [
+        name for name in NODE_MODULES_NEEDED if not (project / "node_modules" / name).exists()
+    ]
+    if missing or shutil.which("node") is None:
+        what = (
+            "node is not installed"
+            if shutil.which("node") is None
+            else (f"node_modules/{missing[0]} is missing")
+        )
+        raise BuildError(
+            [f"build_site.py: {what}: run `make setup` (or `npm ci`) in {project} first"]
+        )
 
 
 def build(
@@ -899,15 +1031,32 @@ def build(
     site_dir = (site_dir or project / "site").resolve()
     if str(project) not in sys.path:
         sys.path.insert(0, str(project))
+    from engine import limits
+
+    limits.current, errors = limits.from_environment(os.environ)
+    if errors:
+        raise BuildError([f"build_site.py: {error}" for error in errors])
     all_pages = flow_pages(load_flows(project))
+    check_node_modules(project)
     phases = [("flows", time.monotonic())]
 
     cache = project / ".build" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    out = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-"))
     try:
-        with tempfile.TemporaryDirectory(dir=project / ".build", prefix="stage-") as temp:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-{os.getpid()}-")
+        os.rmdir(probe)
+    except OSError as error:
+        raise BuildError(
+            [f"build_site.py: cannot write the site in {site_dir.parent}: {error.strerror}"]
+        ) from error
+    with swap_lock(site_dir):  # first, what a killed build may have left
+        recover(site_dir)
+        remove_leftovers(project, site_dir)
+    pid = os.getpid()
+    out = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}-new-{pid}-"))
+    try:
+        with tempfile.TemporaryDirectory(dir=project / ".build", prefix=f"stage-{pid}-") as temp:
             stage = Path(temp) / "docs"
             import yaml
 
@@ -945,6 +1094,9 @@ def build(
                     mkdocs_build(config)
                 except (MkDocsException, SystemExit) as error:
                     raise BuildError([f"mkdocs: {error}"]) from error
+            problems = off_site_problems(out, stage) + flow_link_problems(out, all_pages)
+            if problems:
+                raise BuildError(problems)
 
         phases.append(("MkDocs", time.monotonic()))
         for pages in all_pages:
@@ -969,26 +1121,6 @@ def build(
             previous = when
         print(f"Built {site_dir} in {time.monotonic() - started:.1f} s ({', '.join(times)})")
     return site_dir
-
-
-def swap_in(new: Path, site_dir: Path, *, remove_old_in_background: bool = False) -> None:
-    """Replace `site_dir` with the finished `new` folder (two renames; old one removed after).
-
-    The live server removes the old folder in a background thread: the reader's page reloads
-    as soon as the new site is in place.
-    """
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{time.monotonic_ns()}")
-        site_dir.rename(old)
-    new.chmod(0o755)
-    new.rename(site_dir)
-    if old is None:
-        return
-    if remove_old_in_background:
-        threading.Thread(target=shutil.rmtree, args=(old, True), daemon=False).start()
-    else:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # --- Serving ----------------------------------------------------------------------------------
@@ -1057,6 +1189,9 @@ def main(argv: list[str] | None = None) -> int:
         build(ROOT, args.site_dir)
     except BuildError as error:
         print("\n".join(error.lines), file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk, a name too long...: one line, not a traceback
+        print(f"build_site.py: the build failed: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -121,11 +121,39 @@ def check_tags(flow: Flow) -> Iterator[Problem]:
                 )
 
 
+MAX_FLOW_ID = 64
+"""A flow id names folders and files of the site (algorithm/<id>/, assets/flows/<id>.json)."""
+RESERVED_FLOW_IDS = {
+    "review": "the route review page (algorithm/review/)",
+    "outline": "the main flow's text outline (algorithm/outline/)",
+    "diagram": "the main flow's diagram (algorithm/diagram/)",
+}
+"""Generated pages that live where a flow with this id would (algorithm/<id>/)."""
+
+
+def check_flow_id(flow: Flow) -> Iterator[Problem]:
+    """A flow id must fit in a file name and must not take a generated page's place."""
+    if len(flow.id) > MAX_FLOW_ID:
+        yield Problem(
+            flow.path,
+            1,
+            f"the flow id is {len(flow.id)} characters long; at most {MAX_FLOW_ID} are allowed "
+            "(it names the flow's folder and files on the site)",
+        )
+    if flow.id in RESERVED_FLOW_IDS:
+        yield Problem(
+            flow.path,
+            1,
+            f'flow id "{flow.id}" would replace {RESERVED_FLOW_IDS[flow.id]}: choose another id',
+        )
+
+
 GRAPH_CHECKS: tuple[Callable[[Flow], Iterator[Problem]], ...] = (
     check_cycles,
     check_unreachable,
     check_path_to_outcome,
     check_tags,
+    check_flow_id,
 )
 
 
@@ -133,13 +161,15 @@ def check_flow(flow: Flow) -> list[Problem]:
     """Graph checks, then (on an acyclic graph) route feasibility and safety rules."""
     from engine import grades
     from engine.analysis import analysis_problems
+    from engine.limits import limit_problems
 
     cycles = list(check_cycles(flow))
     problems = cycles + [p for check in GRAPH_CHECKS[1:] for p in check(flow)]
     if grades.REQUIRE_GRADES:
         problems.extend(grades.check_grades(flow))
     if not cycles:
-        problems.extend(analysis_problems(flow))
+        too_big = limit_problems(flow)  # first: the route analysis is as big as the flow
+        problems.extend(too_big or analysis_problems(flow))
     return sorted(problems)
 
 
@@ -171,6 +201,8 @@ def build_and_check(data: object, path: str, earlier: list[Problem] | None = Non
             problems.append(
                 Problem(path, 1, "the flow is nested too deeply (conditions in conditions?)")
             )
+    if flow is None and not problems:
+        problems.append(Problem(path, 1, "the file holds no flow; a flow starts with id, title"))
     if problems or flow is None:
         raise FlowError(problems)
     return flow

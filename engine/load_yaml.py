@@ -23,7 +23,16 @@ from engine.shape import LineDict, LineList
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+NULL_TAG = "tag:yaml.org,2002:null"
 FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_NESTING = 2000
+"""Above this estimated nesting depth the text goes to the pure-Python parser, never to libyaml:
+libyaml's C composer recurses without a limit and crashes the process (a segmentation fault, not
+an exception) at about 30,000 levels. The pure-Python parser stops at Python's recursion limit."""
+MAX_EXPANDED_VALUES = 200_000
+"""Aliases (`*name`) share what they name, but everything that reads the flow afterwards (checks,
+pages, the browser's JSON) sees every use; a few lines of aliases can stand for billions of
+values. A real flow has a few thousand; this many is refused before anything expands them."""
 
 
 class _Converter:
@@ -36,6 +45,8 @@ class _Converter:
         self.open: set[int] = set()
         """Mappings and lists being read (ids of YAML nodes): an alias to one of them loops."""
         self.done: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+        """Expanded size (values counted once per use) of each collection node already read."""
 
     def value(self, node: Node) -> Any:
         line = node.start_mark.line + 1
@@ -83,6 +94,17 @@ class _Converter:
                 )
                 continue
             key = key_node.value
+            if key_node.tag == NULL_TAG:
+                shown = f"bare {key}" if key else "an empty key"
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        key_line,
+                        f"a key is null: YAML reads {shown} as no value, not as a name; "
+                        f'give the key a name (or put it in quotes: "{key}")',
+                    )
+                )
+                continue
             if key_node.tag == BOOL_TAG:
                 self.problems.append(
                     Problem(
@@ -128,20 +150,117 @@ def syntax_problem(text: str, path: str) -> Problem:
         context = f" ({error.context})" if error.context and error.problem else ""
         return Problem(path, line, f"YAML syntax error: {what}{context}")
     except yaml.YAMLError as error:
-        return Problem(path, 1, f"YAML syntax error: {error}")
+        return Problem(path, 1, f"YAML syntax error: {error}".splitlines()[0])
+    except RecursionError:
+        return Problem(path, 1, "the file is nested too deeply to be a flowchart")
     return Problem(path, 1, "YAML syntax error")
+
+
+def nesting_bound(text: str) -> int:
+    """A cheap upper bound of how deeply `text` nests (never less than the true depth).
+
+    Flow style needs a `[` or `{` per level (all of them are counted, quoted or not); block style
+    needs, on the deepest line, a column of indentation or a `-`, `:` or `?` per level.
+    """
+    flow = text.count("[") + text.count("{")
+    block = max(
+        (
+            len(line) - len(line.lstrip()) + line.count("-") + line.count(":") + line.count("?")
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
+    return flow + block + 1
+
+
+def expanded_size(root: Node) -> tuple[int, int]:
+    """(values the document stands for with every alias expanded, line where that passes the
+    limit or 0): one iterative pass over the shared node graph, each node counted once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    over_at = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[Node] = []
+        if isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        if not finished:
+            if id(node) in open_nodes:  # an alias loop: the converter reports it
+                continue
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        size = 1 + sum(sizes.get(id(child), 1) for child in children)
+        sizes[id(node)] = min(size, MAX_EXPANDED_VALUES + 1)
+        if size > MAX_EXPANDED_VALUES and not over_at:
+            over_at = node.start_mark.line + 1
+    return sizes.get(id(root), 1), over_at
+
+
+def read_problem(error: yaml.YAMLError, text: str, path: str) -> Problem | None:
+    """A clear problem for the errors of the YAML reader that have no useful mark of their own."""
+    if isinstance(error, yaml.reader.ReaderError) and isinstance(error.character, int):
+        line = text.count("\n", 0, error.position) + 1
+        name = "NUL" if error.character == 0 else "a control character"
+        return Problem(
+            path,
+            line,
+            f"the file contains the character U+{error.character:04X} ({name}), which YAML "
+            "does not allow: remove it",
+        )
+    surrogate = "Unicode character escape" in str(getattr(error, "problem", "") or "")
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None and surrogate:
+        return Problem(
+            path,
+            error.problem_mark.line + 1,
+            "YAML syntax error: a \\u escape names half of a character (a surrogate, as "
+            "JSON writes emoji): write the character itself, or \\U and 8 hex digits",
+        )
+    return None
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     """YAML text -> (plain data with lines, problems). Data is None when unreadable."""
+    deep = nesting_bound(text) > SAFE_NESTING
     try:
-        root = yaml.compose(text, Loader=FAST_LOADER)
-        if root is None:
-            return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
-        converter = _Converter(path)
+        root = yaml.compose(text, Loader=yaml.SafeLoader if deep else FAST_LOADER)
+    except yaml.YAMLError as error:
+        problem = read_problem(error, text, path)
+        if problem is None:
+            problem = syntax_problem(text, path)
+        return None, [problem]
+    except RecursionError:
+        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
+    if root is None:
+        return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
+    if isinstance(root, ScalarNode) and root.tag == NULL_TAG:
+        return None, [
+            Problem(
+                path,
+                root.start_mark.line + 1 if root.value else 1,
+                f"the file holds no flow, only an empty document ({root.value or '---'!r} means "
+                "nothing in YAML); a flow starts with id, title, ...",
+            )
+        ]
+    _, over_at = expanded_size(root)
+    if over_at:
+        return None, [
+            Problem(
+                path,
+                over_at,
+                f"aliases (*name) make this file stand for more than {MAX_EXPANDED_VALUES:,} "
+                "values; write the parts out, or share fewer of them",
+            )
+        ]
+    converter = _Converter(path)
+    try:
         return converter.value(root), converter.problems
-    except yaml.YAMLError:
-        return None, [syntax_problem(text, path)]
     except RecursionError:
         return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
 

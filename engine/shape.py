@@ -143,6 +143,8 @@ def type_name(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data (a !!binary tag reads base64 into bytes): write the text itself"
     return type(value).__name__
 
 
@@ -196,6 +198,10 @@ class Builder:
         self.kind_of: dict[str, str] = {}
         self.recommendation_ids: dict[str, int] = {}
         """Recommendation ids are unique across the flow: pages link to each by its id."""
+        self.conditions_seen: dict[tuple[int, str, str | None], tuple[object, Condition | None]]
+        self.conditions_seen = {}
+        """Conditions already parsed, by the id of their data: a YAML alias shares one mapping
+        in many places, and each is checked once (not once per path through the aliases)."""
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -838,6 +844,25 @@ class Builder:
     # --- conditions ------------------------------------------------------------------------
 
     def condition(
+        self,
+        value: object,
+        line: int,
+        where: str,
+        context: Context = "walk",
+        checklist: str | None = None,
+    ) -> Condition | None:
+        """Parse a condition once per distinct mapping (see `conditions_seen`)."""
+        if not isinstance(value, dict):
+            return self.parse_condition(value, line, where, context, checklist)
+        key = (id(value), context, checklist)
+        seen = self.conditions_seen.get(key)
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        result = self.parse_condition(value, line, where, context, checklist)
+        self.conditions_seen[key] = (value, result)  # keeps `value` alive: its id stays its own
+        return result
+
+    def parse_condition(
         self,
         value: object,
         line: int,

@@ -85,3 +85,17 @@ def test_a_change_is_rebuilt_and_a_broken_flow_keeps_the_last_good_site(
     wait_for(lambda: problem.search(log.read_text()) is not None, "the problem lines")
     assert get(url + "algorithm/")[0] == 200
     assert b"A line added while serving." in get(url + "causes/")[2]
+
+
+def test_a_deeply_nested_flow_does_not_kill_the_server(served: tuple[Path, str, Path]):
+    """Security review 2026-12, row 7: libyaml's C parser segfaulted on 30,000 nested
+    brackets, and the live server died with it."""
+    project, url, log = served
+    deep = project / "flows" / "zz-deep.yaml"
+    deep.write_text("x: " + "[" * 30_000 + "]" * 30_000 + "\n")
+    try:
+        message = "flows/zz-deep.yaml:1: the file is nested too deeply to be a flowchart"
+        wait_for(lambda: message in log.read_text(), "the problem line")
+        assert get(url + "algorithm/")[0] == 200
+    finally:
+        deep.unlink()

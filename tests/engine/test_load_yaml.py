@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,42 @@ def test_hostile_yaml_is_refused_not_crashed_on(text: str, message: str) -> None
     with pytest.raises(FlowError) as caught:
         load_flow_text(text, "flows/x.yaml")
     assert message in str(caught.value)
+
+
+@st.composite
+def hostile_yaml(draw: st.DrawFn) -> str:
+    """The demo flow with one hostile part pasted in: aliases that share (and multiply) parts,
+    nesting up to 60,000 levels deep (flow or block style), or a value of up to 2 MB."""
+    text = (FLOWS / "demo.yaml").read_text(encoding="utf-8")
+    kind = draw(st.sampled_from(["aliases", "deep-flow", "deep-block", "large"]))
+    if kind == "aliases":
+        levels = draw(st.integers(1, 40))
+        fan = draw(st.integers(1, 4))
+        part = "&a0 {fact: age_group, equals: child}"
+        for n in range(1, levels + 1):
+            part = f"&a{n} {{{draw(st.sampled_from(['all', 'any']))}: [{part}" + (
+                f", *a{n - 1}" * fan + "]}"
+            )
+        hostile = f"when: {part}"
+        return text.replace("when: {not: {fact: age_group, equals: child}}", hostile)
+    if kind in ("deep-flow", "deep-block"):
+        depth = draw(st.integers(1, 60_000))
+        nested = "[" * depth + "]" * depth if kind == "deep-flow" else "- " * depth + "x"
+        key = draw(st.sampled_from(["summary", "nodes", "unknown"]))
+        return f"{key}: {nested}\n" + text if kind == "deep-flow" else f"{key}:\n{nested}\n" + text
+    size = draw(st.integers(1, 2_000_000))
+    filler = draw(st.sampled_from(["a", "[", "{", "- ", ": ", "é", "🩺"])) * (size // 2 + 1)
+    return text.replace("title: Demo flow", f"title: {json.dumps(filler[:size])}")
+
+
+@settings(max_examples=40, deadline=timedelta(seconds=30))
+@given(hostile_yaml())
+def test_hostile_yaml_is_a_flow_or_clear_problems_within_a_time_limit(text: str) -> None:
+    """Fuzzing the loader with what broke it (review rows 7 and 8) and with big inputs. The
+    per-input deadline is far above the normal time (under a second): only a blow-up hits it;
+    a crash of the parser would kill this test process."""
+    try:
+        load_flow_text(text, "flows/demo.yaml")
+    except FlowError as error:
+        assert error.problems
+        assert all(p.line >= 1 and p.message and "\n" not in p.message for p in error.problems)

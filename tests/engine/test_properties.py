@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from datetime import timedelta
 from html.parser import HTMLParser
 from itertools import pairwise
 from typing import Any
@@ -505,3 +506,42 @@ def test_feasibility_problems_are_exactly_what_no_walk_does(data: dict[str, Any]
     reported_nodes = set(re.findall(r'(?:node|outcome) "([^"]+)" is never reached', messages))
     assert reported_routes == never_taken
     assert reported_nodes == {node.id for node in flow.nodes} - reached
+
+
+@settings(
+    max_examples=10 if sys.platform == "emscripten" else 30,
+    deadline=timedelta(seconds=60),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    st.sampled_from(["deep-condition", "deep-value", "large"]),
+    st.integers(1, 5_000 if sys.platform == "emscripten" else 50_000),  # Pyodide: a small stack
+)
+def test_hostile_plain_data_is_a_flow_or_problems_within_a_time_limit(kind: str, size: int) -> None:
+    """Plain data (the browser's JSON, the YAML loader's output) nested deeply or very large
+    (security review 2026-12): a Flow or a FlowError with problems, never a RecursionError, a
+    crash or a blow-up. The per-input deadline is far above the normal time (under a second)."""
+    from flowdata import demo_dict
+
+    data = demo_dict()
+    advice = data["nodes"]["advice"]["recommendations"][1]
+    if kind == "deep-condition":
+        condition: dict[str, Any] = {"fact": "age_group", "equals": "child"}
+        for _ in range(size):
+            condition = {"not": condition}
+        advice["when"] = condition
+    elif kind == "deep-value":
+        value: Any = "x"
+        for _ in range(size):
+            value = [value]
+        data["summary"] = value
+    else:
+        data["title"] = "<b>é🩺</b> " * size
+        data["nodes"]["advice"]["text"] = "word " * (size * 20)
+    try:
+        flow = flow_from_dict(data)
+    except FlowError as error:
+        assert error.problems
+        assert all(p.message and "\n" not in p.message for p in error.problems)
+    else:
+        assert flow.id == "demo"
