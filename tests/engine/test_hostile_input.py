@@ -33,7 +33,7 @@ facts:
   f: {label: F, values: [a, b]}
 sources:
   src-a:
-    citation: A source.
+    {citation: A source., kind: guideline, published: "2020", grading: none}
 nodes:
   q1:
     kind: question
