@@ -85,7 +85,9 @@ def one_route_per_outcome(flow: Flow) -> list[Route]:
 
 
 def restart_live(page: Page, flow: Flow) -> None:
+    """Start again, saying yes when the walker asks whether to drop the answers given."""
     if page.locator('#walker [data-action="restart"]').count():
+        page.once("dialog", lambda dialog: dialog.accept())
         page.click('#walker [data-action="restart"]')
     wait_step(page, flow.start)
     page.wait_for_selector('#walker[data-token="start"]')
