@@ -46,8 +46,12 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
         print(problem, file=out)
     if review:
         return 1
+    from engine.analysis import lint_problems
+
     for path in paths:
         flow = _load(path)
+        for warning in lint_problems(flow):  # the site build fails on these; see authoring.md
+            print(f"warning: {warning}", file=sys.stderr)
         routes = limits.count(flow).routes  # counted, never listed: they can be millions
         print(f"{path}: ok ({len(flow.nodes)} nodes, {routes} routes)", file=out)
     return 0
