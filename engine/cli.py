@@ -47,12 +47,18 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
     if review:
         return 1
     from engine.analysis import lint_problems
+    from engine.render import note_problems
+    from engine.walk import reachable_states
 
     for path in paths:
         flow = _load(path)
-        for warning in lint_problems(flow):  # the site build fails on these; see authoring.md
+        counted = limits.count(flow)  # counted, never listed: they can be millions
+        warnings = lint_problems(flow)  # the site build fails on these; see authoring.md
+        if counted.pages is not None and counted.pages <= limits.Limits.pages:
+            warnings += note_problems(flow, reachable_states(flow))
+        for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        routes = limits.count(flow).routes  # counted, never listed: they can be millions
+        routes = counted.routes
         print(f"{path}: ok ({len(flow.nodes)} nodes, {routes} routes)", file=out)
     return 0
 

@@ -231,6 +231,9 @@ class Item:
     line: int = field(default=0, compare=False)
     not_examined: str | None = None
     """Set when ticking this item means "not examined": what that leaves open."""
+    group: str | None = None
+    """The heading of the group it belongs to ("Cauda equina syndrome"), shown once above
+    consecutive items of the group and at the outcome for the groups ticked."""
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,14 @@ def _node(node: Node) -> dict[str, Any]:
         ]
     elif node.kind == "checklist":
         out["items"] = [
-            {"id": i.id, "text": i.text, **_common(i), **_not_examined(i)} for i in node.items
+            {
+                "id": i.id,
+                "text": i.text,
+                **_common(i),
+                **_not_examined(i),
+                **({"group": i.group} if i.group is not None else {}),
+            }
+            for i in node.items
         ]
         if node.none is not None:
             out["none"] = node.none

@@ -107,7 +107,7 @@ PARTS: dict[str, Part] = {
     "action": Part(("text", "cite"), ("when", "tags")),
     "patient": Part(("probably", "do", "avoid", "get_help_now", "come_back"), ("title",)),
     "answer": Part(("id", "text", "next"), ("help", "cite", "set", "links", "not_examined")),
-    "item": Part(("id", "text"), ("help", "cite", "not_examined")),
+    "item": Part(("id", "text"), ("help", "cite", "not_examined", "group")),
     "route": Part(("label", "next"), ("when", "set")),
     "next entry": Part(("to",), ("when",)),
     "recommendation": Part(("id", "text", "cite"), ("help", "when", "tags", "links", "group")),
@@ -678,8 +678,9 @@ class Builder:
             help_text = self.text(item, "help", at, item_where)
             cite = self.cites(item, at, item_where)
             not_examined = self.text(item, "not_examined", at, item_where)
+            group = self.text(item, "group", at, item_where)
             if item_id and text is not None:
-                result.append(Item(item_id, text, help_text, cite, at, not_examined))
+                result.append(Item(item_id, text, help_text, cite, at, not_examined, group))
         self.items_of[node_id] = tuple(seen)
         return tuple(result)
 
