@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from engine import limits
-from engine.model import Choice, Flow, FlowError, Node
+from engine.model import NONE_CHOICE, Choice, Flow, FlowError, Node
 from engine.render import summary_text
 from engine.walk import State, WalkError, back, choose, start, view
 
@@ -73,7 +73,9 @@ def command_paths(path: str, out: TextIO) -> int:
 def parse_answer(node: Node, word: str) -> Choice:
     """One `--answers` word as the choice for this node."""
     if node.kind == "checklist":
-        return frozenset() if word in ("none", "") else frozenset(word.split("+"))
+        if word in ("none", ""):  # "None of these" where the checklist has it
+            return frozenset((NONE_CHOICE,)) if node.none is not None else frozenset()
+        return frozenset(word.split("+"))
     if node.kind == "info":
         if word not in ("continue", ""):
             raise WalkError(f'step "{node.title}" is information only: answer "continue"')
@@ -91,6 +93,8 @@ def step_text(flow: Flow, state: State) -> str:
         lines.append("Answer with a number or an id (b: back, q: quit).")
     elif node.kind == "checklist":
         lines += [f"  {n}) {i.text}  [{i.id}]" for n, i in enumerate(node.items, start=1)]
+        if node.none is not None:
+            lines.append(f"  0) {node.none}  [{NONE_CHOICE}]")
         lines.append("Tick with numbers or ids separated by spaces; Enter for none (b, q).")
     elif node.kind == "info":
         lines.append("Press Enter to continue (b: back, q: quit).")
@@ -110,6 +114,8 @@ def interactive_choice(node: Node, reply: str) -> Choice:
                 ticks.add(node.items[int(word) - 1].id)
             else:
                 ticks.add(word)
+        if node.none is not None and (not ticks or words == ["0"]):
+            return frozenset((NONE_CHOICE,))
         return frozenset(ticks)
     return None
 

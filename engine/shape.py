@@ -360,6 +360,13 @@ class Builder:
             for node_id, raw in raw_nodes.items():
                 if isinstance(raw, dict) and isinstance(raw.get("kind"), str):
                     self.kind_of[str(node_id)] = raw["kind"]
+                if isinstance(raw, dict) and isinstance(raw.get("items"), list):
+                    # Outcomes may name items of a checklist written after them: know them all.
+                    self.items_of[str(node_id)] = tuple(
+                        i["id"]
+                        for i in raw["items"]
+                        if isinstance(i, dict) and isinstance(i.get("id"), str)
+                    )
         sources = self.sources(top)
         facts = self.fact_table(top)
         nodes = self.nodes(top)
