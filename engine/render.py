@@ -951,6 +951,19 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
         elif node.kind == "info":
             parts.append(f"<p>Then: {_targets(flow, node.next)}</p>")
         else:
+            if node.actions:
+                parts.append('<h3>Key actions</h3><ol class="key-actions">')
+                for action in node.actions:
+                    only = (
+                        f' <span class="only-when">Only when '
+                        f"{esc(describe_condition(flow, action.when))}.</span>"
+                        if action.when is not None
+                        else ""
+                    )
+                    parts.append(
+                        action_html(flow, action, site_root).replace("</li>", only + "</li>")
+                    )
+                parts.append("</ol><h3>Detail</h3>")
             parts.append('<ol class="recommendations">')
             for rec in node.recommendations:
                 only = (
