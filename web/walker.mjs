@@ -196,6 +196,7 @@ class Walker {
     this.root.style.minHeight = `${this.root.offsetHeight}px`;
     await this.place(response, step, { focus: hadFocus, announce: Boolean(response.notice) });
     if (!this.mounted) return;
+    this.root.style.minHeight = ""; // the live step is complete: the page may take its height
     this.root.dataset.state = "ready";
     const fragment = tokenFromFragment();
     if (
