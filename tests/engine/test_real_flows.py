@@ -65,6 +65,9 @@ def test_real_outcomes_are_action_first_with_a_plain_note_and_no_useless_questio
 
     flow = load_flow_file(path, f"flows/{path.name}")
     assert [str(p) for p in lint_problems(flow)] == []
+    outcomes = [n for n in flow.nodes if n.kind == "outcome"]
+    assert [n.id for n in outcomes if not n.actions] == []
+    assert [n.id for n in outcomes if n.urgency != "emergency" and n.patient is None] == []
     negatives = 0
     for state in reachable_states(flow):
         current = view(flow, state)
