@@ -738,6 +738,10 @@ def clinical_note(flow: Flow, state: State, assessed: str = "") -> str:
         name for action in current.actions for name in note_tags(flow, action.cite).split("; ")
     )
     once = [f"Sources: {'; '.join(every)}."] if every else []
+    main = dict.fromkeys(
+        note_tags(flow, action.cite).split("; ")[0] for action in current.actions if action.cite
+    )
+    first = [f"Main sources: {'; '.join(main)}."] if main else []
 
     def build(tags: str, long: bool, item_cut: int | None, cut: int | None) -> str:
         lines = [heads[not long], *findings_cut(item_cut), *opens[not long], *outcome]
@@ -746,16 +750,20 @@ def clinical_note(flow: Flow, state: State, assessed: str = "") -> str:
         for text, names in actions:
             text = shorten(text, cut)
             lines.append(f"- {text} [{names}]" if tags == "each" and names else f"- {text}")
-        return "\n".join([*lines, *(once if tags == "once" else []), *tail])
+        sources = {"once": once, "first": first}.get(tags, [])
+        return "\n".join([*lines, *sources, *tail])
 
     # Shortened step by step until it fits: tags gathered into one line, the short heading,
-    # ticked items' texts cut, the tags left out, and only then the key actions cut.
+    # ticked items' texts cut, only each action's first (strongest) source, the tags left out,
+    # and only then the key actions cut.
     budget = NOTE_LIMIT - (TIME_WIDTH - len(assessed) if assessed == TIME_MARK else 0)
     tries: list[tuple[str, bool, int | None, int | None]] = [
         ("each", True, None, None),
         ("once", True, None, None),
         ("once", False, None, None),
         ("once", False, 40, None),
+        ("first", False, None, None),
+        ("first", False, 40, None),
         ("none", False, 40, None),
         *(("none", False, 30, cut) for cut in range(150, 30, -10)),
     ]
