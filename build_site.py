@@ -143,6 +143,11 @@ def load_flows(project: Path) -> list[Flow]:
         from engine.governance_site import governance_problems
 
         problems += governance_problems(project, flows)
+    if not problems:  # authoring problems: a question that cannot change anything fails a build
+        from engine.analysis import lint_problems
+
+        for flow in flows:
+            problems += lint_problems(flow)
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
@@ -473,6 +478,28 @@ DIAGRAM_LEGEND = (
 """What the diagram's colours mean (tools/dot_to_svg.mjs and engine/diagram.py draw them)."""
 
 
+def advice_pages(pages: FlowPages) -> dict[str, str]:
+    """One printable patient advice sheet page per outcome that has one, by staged path
+    (`<base>advice/<outcome-id>.md`); the outcome's static and live pages link to it."""
+    import engine
+
+    result = {}
+    for node in pages.flow.nodes:
+        if node.kind != "outcome":
+            continue
+        sheet = engine.render_advice_html(pages.flow, node.id, site_root=pages.site_root(1))
+        if sheet is None:
+            continue
+        result[f"{pages.base}advice/{node.id}.md"] = (
+            front_matter(
+                title=page_title(f"Patient advice: {node.title}"), search={"exclude": True}
+            )
+            + raw_html_block(sheet)
+            + '\n<p class="advice-back"><a href="../../">Back to the algorithm</a></p>\n'
+        )
+    return result
+
+
 def diagram_page(pages: FlowPages, svg: str) -> str:
     """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
     flow = pages.flow
@@ -799,7 +826,12 @@ def write_step_pages(out: Path, pages: FlowPages) -> None:
     step_url = step_url_from(pages.steps[0].token, "../")
     for step in pages.steps[1:]:
         step_html = engine.render_step_html(
-            flow, step.state, mode="static", site_root=site_root, step_url=step_url
+            flow,
+            step.state,
+            mode="static",
+            site_root=site_root,
+            step_url=step_url,
+            advice_url=lambda outcome_id: f"../advice/{outcome_id}/",
         )
 
         def fill(part: str, step: Step = step) -> str:
@@ -910,6 +942,10 @@ def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
         result[pages.base + SHELL_DIR + "/index.md"] = f'the step pages of flow "{flow}"'
         result[pages.base + "outline.md"] = f'the text outline of flow "{flow}"'
         result[pages.base + "diagram.md"] = f'the diagram of flow "{flow}"'
+        for node in pages.flow.nodes:
+            if node.kind == "outcome" and node.patient is not None:
+                path = f"{pages.base}advice/{node.id}.md"
+                result[path] = f'the patient advice sheet of "{node.id}" in flow "{flow}"'
     if all_pages:
         result["algorithm/review.md"] = "the route review page"
     from engine import governance_site as gov
@@ -972,6 +1008,9 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
         (folder / SHELL_DIR).mkdir()
         (folder / SHELL_DIR / "index.md").write_text(shell_page(pages))
         (folder / "outline.md").write_text(outline_page(pages, steps[0].token))
+        for path, text in advice_pages(pages).items():
+            (stage / path).parent.mkdir(parents=True, exist_ok=True)
+            (stage / path).write_text(text)
     if all_pages:
         (stage / "algorithm" / "review.md").write_text(review_page(all_pages, project))
     stubs = []

@@ -246,6 +246,9 @@ class Walker {
     this.root.setAttribute("aria-busy", "true");
     this.root.replaceChildren(step);
     this.root.dataset.kind = response.kind;
+    // Set with the new step (data-token follows once it is complete), so the chrome above it
+    // (walker.css) has its final height before the step is scrolled into view.
+    this.root.dataset.atStart = String(response.token === response.start_token);
     this.root.classList.toggle("walker--editing", this.editing !== null);
     if (announce) {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
