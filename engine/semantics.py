@@ -149,15 +149,20 @@ def shown_actions(node: Node, facts: Facts) -> tuple[Action, ...]:
 
 
 def leaves(condition: Condition) -> Iterator[Condition]:
-    """The atomic conditions inside all / any / not, in the order they are written."""
-    match condition:
-        case AllOf(parts=parts) | AnyOf(parts=parts):
-            for part in parts:
-                yield from leaves(part)
-        case Not(part=part):
-            yield from leaves(part)
-        case _:
-            yield condition
+    """The atomic conditions inside all / any / not, in the order they are written.
+
+    An explicit stack, not nested generators: hostile input can nest thousands deep, and in
+    Pyodide deep generator chains overflow the JavaScript stack before Python can object.
+    """
+    stack: list[Condition] = [condition]
+    while stack:
+        match stack.pop():
+            case AllOf(parts=parts) | AnyOf(parts=parts):
+                stack.extend(reversed(parts))
+            case Not(part=part):
+                stack.append(part)
+            case leaf:
+                yield leaf
 
 
 def condition_items(condition: Condition | None) -> list[str]:
