@@ -143,6 +143,11 @@ def load_flows(project: Path) -> list[Flow]:
         from engine.governance_site import governance_problems
 
         problems += governance_problems(project, flows)
+    if not problems:  # authoring problems: a question that cannot change anything fails a build
+        from engine.analysis import lint_problems
+
+        for flow in flows:
+            problems += lint_problems(flow)
     if problems:
         raise BuildError([str(problem) for problem in sorted(problems)])
     return flows
@@ -287,7 +292,7 @@ def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
     """
     return (
         f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
-        f' data-flow-rev="{flow_revision(flow)}"'
+        f' data-flow-rev="{flow_revision(flow)}" data-flow-version="{html.escape(flow.version)}"'
         f' data-token="{html.escape(step.token)}" data-site-root="{html.escape(site_root)}">\n'
         f"{step_html}\n</div>\n"
         '<div class="walker-live" role="status" aria-live="polite"></div>'
@@ -339,8 +344,50 @@ def flow_summary(flow: Flow, site_root: str) -> str:
     )
 
 
-def start_page(pages: FlowPages, first: Step) -> str:
-    """The flow's start page: title, then the first step, whose answers are plain links."""
+ENTRY_WORDS = {
+    MAIN_FLOW_ID: "New episode",
+    "follow-up": "Follow-up (on treatment)",
+    "imaging-findings": "Scan already done",
+}
+"""How the entry choice names each flow (a flow not listed here goes by its title)."""
+
+
+def flow_entries(all_pages: list[FlowPages], here: FlowPages) -> str:
+    """The entry-flow choice at the top of each start page, never folded away (review row 13):
+    which flow fits the patient (new episode, follow-up, imaging already done)."""
+    if len(all_pages) < 2:
+        return ""
+    items = []
+    for pages in all_pages:
+        label = html.escape(ENTRY_WORDS.get(pages.flow.id, pages.flow.title))
+        if pages is here:
+            items.append(f'<li><span aria-current="page">{label}</span></li>')
+        else:
+            href = "../" * here.depth + pages.base
+            items.append(f'<li><a href="{html.escape(href)}">{label}</a></li>')
+    return (
+        '<nav class="flow-entries" aria-label="Which algorithm">'
+        f"<span>Which patient?</span><ul>{''.join(items)}</ul></nav>"
+    )
+
+
+SEARCH_EXCLUDED_DOCS = ("authoring.md",)
+"""Hand-written machinery pages kept out of search (the generated ones say so themselves), so a
+drug name finds the reading pages first (review row 14)."""
+
+
+def exclude_from_search(page: Path) -> None:
+    """Add `search: {exclude: true}` to a staged page's front matter (Material's search plugin)."""
+    text = page.read_text()
+    if text.startswith("---\n"):
+        text = "---\nsearch:\n  exclude: true\n" + text.removeprefix("---\n")
+    else:
+        text = "---\nsearch:\n  exclude: true\n---\n\n" + text
+    page.write_text(text)
+
+
+def start_page(pages: FlowPages, first: Step, all_pages: list[FlowPages] | None = None) -> str:
+    """The flow's start page: title, the entry choice, then the first step (plain links)."""
     import engine
 
     flow = pages.flow
@@ -359,6 +406,7 @@ def start_page(pages: FlowPages, first: Step) -> str:
             flow=flow.id,
         )
         + f"<h1>{html.escape(flow.title)}</h1>\n\n"
+        + raw_html_block(flow_entries(all_pages or [pages], pages))
         + raw_html_block(flow_summary(flow, site_root))
         + raw_html_block(walker_root(flow, first, site_root, step_html))
         + "\n"
@@ -392,24 +440,79 @@ def outline_page(pages: FlowPages, start_token: str) -> str:
         flow, site_root=pages.site_root(1), step_url=step_url_from(start_token, "../")
     )
     return (
-        front_matter(title=page_title(f"{flow.title}: text outline"))
+        front_matter(title=page_title(f"{flow.title}: text outline"), search={"exclude": True})
         + f"<h1>{html.escape(flow.title)}: text outline</h1>\n\n"
+        + raw_html_block(outline_contents(flow))
         + raw_html_block(outline)
         + "\n"
         + raw_html_block(flow_links(pages, pages.base + "outline/"))
     )
 
 
+def outline_contents(flow: Flow) -> str:
+    """A table of contents for the outline: every step and outcome, by kind (review row 15)."""
+    groups: dict[str, list[str]] = {"Questions and checks": [], "Outcomes": []}
+    for node in flow.nodes:
+        group = "Outcomes" if node.kind == "outcome" else "Questions and checks"
+        groups[group].append(
+            f'<li><a href="#node-{html.escape(node.id)}">{html.escape(node.title)}</a></li>'
+        )
+    parts = ['<nav class="outline-toc" aria-label="Contents of the outline"><p>Contents</p>']
+    for name, items in groups.items():
+        if items:
+            parts.append(f"<p>{name}</p><ol>{''.join(items)}</ol>")
+    parts.append("</nav>")
+    return "".join(parts)
+
+
+DIAGRAM_LEGEND = (
+    '<ul class="flow-diagram__legend" aria-label="Legend">'
+    '<li><span class="swatch swatch--start"></span>Thick dark border: the first step</li>'
+    '<li><span class="swatch swatch--step"></span>Grey: a question or check</li>'
+    '<li><span class="swatch swatch--emergency"></span>Red: emergency outcome</li>'
+    '<li><span class="swatch swatch--urgent"></span>Orange: urgent outcome</li>'
+    '<li><span class="swatch swatch--routine"></span>Blue: routine outcome</li>'
+    '<li><span class="swatch swatch--self-care"></span>Green: self-care outcome</li>'
+    "</ul>"
+)
+"""What the diagram's colours mean (tools/dot_to_svg.mjs and engine/diagram.py draw them)."""
+
+
+def advice_pages(pages: FlowPages) -> dict[str, str]:
+    """One printable patient advice sheet page per outcome that has one, by staged path
+    (`<base>advice/<outcome-id>.md`); the outcome's static and live pages link to it."""
+    import engine
+
+    result = {}
+    for node in pages.flow.nodes:
+        if node.kind != "outcome":
+            continue
+        sheet = engine.render_advice_html(pages.flow, node.id, site_root=pages.site_root(1))
+        if sheet is None:
+            continue
+        result[f"{pages.base}advice/{node.id}.md"] = (
+            front_matter(
+                title=page_title(f"Patient advice: {node.title}"), search={"exclude": True}
+            )
+            + raw_html_block(sheet)
+            + '\n<p class="advice-back"><a href="../../">Back to the algorithm</a></p>\n'
+        )
+    return result
+
+
 def diagram_page(pages: FlowPages, svg: str) -> str:
     """The static SVG diagram, inline (so CSS can colour it for light and dark mode)."""
     flow = pages.flow
     return (
-        front_matter(title=page_title(f"{flow.title}: diagram"))
+        front_matter(title=page_title(f"{flow.title}: diagram"), search={"exclude": True})
         + f"<h1>{html.escape(flow.title)}: diagram</h1>\n\n"
-        + "<p>Each box opens that step. The same flow as text: "
+        + "<p>Each box opens that step. It starts at the box with the thick border; on a phone "
+        + "scroll sideways. The same flow as text: "
         + '<a href="../outline/">text outline</a>.</p>\n\n'
+        + raw_html_block(DIAGRAM_LEGEND)
         + raw_html_block(
-            f'<figure class="flow-diagram"><div class="flow-diagram__scroll" tabindex="0">'
+            f'<figure class="flow-diagram"><div class="flow-diagram__scroll" tabindex="0"'
+            f' data-start="{html.escape(pages.flow.start)}">'
             f"{svg}</div><figcaption>{html.escape(flow.title)}, version "
             f"{html.escape(flow.version)}</figcaption></figure>"
         )
@@ -431,7 +534,7 @@ def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
     from engine.records import flow_states
 
     parts = [
-        front_matter(title="Route review"),
+        front_matter(title="Route review", search={"exclude": True}),
         "# Route review\n\n",
         "Every route through each flowchart, from its first question to its outcome, with the "
         "facts it records and the recommendations it shows. Reviewers sign off flows here.\n\n",
@@ -723,7 +826,12 @@ def write_step_pages(out: Path, pages: FlowPages) -> None:
     step_url = step_url_from(pages.steps[0].token, "../")
     for step in pages.steps[1:]:
         step_html = engine.render_step_html(
-            flow, step.state, mode="static", site_root=site_root, step_url=step_url
+            flow,
+            step.state,
+            mode="static",
+            site_root=site_root,
+            step_url=step_url,
+            advice_url=lambda outcome_id: f"../advice/{outcome_id}/",
         )
 
         def fill(part: str, step: Step = step) -> str:
@@ -834,6 +942,10 @@ def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
         result[pages.base + SHELL_DIR + "/index.md"] = f'the step pages of flow "{flow}"'
         result[pages.base + "outline.md"] = f'the text outline of flow "{flow}"'
         result[pages.base + "diagram.md"] = f'the diagram of flow "{flow}"'
+        for node in pages.flow.nodes:
+            if node.kind == "outcome" and node.patient is not None:
+                path = f"{pages.base}advice/{node.id}.md"
+                result[path] = f'the patient advice sheet of "{node.id}" in flow "{flow}"'
     if all_pages:
         result["algorithm/review.md"] = "the route review page"
     from engine import governance_site as gov
@@ -885,14 +997,20 @@ def stage_docs(project: Path, stage: Path, all_pages: list[FlowPages], nav: list
     if clashes or outside:
         raise BuildError(clashes + outside)
     grade_footnotes(stage)  # hand-written pages only: before the generated ones are added
+    for name in SEARCH_EXCLUDED_DOCS:
+        if (stage / name).exists():
+            exclude_from_search(stage / name)
     for pages in all_pages:
         steps = pages.steps
         folder = stage / pages.base
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.md").write_text(start_page(pages, steps[0]))
+        (folder / "index.md").write_text(start_page(pages, steps[0], all_pages))
         (folder / SHELL_DIR).mkdir()
         (folder / SHELL_DIR / "index.md").write_text(shell_page(pages))
         (folder / "outline.md").write_text(outline_page(pages, steps[0].token))
+        for path, text in advice_pages(pages).items():
+            (stage / path).parent.mkdir(parents=True, exist_ok=True)
+            (stage / path).write_text(text)
     if all_pages:
         (stage / "algorithm" / "review.md").write_text(review_page(all_pages, project))
     stubs = []

@@ -26,6 +26,8 @@ from engine.analysis import Route, Step, enumerate_routes
 from engine.checks import check_flow
 from engine.model import Choice, Flow, FlowError, Node, Problem
 from engine.render import (
+    clinical_note,
+    render_advice_html,
     render_outline_html,
     render_step_html,
     render_summary_html,
@@ -80,6 +82,7 @@ __all__ = [
     "check_files",
     "check_flow",
     "choose",
+    "clinical_note",
     "decode_token",
     "encode_token",
     "enumerate_routes",
@@ -87,6 +90,7 @@ __all__ = [
     "flow_to_dict",
     "load_flow_file",
     "reachable_states",
+    "render_advice_html",
     "render_outline_html",
     "render_step_html",
     "render_summary_html",

@@ -23,6 +23,9 @@ from typing import Any
 
 from engine.checks import reachable_from
 from engine.model import (
+    ACTIONS_MAX,
+    ACTIONS_MIN,
+    NONE_CHOICE,
     AllOf,
     Answered,
     AnyOf,
@@ -43,6 +46,7 @@ from engine.semantics import (
     UNKNOWN,
     apply_set,
     checklist_branches,
+    content_atoms,
     first_match,
     kleene_all,
     kleene_any,
@@ -50,8 +54,12 @@ from engine.semantics import (
     leaves,
     resolve_next,
     satisfying_ticks,
+    shown_actions,
+    shown_facts,
     shown_recommendations,
     solve,
+    tick_fact,
+    tick_facts,
     tick_pool,
 )
 
@@ -110,9 +118,10 @@ def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
             if to is not None:
                 result.append((Step(node_id, answer.id), (to, facts_key(after))))
     elif node.kind == "checklist":
-        for index, witness in checklist_branches(node, facts):
+        atoms = content_atoms(flow).get(node_id, ())
+        for index, witness in checklist_branches(node, facts, atoms):
             route = node.routes[index]
-            after = apply_set(facts, route.set)
+            after = apply_set(facts, (*route.set, *tick_facts(flow, node, witness)))
             to = resolve_next(route.next, after)
             if to is not None:
                 result.append((Step(node_id, witness, index), (to, facts_key(after))))
@@ -200,6 +209,8 @@ def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
         answer = node.answer(choice)
         return answer.text if answer else choice
     if node.kind == "checklist" and isinstance(choice, frozenset):
+        if node.none is not None and NONE_CHOICE in choice:
+            return node.none
         ticked = [item.text for item in node.items if item.id in choice]
         return "ticked: " + "; ".join(ticked) if ticked else "nothing ticked"
     return "continue"
@@ -282,9 +293,18 @@ def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom:
 
 
 def passed(
-    flow: Flow, atoms: list[RouteAtom], values: tuple[int, ...], step: Step, facts: FactsKey
+    flow: Flow,
+    atoms: list[RouteAtom],
+    values: tuple[int, ...],
+    step: Step,
+    facts: FactsKey,
+    after: FactsKey = (),
 ) -> tuple[int, ...]:
-    """Atom truths after passing a step (atoms of nodes not passed stay False)."""
+    """Atom truths after passing a step (atoms of nodes not passed stay False).
+
+    A `ticked` atom that content also tests is exact: the checklist recorded it in `after`.
+    """
+    recorded = dict(after)
     updated = list(values)
     for index, atom in enumerate(atoms):
         match atom:
@@ -292,6 +312,8 @@ def passed(
                 updated[index] = TRUE
             case Answered(at=at, answer=answer) if at == step.node:
                 updated[index] = TRUE if step.choice == answer else FALSE
+            case Ticked(at=at) if at == step.node and tick_fact(atom) in recorded:
+                updated[index] = TRUE if recorded[tick_fact(atom)] == "yes" else FALSE
             case Ticked(at=at) if at == step.node and step.route_rule is not None:
                 node = flow.node(step.node)
                 updated[index] = ticked_truth(flow, node, step.route_rule, facts, atom)
@@ -313,15 +335,25 @@ def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: Fact
     need = rule.require
     if need.urgency and outcome.urgency not in need.urgency:
         return f"its urgency is {outcome.urgency}, not " + " or ".join(need.urgency)
+    for tag in need.outcome_tags:
+        if tag not in outcome.outcome_tags:
+            return f'the outcome "{outcome.id}" is not tagged "{tag}"'
+    for tag in need.never_outcome_tags:
+        if tag in outcome.outcome_tags:
+            return f'the outcome "{outcome.id}" is tagged "{tag}"'
     shown = shown_recommendations(outcome, dict(facts))
-    tags = {tag for r in shown for tag in r.tags}
+    actions = shown_actions(outcome, dict(facts))
+    tags = {tag for r in shown for tag in r.tags} | {tag for a in actions for tag in a.tags}
     for tag in need.recommends:
         if tag not in tags:
-            return f'no recommendation tagged "{tag}" is shown'
+            return f'no recommendation tagged "{tag}" is shown (nor key action)'
     for tag in need.never_recommends:
-        if tag in tags:
-            offender = next(r for r in shown if tag in r.tags)
-            return f'it recommends "{offender.id}", tagged "{tag}"'
+        offender = next((r.id for r in shown if tag in r.tags), None)
+        if offender is not None:
+            return f'it recommends "{offender}", tagged "{tag}"'
+        action = next((a.text for a in actions if tag in a.tags), None)
+        if action is not None:
+            return f'its key action "{action}" is tagged "{tag}"'
     return ""
 
 
@@ -383,16 +415,108 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
                 )
             continue
         for step, (to, after) in successors(flow, (node_id, facts)):
-            next_state: DpState = (to, after, passed(flow, atoms, values, step, facts))
+            next_state: DpState = (to, after, passed(flow, atoms, values, step, facts, after))
             if next_state not in parents:
                 parents[next_state] = (state, step)
                 queue.append(next_state)
     return None
 
 
+# --- problems: outcomes and useless questions --------------------------------------------------
+
+Result = tuple[str, tuple[str, ...], tuple[int, ...]]
+"""What a route ends with: the outcome, the recommendations and the key actions shown."""
+
+
+def state_result(flow: Flow, node: Node, facts: FactsKey) -> Result:
+    shown = shown_recommendations(node, dict(facts))
+    actions = shown_actions(node, dict(facts))
+    return (node.id, tuple(r.id for r in shown), tuple(node.actions.index(a) for a in actions))
+
+
+def results_from(flow: Flow, state: StateKey) -> frozenset[Result]:
+    """Every end a route from this state can reach (memoised on the flow; the graph is acyclic)."""
+    memo: dict[StateKey, frozenset[Result]] = flow.cache.setdefault("results", {})
+    stack = [state]
+    while stack:
+        top = stack[-1]
+        if top in memo:
+            stack.pop()
+            continue
+        node = flow.node(top[0])
+        if node.kind == "outcome":
+            memo[top] = frozenset((state_result(flow, node, top[1]),))
+            stack.pop()
+            continue
+        after = [a for _, a in successors(flow, top)]
+        missing = [a for a in after if a not in memo]
+        if missing:
+            stack.extend(missing)
+            continue
+        memo[top] = frozenset().union(*(memo[a] for a in after))
+        stack.pop()
+    return memo[state]
+
+
+def useless_question_problems(flow: Flow) -> Iterator[Problem]:
+    """Questions whose answer cannot change anything where they are asked (once per question).
+
+    At a reachable state, a question is useless when every answer leads to one and the same end:
+    the same outcome with the same recommendations and key actions. The clinician's tap is
+    wasted there, so it is reported (the author routes around it with a `next` condition).
+    """
+    reported: set[str] = set()
+    for state in sorted(reachable_state_keys(flow)):
+        node = flow.node(state[0])
+        if node.kind != "question" or node.id in reported or len(node.answers) < 2:
+            continue
+        ends = [results_from(flow, after) for _, after in successors(flow, state)]
+        if len(ends) >= 2 and all(len(e) == 1 for e in ends) and len(set(ends)) == 1:
+            reported.add(node.id)
+            ((outcome, _, _),) = ends[0]
+            facts = "; ".join(f"{k} = {v}" for k, v in shown_facts(state[1])) or "no facts yet"
+            yield Problem(
+                flow.path,
+                node.line,
+                f'[useless-question] question "{node.id}" cannot change anything when it is '
+                f'reached with {facts}: every answer ends at outcome "{outcome}" with the same '
+                'recommendations and key actions; skip it there with a "next" condition',
+            )
+
+
+def key_action_problems(flow: Flow) -> Iterator[Problem]:
+    """Outcomes that show fewer than 3 or more than 7 key actions on some route."""
+    reported: set[str] = set()
+    for node_id, facts in sorted(reachable_state_keys(flow)):
+        node = flow.node(node_id)
+        if node.kind != "outcome" or not node.actions or node_id in reported:
+            continue
+        count = len(shown_actions(node, dict(facts)))
+        if not ACTIONS_MIN <= count <= ACTIONS_MAX:
+            reported.add(node_id)
+            shown = "; ".join(f"{k} = {v}" for k, v in shown_facts(facts)) or "no facts"
+            yield Problem(
+                flow.path,
+                node.line,
+                f'[key-actions] outcome "{node_id}" shows {count} key action(s) on a route '
+                f"with {shown}; every route needs {ACTIONS_MIN} to {ACTIONS_MAX}",
+            )
+
+
+def lint_problems(flow: Flow) -> list[Problem]:
+    """Authoring problems of a flow that loads: questions that cannot change anything.
+
+    Kept out of loading (a flow with one still walks correctly, and small test flows have
+    them): `engine check` prints them as warnings and the site build fails on them, so no
+    published flow has one.
+    """
+    return list(useless_question_problems(flow))
+
+
 def analysis_problems(flow: Flow) -> list[Problem]:
-    """Feasibility and safety problems of an acyclic, shape-clean flow."""
+    """Feasibility, outcome, useless-question and safety problems of a shape-clean flow."""
     problems = list(feasibility_problems(flow))
+    problems.extend(key_action_problems(flow))
     for rule in flow.safety:
         violation = rule_violation(flow, rule)
         if violation is not None:

@@ -110,7 +110,17 @@ def check_path_to_outcome(flow: Flow) -> Iterator[Problem]:
 def check_tags(flow: Flow) -> Iterator[Problem]:
     """Safety rules may only name tags some recommendation carries (a typo would prove nothing)."""
     tags = {t for n in flow.nodes for r in n.recommendations for t in r.tags}
+    tags |= {t for n in flow.nodes for a in n.actions for t in a.tags}
+    outcome_tags = {t for n in flow.nodes for t in n.outcome_tags}
     for rule in flow.safety:
+        for tag in (*rule.require.outcome_tags, *rule.require.never_outcome_tags):
+            if tag not in outcome_tags:
+                yield Problem(
+                    flow.path,
+                    rule.line,
+                    f'safety rule "{rule.id}" names outcome tag "{tag}" but no outcome carries it'
+                    + suggest(tag, outcome_tags, "outcome tags"),
+                )
         for tag in (*rule.require.recommends, *rule.require.never_recommends):
             if tag not in tags:
                 yield Problem(

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from engine import limits
-from engine.model import Choice, Flow, FlowError, Node
+from engine.model import NONE_CHOICE, Choice, Flow, FlowError, Node
 from engine.render import summary_text
 from engine.walk import State, WalkError, back, choose, start, view
 
@@ -46,9 +46,19 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
         print(problem, file=out)
     if review:
         return 1
+    from engine.analysis import lint_problems
+    from engine.render import note_problems
+    from engine.walk import reachable_states
+
     for path in paths:
         flow = _load(path)
-        routes = limits.count(flow).routes  # counted, never listed: they can be millions
+        counted = limits.count(flow)  # counted, never listed: they can be millions
+        warnings = lint_problems(flow)  # the site build fails on these; see authoring.md
+        if counted.pages is not None and counted.pages <= limits.Limits.pages:
+            warnings += note_problems(flow, reachable_states(flow))
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        routes = counted.routes
         print(f"{path}: ok ({len(flow.nodes)} nodes, {routes} routes)", file=out)
     return 0
 
@@ -63,7 +73,9 @@ def command_paths(path: str, out: TextIO) -> int:
 def parse_answer(node: Node, word: str) -> Choice:
     """One `--answers` word as the choice for this node."""
     if node.kind == "checklist":
-        return frozenset() if word in ("none", "") else frozenset(word.split("+"))
+        if word in ("none", ""):  # "None of these" where the checklist has it
+            return frozenset((NONE_CHOICE,)) if node.none is not None else frozenset()
+        return frozenset(word.split("+"))
     if node.kind == "info":
         if word not in ("continue", ""):
             raise WalkError(f'step "{node.title}" is information only: answer "continue"')
@@ -81,6 +93,8 @@ def step_text(flow: Flow, state: State) -> str:
         lines.append("Answer with a number or an id (b: back, q: quit).")
     elif node.kind == "checklist":
         lines += [f"  {n}) {i.text}  [{i.id}]" for n, i in enumerate(node.items, start=1)]
+        if node.none is not None:
+            lines.append(f"  0) {node.none}  [{NONE_CHOICE}]")
         lines.append("Tick with numbers or ids separated by spaces; Enter for none (b, q).")
     elif node.kind == "info":
         lines.append("Press Enter to continue (b: back, q: quit).")
@@ -100,6 +114,8 @@ def interactive_choice(node: Node, reply: str) -> Choice:
                 ticks.add(node.items[int(word) - 1].id)
             else:
                 ticks.add(word)
+        if node.none is not None and (not ticks or words == ["0"]):
+            return frozenset((NONE_CHOICE,))
         return frozenset(ticks)
     return None
 

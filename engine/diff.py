@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.fingerprint import RoutePrint, flow_prints, route_parts
 from engine.model import Flow
+from engine.semantics import shown_facts
 
 Change = tuple[str, str, str]
 """(what changed, before, after)."""
@@ -99,7 +100,8 @@ def part_label(flow: Flow, name: str) -> str:
 
 
 def facts_words(route: RoutePrint) -> str:
-    return "; ".join(f"{fact} = {value}" for fact, value in route.route.facts) or "(none)"
+    shown = shown_facts(route.route.facts)  # not the facts a checklist records for content
+    return "; ".join(f"{fact} = {value}" for fact, value in shown) or "(none)"
 
 
 def route_changes(old: Flow, new: Flow, before: RoutePrint, after: RoutePrint) -> list[Change]:
@@ -107,7 +109,7 @@ def route_changes(old: Flow, new: Flow, before: RoutePrint, after: RoutePrint) -
     old_parts = route_parts(old, before.route)
     new_parts = route_parts(new, after.route)
     changes: list[Change] = []
-    if before.route.facts != after.route.facts:
+    if shown_facts(before.route.facts) != shown_facts(after.route.facts):
         changes.append(("Facts recorded", facts_words(before), facts_words(after)))
     if before.outcome != after.outcome:
         changes.append(

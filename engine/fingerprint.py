@@ -30,7 +30,7 @@ from typing import Any
 from engine.analysis import Route, enumerate_routes
 from engine.model import Choice, Flow, Node
 
-HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags"})
+HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags", "outcome_tags"})
 """Model fields no reader sees (routing, safety tags, source lines): never fingerprinted."""
 
 DIGITS = 16

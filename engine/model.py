@@ -11,7 +11,31 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 KINDS = ("question", "checklist", "info", "outcome")
-URGENCIES = ("emergency", "urgent", "routine", "self-care")
+URGENCIES = ("emergency", "urgent", "soon", "routine", "self-care")
+"""Most urgent first: a level's position is its rank (`urgency_rank`)."""
+URGENCY_BADGES = {
+    "emergency": "Emergency: act now",
+    "urgent": "Urgent: same day",
+    "soon": "Soon: within days",
+    "routine": "Routine care",
+    "self-care": "Self-care",
+}
+"""The badge text of each level, fixed: never typed per outcome (issue 15)."""
+NONE_CHOICE = "none"
+"""The tick that stands for a checklist's exclusive "None of these" (no item may be called so)."""
+ACTIONS_MIN, ACTIONS_MAX, ACTION_WORDS = 3, 7, 30
+"""Key actions shown on one route: 3 to 7, each at most 30 words."""
+ACTIONS_REQUIRED = False
+"""When True, every outcome must have key actions (switched on once the flows have them)."""
+PATIENT_REQUIRED = False
+"""When True, every outcome that is not an emergency must have a patient advice sheet."""
+
+
+def urgency_rank(level: str | None) -> int:
+    """0 for emergency ... 4 for self-care (unknown levels rank last)."""
+    return URGENCIES.index(level) if level in URGENCIES else len(URGENCIES)
+
+
 REVIEW_STATUSES = ("draft", "in-review", "approved")
 
 
@@ -192,6 +216,8 @@ class Answer:
     set: FactSetting = ()
     links: tuple[Link, ...] = ()
     line: int = field(default=0, compare=False)
+    not_examined: str | None = None
+    """Set when this answer means "not examined": what that leaves open (the outcome says it)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +229,11 @@ class Item:
     help: str | None = None
     cite: Cites = ()
     line: int = field(default=0, compare=False)
+    not_examined: str | None = None
+    """Set when ticking this item means "not examined": what that leaves open."""
+    group: str | None = None
+    """The heading of the group it belongs to ("Cauda equina syndrome"), shown once above
+    consecutive items of the group and at the outcome for the groups ticked."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +258,36 @@ class Recommendation:
     when: Condition | None = None
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    line: int = field(default=0, compare=False)
+    group: str | None = None
+    """The folded group it is shown in below the key actions ("Medicines", ...)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One key action of an outcome: an imperative line, cited; shown where its `when` holds."""
+
+    text: str
+    cite: Cites
+    when: Condition | None = None
+    tags: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class PatientSheet:
+    """The advice sheet a patient takes home from an outcome (plain words)."""
+
+    probably: str
+    """What it probably is."""
+    do: tuple[str, ...]
+    avoid: tuple[str, ...]
+    get_help_now: tuple[str, ...]
+    """When to get help at once (the early cauda equina signs included)."""
+    come_back: tuple[str, ...]
+    """When to come back."""
+    title: str | None = None
+    """The sheet's heading; the outcome's title when absent."""
     line: int = field(default=0, compare=False)
 
 
@@ -256,6 +317,14 @@ class Node:
     follow_up: str | None = None
     """outcome only"""
     line: int = field(default=0, compare=False)
+    none: str | None = None
+    """checklist only: the text of its exclusive "None of these" answer."""
+    actions: tuple[Action, ...] = ()
+    """outcome only: the key actions, shown first"""
+    outcome_tags: tuple[str, ...] = ()
+    """outcome only: tags safety rules test (`require: {outcome_tags: [paediatric]}`)"""
+    patient: PatientSheet | None = None
+    """outcome only: the patient advice sheet"""
 
     def answer(self, answer_id: str) -> Answer | None:
         """The answer with this id, or None."""
@@ -269,6 +338,10 @@ class Requirement:
     urgency: tuple[str, ...] = ()
     recommends: tuple[str, ...] = ()
     never_recommends: tuple[str, ...] = ()
+    outcome_tags: tuple[str, ...] = ()
+    """The outcome must carry every one of these tags."""
+    never_outcome_tags: tuple[str, ...] = ()
+    """The outcome must carry none of these tags."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ The output is deterministic: the same flow and state always give the same bytes.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -29,6 +30,9 @@ from markdown_it.utils import OptionsDict
 from engine.analysis import FactsKey, Route, describe_choice, enumerate_routes
 from engine.grades import grade_text, grade_words, ordered, short_tag
 from engine.model import (
+    NONE_CHOICE,
+    URGENCY_BADGES,
+    Action,
     AllOf,
     Answered,
     AnyOf,
@@ -41,24 +45,27 @@ from engine.model import (
     NextEntry,
     Node,
     Not,
+    Problem,
     Recommendation,
     Ticked,
     Visited,
 )
-from engine.semantics import checklist_branches
+from engine.semantics import checklist_branches, shown_facts
 from engine.shape import PAGE
 from engine.token import START_TOKEN, encode_token
-from engine.walk import State, StepView, choose, view
+from engine.walk import AnsweredStep, State, StepView, choose, view
 
 Mode = Literal["static", "live"]
 StepUrl = Callable[[str], str]
 
-URGENCY_WORDS = {
-    "emergency": "Emergency: act now",
-    "urgent": "Urgent: same-day assessment",
-    "routine": "Routine care",
-    "self-care": "Self-care",
-}
+URGENCY_WORDS = URGENCY_BADGES
+"""The badge of each urgency level (fixed in engine.model; never typed per outcome)."""
+AdviceUrl = Callable[[str], str]
+"""An outcome id -> the URL of its patient advice sheet page."""
+NOTE_LIMIT = 1200
+"""The clinical note has at most this many characters (issue 15)."""
+NOTE_TIME = "<time data-note-time></time>"
+"""Where the page (walker.mjs) writes the local date and time of the assessment into the note."""
 KIND_WORDS = {
     "question": "Question",
     "checklist": "Checklist",
@@ -178,6 +185,7 @@ def fact_value_words(value: str) -> str:
 
 
 def facts_list(flow: Flow, facts: FactsKey) -> str:
+    facts = shown_facts(facts)
     if not facts:
         return ""
     rows = []
@@ -199,6 +207,64 @@ def recommendation_html(flow: Flow, rec: Recommendation, site_root: str) -> str:
     )
 
 
+def group_id(heading: str) -> str:
+    """`Cauda equina syndrome` -> `cauda-equina-syndrome` (for `data-flag-group`)."""
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-") or "group"
+
+
+def action_html(flow: Flow, action: Action, site_root: str) -> str:
+    """A key action: its line, then its sources as short tags (with `data-grade`)."""
+    shown = "; ".join(citation_html(flow, c, site_root) for c in ordered(flow, action.cite))
+    return (
+        f'<li class="key-action">{inline(action.text)} <span class="sources">({shown})</span></li>'
+    )
+
+
+def ticked_groups(answered: tuple[AnsweredStep, ...]) -> list[tuple[Node, str, list[str]]]:
+    """For each checklist passed whose items have groups: each group ticked, with its items."""
+    found: list[tuple[Node, str, list[str]]] = []
+    for step in answered:
+        node = step.node
+        if node.kind != "checklist" or not isinstance(step.choice, frozenset):
+            continue
+        if not any(item.group for item in node.items):
+            continue
+        groups: dict[str, list[str]] = {}
+        for item in node.items:
+            if item.id in step.choice:
+                groups.setdefault(item.group or "Other", []).append(item.text)
+        found.extend((node, heading, texts) for heading, texts in groups.items())
+    return found
+
+
+def not_examined(answered: tuple[AnsweredStep, ...]) -> list[tuple[str, str]]:
+    """(what was not examined, what that leaves open) for every such answer or item chosen."""
+    found = []
+    for step in answered:
+        node = step.node
+        if node.kind == "question" and isinstance(step.choice, str):
+            answer = node.answer(step.choice)
+            if answer is not None and answer.not_examined:
+                found.append((answer.text, answer.not_examined))
+        elif node.kind == "checklist" and isinstance(step.choice, frozenset):
+            found.extend(
+                (item.text, item.not_examined)
+                for item in node.items
+                if item.id in step.choice and item.not_examined
+            )
+    return found
+
+
+def recommendation_groups(
+    shown: tuple[Recommendation, ...],
+) -> list[tuple[str, list[Recommendation]]]:
+    """Recommendations by `group`, in the order each group first appears ("Detail" unnamed)."""
+    groups: dict[str, list[Recommendation]] = {}
+    for rec in shown:
+        groups.setdefault(rec.group or "Detail", []).append(rec)
+    return list(groups.items())
+
+
 def outcome_html(
     flow: Flow,
     node: Node,
@@ -207,23 +273,57 @@ def outcome_html(
     *,
     heading: str,
     heading_id: str,
+    actions: tuple[Action, ...] = (),
+    answered: tuple[AnsweredStep, ...] = (),
+    advice_url: AdviceUrl | None = None,
 ) -> str:
-    """An outcome: looks and reads like its urgency (class `urgency-<level>`).
+    """An outcome, action first: urgency badge, title, key actions, then the detail folded.
 
-    A plain `<div>`, not a landmark: it always sits inside a step or summary section whose label
-    is the same heading, and two regions with one name confuse screen-reader navigation.
+    The element carries `data-urgency` and its key actions are the items of `data-actions` (test
+    contracts). Without key actions (an outcome not yet rewritten) the recommendations are shown
+    open, as before, so nothing is hidden. A plain `<div>`, not a landmark: it always sits inside
+    a step or summary section whose label is the same heading.
     """
     level = node.urgency or "routine"
     parts = [
-        f'<div class="outcome urgency-{esc(level)}">',
+        f'<div class="outcome urgency-{esc(level)}" data-urgency="{esc(level)}">',
         f'<p class="urgency"><strong>{esc(URGENCY_WORDS.get(level, level))}</strong></p>',
         f'<{heading} id="{esc(heading_id)}">{inline(node.title)}</{heading}>',
+    ]
+    if actions:
+        parts.append('<ol class="key-actions" data-actions>')
+        parts.extend(action_html(flow, action, site_root) for action in actions)
+        parts.append("</ol>")
+    groups = ticked_groups(answered)
+    if len(groups) > 1 or (groups and node.urgency in ("emergency", "urgent")):
+        parts.append('<div class="ticked-groups"><p><strong>Ticked:</strong></p><ul>')
+        parts.extend(
+            f'<li data-flag-group="{esc(group_id(heading))}"><strong>{inline(heading)}</strong>: '
+            f"{'; '.join(inline(t) for t in texts)}</li>"
+            for _, heading, texts in groups
+        )
+        parts.append("</ul></div>")
+    unexamined = not_examined(answered)
+    if unexamined:
+        parts.append('<div class="not-examined"><p><strong>Not examined:</strong></p><ul>')
+        parts.extend(f"<li>{inline(what)}: {inline(open_)}</li>" for what, open_ in unexamined)
+        parts.append("</ul></div>")
+    parts += [
         f'<div class="outcome-text">{markdown(node.text, site_root)}</div>',
         citations(flow, node.cite, site_root),
         help_details(node.help, f"help-{node.id}", site_root, "More about this outcome"),
         page_links(node.links, site_root),
     ]
-    if shown:
+    if shown and actions:
+        parts.append('<h3 class="recommendations-title">Detail</h3>')
+        for name, recs in recommendation_groups(shown):
+            parts.append(
+                f'<details class="recommendation-group"><summary>{inline(name)} '
+                f'<span class="count">({len(recs)})</span></summary><ul class="recommendations">'
+            )
+            parts.extend(recommendation_html(flow, rec, site_root) for rec in recs)
+            parts.append("</ul></details>")
+    elif shown:
         parts.append('<h3 class="recommendations-title">Recommendations</h3>')
         parts.append('<ol class="recommendations">')
         parts.extend(recommendation_html(flow, rec, site_root) for rec in shown)
@@ -231,6 +331,11 @@ def outcome_html(
     if node.follow_up:
         parts.append('<h3 class="follow-up-title">Follow-up</h3>')
         parts.append(f'<div class="follow-up">{markdown(node.follow_up, site_root)}</div>')
+    if node.patient is not None and advice_url is not None:
+        parts.append(
+            f'<p class="advice-link"><a href="{esc(advice_url(node.id))}">Patient advice sheet '
+            "(printable)</a></p>"
+        )
     parts.append("</div>")
     return "".join(p for p in parts if p)
 
@@ -239,7 +344,13 @@ def outcome_html(
 
 
 def render_step_html(
-    flow: Flow, state: State, *, mode: Mode, site_root: str, step_url: StepUrl
+    flow: Flow,
+    state: State,
+    *,
+    mode: Mode,
+    site_root: str,
+    step_url: StepUrl,
+    advice_url: AdviceUrl | None = None,
 ) -> str:
     """The current step of a walk as HTML: static (links) or live (buttons and a form).
 
@@ -248,15 +359,18 @@ def render_step_html(
     that token to the flow's first page. `site_root` prefixes links to site pages and to
     `sources/#<source-id>`. Both modes show progress, the answers so far (each with a change
     control), back and restart controls once an answer is given, and the flow's version and
-    review date; an outcome also shows the text for the clinical note.
+    review date; an outcome also shows the clinical note (`data-note`) and, folded beside it,
+    the full summary text. An outcome has no "step k of at most n" (nothing comes after it).
+    `advice_url(outcome_id)`, when given, links an outcome to its patient advice sheet page.
     """
     current = view(flow, state)
     node = current.node
     parts = [
         f'<section class="step step-{node.kind}" aria-labelledby="step-{esc(node.id)}" '
         f'data-node="{esc(node.id)}">',
-        f'<p class="progress">Step {current.k} of at most {current.n}</p>',
     ]
+    if node.kind != "outcome":
+        parts.append(f'<p class="progress">Step {current.k} of at most {current.n}</p>')
     if node.kind == "outcome":
         parts.append(
             outcome_html(
@@ -266,10 +380,14 @@ def render_step_html(
                 site_root,
                 heading="h2",
                 heading_id=f"step-{node.id}",
+                actions=current.actions,
+                answered=current.answered,
+                advice_url=advice_url,
             )
         )
+        parts.append(note_html(flow, state))
         parts.append(
-            '<details class="note-text"><summary>Text for the clinical note</summary>'
+            '<details class="note-text"><summary>Full summary text</summary>'
             f"<pre>{esc(summary_text(flow, state))}</pre></details>"
         )
     else:
@@ -331,15 +449,26 @@ def _checklist(
     node = current.node
     if mode == "live":
         boxes = []
+        group = None
         for item in node.items:
             box_id = f"item-{node.id}-{item.id}"
             help_id = f"help-{node.id}-{item.id}"
+            if item.group and item.group != group:
+                boxes.append(f'<p class="item-group">{inline(item.group)}</p>')
+            group = item.group
             boxes.append(
                 f'<div class="checklist-item"><input type="checkbox" name="item" '
                 f'id="{esc(box_id)}" value="{esc(item.id)}"{described_by(item.help, help_id)}> '
                 f'<label for="{esc(box_id)}">{inline(item.text)}</label>'
                 f"{help_details(item.help, help_id, site_root, 'How to check')}"
                 f"{citations(flow, item.cite, site_root)}</div>"
+            )
+        if node.none is not None:
+            box_id = f"item-{node.id}-{NONE_CHOICE}"
+            boxes.append(
+                f'<div class="checklist-item checklist-none"><input type="checkbox" name="item" '
+                f'id="{esc(box_id)}" value="{NONE_CHOICE}" data-none> '
+                f'<label for="{esc(box_id)}">{inline(node.none)}</label></div>'
             )
         return (
             f'<form class="checklist" data-action="tick" aria-labelledby="step-{esc(node.id)}">'
@@ -356,16 +485,25 @@ def _checklist(
     for index, witness in checklist_branches(node, dict(current.facts)):
         route = node.routes[index]
         url = step_url(encode_token(flow, choose(flow, state, witness)))
-        example = describe_choice(flow, node, witness)
         routes.append(
             f'<li><a class="route" href="{esc(url)}">{inline(route.label)}</a> '
-            f'<span class="route-example">(for example: {esc(example)})</span></li>'
+            f'<span class="route-example">(for example: {esc(static_example(node, witness))})'
+            "</span></li>"
         )
     return (
         f'<ul class="checklist-items">{items}</ul>'
         '<p class="checklist-prompt">Then choose what applies:</p>'
         f'<ul class="checklist-routes">{"".join(routes)}</ul>'
     )
+
+
+def static_example(node: Node, witness: frozenset[str]) -> str:
+    """A route's example ticks in words for a page without tick boxes ("Fever and Weight
+    loss", "none of the items above"): never "ticked", there is nothing to tick there."""
+    texts = [item.text for item in node.items if item.id in witness]
+    if not texts:
+        return node.none if node.none and NONE_CHOICE in witness else "none of the items above"
+    return " and ".join(texts)
 
 
 def _navigation(flow: Flow, state: State, current: StepView, mode: Mode, step_url: StepUrl) -> str:
@@ -431,7 +569,7 @@ def render_summary_html(flow: Flow, state: State, *, site_root: str) -> str:
         "<h3>Route taken</h3>",
         f'<ol class="route-taken">{route}</ol>' if route else "<p>No answers yet.</p>",
     ]
-    if current.facts:
+    if shown_facts(current.facts):
         parts.append("<h3>Facts recorded</h3>")
         parts.append(facts_list(flow, current.facts))
     if current.is_outcome:
@@ -443,6 +581,8 @@ def render_summary_html(flow: Flow, state: State, *, site_root: str) -> str:
                 site_root,
                 heading="h3",
                 heading_id="summary-outcome",
+                actions=current.actions,
+                answered=current.answered,
             )
         )
     else:
@@ -478,17 +618,23 @@ def summary_text(flow: Flow, state: State) -> str:
         f"{n}. {s.node.title}: {describe_choice(flow, s.node, s.choice)}"
         for n, s in enumerate(current.answered, start=1)
     ] or ["(no answers yet)"]
-    if current.facts:
+    if shown_facts(current.facts):
         lines.append(
             "Facts: "
             + "; ".join(
                 f"{(flow.fact(f).label if flow.fact(f) else f)}: {fact_value_words(v)}"  # type: ignore[union-attr]
-                for f, v in current.facts
+                for f, v in shown_facts(current.facts)
             )
         )
     if current.is_outcome:
         node = current.node
         lines.append(f"Outcome: {node.title} ({URGENCY_WORDS.get(node.urgency or '', '')})")
+        if current.actions:
+            lines.append("Key actions:")
+            lines += [
+                f"- {' '.join(a.text.split())} [{short_tags(flow, a.cite)}]"
+                for a in current.actions
+            ]
         lines.append("Recommendations:")
         lines += [
             f"- {' '.join(r.text.split())} [{short_tags(flow, r.cite)}]"
@@ -504,6 +650,201 @@ def summary_text(flow: Flow, state: State) -> str:
         lines.append(f"Not finished: next step is {current.node.title}.")
     lines.append(JUDGEMENT)
     return "\n".join(lines) + "\n"
+
+
+# --- the clinical note and the patient advice sheet ------------------------------------------
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"(\*\*|__|\*|`|~~|^#+\s*|^>\s*)", re.MULTILINE)
+TIME_MARK = "\x00time\x00"
+"""Stands for the assessment time inside the note text until the HTML is made."""
+TIME_WIDTH = len("2026-12-01 20:15")
+"""What the page writes at TIME_MARK: the note's limit counts it."""
+
+
+def plain(text: str) -> str:
+    """Markdown -> plain text on one line: `**x**` -> `x`, `[x](y)` -> `x`."""
+    return " ".join(_MARKS.sub("", _LINK.sub(r"\1", text)).split())
+
+
+def note_tags(flow: Flow, cite: Cites) -> str:
+    """Short source names only, once each ("NICE NG59; ACP 2017")."""
+    names = dict.fromkeys(
+        (source.short if (source := flow.source(c.source)) else c.source)
+        for c in ordered(flow, cite)
+    )
+    return "; ".join(names)
+
+
+def shorten(text: str, cut: int | None) -> str:
+    return text if cut is None or len(text) <= cut else text[: cut - 1].rstrip() + "…"
+
+
+def finding_line(step: AnsweredStep, flow: Flow, cut: int | None = None) -> str | None:
+    """One answered step as a record line, negatives explicit ("Red flags: none of 16 present")."""
+    node = step.node
+    if node.kind == "question" and isinstance(step.choice, str):
+        answer = node.answer(step.choice)
+        return f"{plain(node.title)}: {plain(answer.text if answer else step.choice)}."
+    if node.kind == "checklist" and isinstance(step.choice, frozenset):
+        findings = [item for item in node.items if not item.not_examined]
+        total = len(findings)
+        ticked = [item for item in findings if item.id in step.choice]
+        if not ticked:
+            return f"{plain(node.title)}: none of {total} present."
+        present = "; ".join(shorten(plain(item.text), cut) for item in ticked)
+        others = total - len(ticked)
+        rest = f" The other {others} absent." if others else ""
+        return f"{plain(node.title)}: present: {present}.{rest}"
+    return None
+
+
+def clinical_note(flow: Flow, state: State, assessed: str = "") -> str:
+    """The note to paste into a record: plain text, at most NOTE_LIMIT characters.
+
+    Flow and version, the date and time (`assessed`; the page writes it, see `note_html`), every
+    finding with explicit negatives, what was not examined, the outcome and urgency, the key
+    actions with short source tags. Shortened to fit: tags go first, then action lines are cut.
+    """
+    current = view(flow, state)
+    when = f" Assessed: {assessed}" if assessed else ""
+    heads = (
+        f"{plain(flow.title)} (flowchart {flow.id} version {flow.version}).{when}",
+        f"Flowchart {flow.id} version {flow.version}.{when}",
+    )
+    head = heads[0]
+
+    def findings_cut(cut: int | None) -> list[str]:
+        return [line for step in current.answered if (line := finding_line(step, flow, cut))]
+
+    findings = findings_cut(None)
+    unexamined = not_examined(current.answered)
+    opens = (
+        [f"Not examined: {plain(what)}: {plain(open_)}" for what, open_ in unexamined],
+        [f"Not examined: {plain(what)}." for what, _ in unexamined],
+    )
+    tail = ["Decision support only; clinical judgement applies."]
+    if not current.is_outcome:
+        tail.insert(0, f"Not finished: next step is {plain(current.node.title)}.")
+        return "\n".join([head, *findings, *opens[0], *tail])[:NOTE_LIMIT]
+    node = current.node
+    badge = URGENCY_WORDS.get(node.urgency or "", "")
+    outcome = [f"Outcome: {plain(node.title)} ({badge})."]
+    actions = [(plain(a.text), note_tags(flow, a.cite)) for a in current.actions]
+    if not actions:
+        outcome.append(f"Plan: {plain(node.text)}")
+
+    every = dict.fromkeys(
+        name for action in current.actions for name in note_tags(flow, action.cite).split("; ")
+    )
+    once = [f"Sources: {'; '.join(every)}."] if every else []
+    main = dict.fromkeys(
+        note_tags(flow, action.cite).split("; ")[0] for action in current.actions if action.cite
+    )
+    first = [f"Main sources: {'; '.join(main)}."] if main else []
+
+    def build(tags: str, long: bool, item_cut: int | None, cut: int | None) -> str:
+        lines = [heads[not long], *findings_cut(item_cut), *opens[not long], *outcome]
+        if actions:
+            lines.append("Key actions:")
+        for text, names in actions:
+            text = shorten(text, cut)
+            lines.append(f"- {text} [{names}]" if tags == "each" and names else f"- {text}")
+        sources = {"once": once, "first": first}.get(tags, [])
+        return "\n".join([*lines, *sources, *tail])
+
+    # Shortened step by step until it fits: tags gathered into one line, the short heading,
+    # ticked items' texts cut, only each action's first (strongest) source, the tags left out,
+    # and only then the key actions cut.
+    budget = NOTE_LIMIT - (TIME_WIDTH - len(assessed) if assessed == TIME_MARK else 0)
+    tries: list[tuple[str, bool, int | None, int | None]] = [
+        ("each", True, None, None),
+        ("once", True, None, None),
+        ("once", False, None, None),
+        ("once", False, 40, None),
+        ("first", False, None, None),
+        ("first", False, 40, None),
+        ("none", False, 40, None),
+        *(("none", False, 30, cut) for cut in range(150, 30, -10)),
+    ]
+    for tags, long, item_cut, cut in tries:
+        note = build(tags, long, item_cut, cut)
+        if len(note) <= budget:
+            break
+    if len(note) > budget:
+        note = note[: budget - 1] + "…"
+    return note
+
+
+def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
+    """Outcomes whose clinical note only fits in NOTE_LIMIT with a key action cut short.
+
+    The note is always kept within the limit; a cut action is a warning to the author (shorten
+    the key actions: about 110 characters each leaves room for findings and tags).
+    """
+    found: dict[str, Problem] = {}
+    for state in states:
+        current = view(flow, state)
+        node = current.node
+        if not current.is_outcome or node.id in found:
+            continue
+        note = clinical_note(flow, state, TIME_MARK)
+        cut = [line for line in note.splitlines() if line.startswith("- ") and "…" in line]
+        if cut:
+            found[node.id] = Problem(
+                flow.path,
+                node.line,
+                f'[note-too-long] the clinical note of outcome "{node.id}" fits in {NOTE_LIMIT} '
+                f"characters only with key actions cut short (e.g. {cut[0]!r}); shorten them",
+            )
+    return list(found.values())
+
+
+def note_html(flow: Flow, state: State) -> str:
+    """The clinical note in `<pre data-note>`; the page writes the local date and time into its
+    `<time data-note-time>` (empty until then, and on pages without JavaScript)."""
+    text = esc(clinical_note(flow, state, TIME_MARK)).replace(esc(TIME_MARK), NOTE_TIME)
+    return (
+        '<div class="clinical-note"><h3>Clinical note</h3>'
+        f'<pre class="note" data-note>{text}</pre></div>'
+    )
+
+
+def render_advice_html(flow: Flow, outcome_id: str, *, site_root: str) -> str | None:
+    """The patient advice sheet of an outcome as an HTML fragment (None: it has none).
+
+    One printable page of plain words, in the order a patient needs them: what it probably is,
+    what to do and avoid, when to get help at once, when to come back. Only emphasis is kept
+    from Markdown; links and HTML are not (the sheet is printed and taken home).
+    """
+    if not flow.has_node(outcome_id):
+        return None
+    node = flow.node(outcome_id)
+    sheet = node.patient
+    if sheet is None:
+        return None
+
+    def items(lines: tuple[str, ...]) -> str:
+        return "<ul>" + "".join(f"<li>{inline(line)}</li>" for line in lines) + "</ul>"
+
+    title = sheet.title or node.title
+    return "".join(
+        [
+            f'<article class="advice-sheet" data-advice="{esc(node.id)}" '
+            f'data-urgency="{esc(node.urgency or "")}">',
+            f"<h1>{inline(title)}</h1>",
+            f'<section class="advice-probably"><h2>What it probably is</h2>'
+            f"<p>{inline(sheet.probably)}</p></section>",
+            f'<section class="advice-do"><h2>What to do</h2>{items(sheet.do)}</section>',
+            f'<section class="advice-avoid"><h2>What to avoid</h2>{items(sheet.avoid)}</section>',
+            '<section class="advice-help-now"><h2>Get help at once if</h2>'
+            f"{items(sheet.get_help_now)}</section>",
+            '<section class="advice-come-back"><h2>Come back if</h2>'
+            f"{items(sheet.come_back)}</section>",
+            f'<p class="flow-meta">From: {esc(flow.title)}, version {esc(flow.version)}.</p>',
+            "</article>",
+        ]
+    )
 
 
 # --- outline ------------------------------------------------------------------------------------
@@ -586,7 +927,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
         parts.append(
             f'<li class="outline-node outline-{node.kind}" id="node-{esc(node.id)}">'
             f'<h2>{inline(node.title)} <span class="kind">({KIND_WORDS[node.kind]}'
-            f"{', start' if node.id == flow.start else ''})</span></h2>"
+            f"{', first step' if node.id == flow.start else ''})</span></h2>"
         )
         if node.kind == "outcome":
             parts.append(
@@ -608,7 +949,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
             parts.append('<ul class="outline-items">')
             parts.extend(f"<li>{inline(i.text)}</li>" for i in node.items)
             parts.append(
-                '</ul><p>Routes, the first that holds is taken:</p><ol class="outline-routes">'
+                '</ul><p>Where to go next (the first that applies):</p><ol class="outline-routes">'
             )
             parts.extend(
                 f"<li>{inline(r.label)}{_sets(flow, r.set)} &#8594; {_targets(flow, r.next)}</li>"
@@ -618,6 +959,19 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
         elif node.kind == "info":
             parts.append(f"<p>Then: {_targets(flow, node.next)}</p>")
         else:
+            if node.actions:
+                parts.append('<h3>Key actions</h3><ol class="key-actions">')
+                for action in node.actions:
+                    only = (
+                        f' <span class="only-when">Only when '
+                        f"{esc(describe_condition(flow, action.when))}.</span>"
+                        if action.when is not None
+                        else ""
+                    )
+                    parts.append(
+                        action_html(flow, action, site_root).replace("</li>", only + "</li>")
+                    )
+                parts.append("</ol><h3>Detail</h3>")
             parts.append('<ol class="recommendations">')
             for rec in node.recommendations:
                 only = (
@@ -657,7 +1011,7 @@ def route_row(flow: Flow, number: int, route: Route) -> str:
     outcome = flow.node(route.outcome)
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
     recs = "; ".join(f"{r.text} [{short_tags(flow, r.cite)}]" for r in shown)
-    facts = "; ".join(f"{f} = {v}" for f, v in route.facts) or "-"
+    facts = "; ".join(f"{f} = {v}" for f, v in shown_facts(route.facts)) or "-"
     return (
         f"| {number} | {_cell(answers)} | {_cell(facts)} | {_cell(outcome.title)} | "
         f"{_cell(outcome.urgency or '')} | {_cell(recs)} |"

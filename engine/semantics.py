@@ -10,12 +10,15 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from engine.model import (
+    NONE_CHOICE,
+    Action,
     AllOf,
     Answered,
     AnyOf,
     Condition,
     FactIs,
     FactSetting,
+    Flow,
     NextEntry,
     Node,
     Not,
@@ -26,12 +29,65 @@ from engine.model import (
 
 Facts = Mapping[str, str]
 
+TICK_FACT = "@"
+"""Facts whose name starts so are not the author's: they record, after a checklist, whether a
+`{at, ticked}` condition of a recommendation or key action holds (see `tick_facts`). Author
+fact names cannot start so (they are lower-case words), and pages never show them."""
+
+
+def tick_fact(ticked: Ticked) -> str:
+    """The recorded-fact name of an `{at: C, ticked: ...}` condition."""
+    return f"{TICK_FACT}{ticked.at}:{ticked.mode}:{','.join(ticked.items)}"
+
+
+def real_ticks(ticks: frozenset[str]) -> frozenset[str]:
+    """The items ticked, without the "None of these" marker."""
+    return ticks - {NONE_CHOICE}
+
+
+def content_atoms(flow: Flow) -> dict[str, tuple[Ticked, ...]]:
+    """Per checklist, the `{at, ticked}` conditions recommendations and key actions test.
+
+    After each checklist the walk records whether each holds (`tick_facts`), so content shown
+    at an outcome can depend on ticks while states stay (node, facts): the analysis stays exact.
+    """
+    cached: dict[str, tuple[Ticked, ...]] | None = flow.cache.get("content_atoms")
+    if cached is not None:
+        return cached
+    found: dict[str, dict[Ticked, None]] = {}
+    for node in flow.nodes:
+        parts: list[Recommendation | Action] = [*node.recommendations, *node.actions]
+        for part in parts:
+            if part.when is None:
+                continue
+            for leaf in leaves(part.when):
+                if isinstance(leaf, Ticked) and leaf.at is not None:
+                    found.setdefault(leaf.at, {})[leaf] = None
+    result = {at: tuple(atoms) for at, atoms in found.items()}
+    flow.cache["content_atoms"] = result
+    return result
+
+
+def tick_facts(flow: Flow, node: Node, ticks: frozenset[str]) -> FactSetting:
+    """What a checklist's ticks record for the content conditions that look at it."""
+    real = real_ticks(ticks)
+    return tuple(
+        (tick_fact(atom), "yes" if ticks_match(atom, real) else "no")
+        for atom in content_atoms(flow).get(node.id, ())
+    )
+
+
+def shown_facts(facts: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The author's facts only (recorded tick facts left out): what pages and tables show."""
+    return tuple((k, v) for k, v in facts if not k.startswith(TICK_FACT))
+
 
 def holds(condition: Condition, facts: Facts, ticks: frozenset[str] = frozenset()) -> bool:
     """Whether a walk-time condition holds for these facts (and, in a checklist, these ticks).
 
-    Route-level conditions (`at`, `answer`, `visited`) only occur in safety rules, which the
-    analysis evaluates; here they never hold.
+    `{at, ticked}` in content reads the fact the checklist recorded (`tick_facts`). The other
+    route-level conditions (`answer`, `visited`) only occur in safety rules, which the analysis
+    evaluates; here they never hold.
     """
     match condition:
         case FactIs(fact=fact, values=values):
@@ -43,8 +99,10 @@ def holds(condition: Condition, facts: Facts, ticks: frozenset[str] = frozenset(
         case Not(part=part):
             return not holds(part, facts, ticks)
         case Ticked(at=None) as ticked:
-            return ticks_match(ticked, ticks)
-        case Ticked() | Answered() | Visited():
+            return ticks_match(ticked, real_ticks(ticks))
+        case Ticked() as ticked:
+            return facts.get(tick_fact(ticked)) == "yes"
+        case Answered() | Visited():
             return False
 
 
@@ -85,16 +143,26 @@ def shown_recommendations(node: Node, facts: Facts) -> tuple[Recommendation, ...
     return tuple(r for r in node.recommendations if r.when is None or holds(r.when, facts))
 
 
+def shown_actions(node: Node, facts: Facts) -> tuple[Action, ...]:
+    """The key actions of an outcome whose `when` holds for these facts."""
+    return tuple(a for a in node.actions if a.when is None or holds(a.when, facts))
+
+
 def leaves(condition: Condition) -> Iterator[Condition]:
-    """The atomic conditions inside all / any / not, in the order they are written."""
-    match condition:
-        case AllOf(parts=parts) | AnyOf(parts=parts):
-            for part in parts:
-                yield from leaves(part)
-        case Not(part=part):
-            yield from leaves(part)
-        case _:
-            yield condition
+    """The atomic conditions inside all / any / not, in the order they are written.
+
+    An explicit stack, not nested generators: hostile input can nest thousands deep, and in
+    Pyodide deep generator chains overflow the JavaScript stack before Python can object.
+    """
+    stack: list[Condition] = [condition]
+    while stack:
+        match stack.pop():
+            case AllOf(parts=parts) | AnyOf(parts=parts):
+                stack.extend(reversed(parts))
+            case Not(part=part):
+                stack.append(part)
+            case leaf:
+                yield leaf
 
 
 def condition_items(condition: Condition | None) -> list[str]:
@@ -256,27 +324,43 @@ def _first_match(whens: tuple[Condition | None, ...], index: int) -> Condition:
     return AllOf((*earlier, own) if own is not None else earlier)
 
 
-def checklist_branches(node: Node, facts: Facts) -> list[tuple[int, frozenset[str]]]:
+def checklist_branches(
+    node: Node, facts: Facts, atoms: tuple[Ticked, ...] = ()
+) -> list[tuple[int, frozenset[str]]]:
     """Each route of a checklist that some tick set takes, with a small such tick set.
 
     Routes are tried in order and the first that holds wins, so a route can be unreachable
     because earlier routes catch every tick set it would match; such routes are left out.
+    With `atoms` (the content conditions looking at this checklist, `content_atoms`), a route is
+    listed once per combination of their truth values some tick set gives it, so every
+    combination of ticked groups gets its own branch. On a checklist with "None of these", the
+    empty witness is the "None of these" answer.
     """
     whens = tuple(route.when for route in node.routes)
     tested = frozenset().union(*(condition_facts(w) for w in whens if w is not None))
     relevant = tuple(sorted((k, v) for k, v in facts.items() if k in tested))
-    return _branches(whens, tuple(item.id for item in node.items), relevant)
+    found = _branches(whens, tuple(item.id for item in node.items), relevant, atoms)
+    if node.none is None:
+        return found
+    return [(index, ticks or frozenset((NONE_CHOICE,))) for index, ticks in found]
 
 
 @lru_cache(maxsize=4096)
 def _branches(
-    whens: tuple[Condition | None, ...], items: tuple[str, ...], facts: tuple[tuple[str, str], ...]
+    whens: tuple[Condition | None, ...],
+    items: tuple[str, ...],
+    facts: tuple[tuple[str, str], ...],
+    atoms: tuple[Ticked, ...] = (),
 ) -> list[tuple[int, frozenset[str]]]:
     """Remembered: identical checklists (same items and routes) get the same answer."""
-    pool = _pool(whens, items, ())
+    local = tuple(Ticked(a.mode, a.items) for a in atoms)
+    pool = _pool(whens, items, tuple(i for a in local for i in a.items))
     branches = []
     for index in range(len(whens)):
-        witness = solve(_first_match(whens, index), dict(facts), pool)
-        if witness is not None:
-            branches.append((index, witness))
+        route = _first_match(whens, index)
+        for mask in range(1 << len(local)):
+            parts = tuple(atom if mask >> bit & 1 else Not(atom) for bit, atom in enumerate(local))
+            witness = solve(AllOf((route, *parts)) if parts else route, dict(facts), pool)
+            if witness is not None:
+                branches.append((index, witness))
     return branches

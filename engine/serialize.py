@@ -12,17 +12,21 @@ from typing import Any
 from engine.checks import build_and_check
 from engine.hazards import hazard_to_dict
 from engine.model import (
+    Action,
     AllOf,
+    Answer,
     Answered,
     AnyOf,
     Cites,
     Condition,
     FactIs,
     Flow,
+    Item,
     Link,
     NextEntry,
     Node,
     Not,
+    PatientSheet,
     Recommendation,
     Ticked,
     Visited,
@@ -94,7 +98,30 @@ def _recommendation(rec: Recommendation) -> dict[str, Any]:
         out["tags"] = list(rec.tags)
     if rec.links:
         out["links"] = _links(rec.links)
+    if rec.group is not None:
+        out["group"] = rec.group
     return out
+
+
+def _action(action: Action) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": action.text, "cite": _cite(action.cite)}
+    if action.when is not None:
+        out["when"] = condition_to_dict(action.when)
+    if action.tags:
+        out["tags"] = list(action.tags)
+    return out
+
+
+def _patient(sheet: PatientSheet) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": sheet.title} if sheet.title is not None else {}
+    out["probably"] = sheet.probably
+    for key in ("do", "avoid", "get_help_now", "come_back"):
+        out[key] = list(getattr(sheet, key))
+    return out
+
+
+def _not_examined(part: Answer | Item) -> dict[str, str]:
+    return {"not_examined": part.not_examined} if part.not_examined is not None else {}
 
 
 def _node(node: Node) -> dict[str, Any]:
@@ -110,12 +137,24 @@ def _node(node: Node) -> dict[str, Any]:
                 **_common(a),
                 **({"set": dict(a.set)} if a.set else {}),
                 **({"links": _links(a.links)} if a.links else {}),
+                **_not_examined(a),
                 "next": _next(a.next),
             }
             for a in node.answers
         ]
     elif node.kind == "checklist":
-        out["items"] = [{"id": i.id, "text": i.text, **_common(i)} for i in node.items]
+        out["items"] = [
+            {
+                "id": i.id,
+                "text": i.text,
+                **_common(i),
+                **_not_examined(i),
+                **({"group": i.group} if i.group is not None else {}),
+            }
+            for i in node.items
+        ]
+        if node.none is not None:
+            out["none"] = node.none
         out["routes"] = [
             {
                 **({"when": condition_to_dict(r.when)} if r.when else {}),
@@ -132,6 +171,12 @@ def _node(node: Node) -> dict[str, Any]:
         out["recommendations"] = [_recommendation(r) for r in node.recommendations]
         if node.follow_up is not None:
             out["follow_up"] = node.follow_up
+        if node.actions:
+            out["actions"] = [_action(a) for a in node.actions]
+        if node.outcome_tags:
+            out["tags"] = list(node.outcome_tags)
+        if node.patient is not None:
+            out["patient"] = _patient(node.patient)
     return out
 
 
@@ -181,6 +226,8 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
                         ("urgency", rule.require.urgency),
                         ("recommends", rule.require.recommends),
                         ("never_recommends", rule.require.never_recommends),
+                        ("outcome_tags", rule.require.outcome_tags),
+                        ("never_outcome_tags", rule.require.never_outcome_tags),
                     )
                     if value
                 },

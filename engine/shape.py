@@ -22,9 +22,13 @@ from typing import Any, Literal
 from engine.grades import cite_entries, source_metadata
 from engine.hazards import read_hazard
 from engine.model import (
+    ACTION_WORDS,
+    ACTIONS_REQUIRED,
     KINDS,
+    PATIENT_REQUIRED,
     REVIEW_STATUSES,
     URGENCIES,
+    Action,
     AllOf,
     Answer,
     Answered,
@@ -40,6 +44,7 @@ from engine.model import (
     NextEntry,
     Node,
     Not,
+    PatientSheet,
     Problem,
     Recommendation,
     Requirement,
@@ -93,20 +98,24 @@ PARTS: dict[str, Part] = {
     "source": Part(("citation", "kind", "published", "grading"), ("url", "label", "design")),
     "cite": Part(("source",), ("rec", "grade")),
     "question": Part((*NODE_COMMON.required, "answers"), NODE_COMMON.optional),
-    "checklist": Part((*NODE_COMMON.required, "items", "routes"), NODE_COMMON.optional),
+    "checklist": Part((*NODE_COMMON.required, "items", "routes"), (*NODE_COMMON.optional, "none")),
     "info": Part((*NODE_COMMON.required, "next"), NODE_COMMON.optional),
     "outcome": Part(
         (*NODE_COMMON.required, "urgency", "recommendations"),
-        (*NODE_COMMON.optional, "follow_up"),
+        (*NODE_COMMON.optional, "follow_up", "actions", "tags", "patient"),
     ),
-    "answer": Part(("id", "text", "next"), ("help", "cite", "set", "links")),
-    "item": Part(("id", "text"), ("help", "cite")),
+    "action": Part(("text", "cite"), ("when", "tags")),
+    "patient": Part(("probably", "do", "avoid", "get_help_now", "come_back"), ("title",)),
+    "answer": Part(("id", "text", "next"), ("help", "cite", "set", "links", "not_examined")),
+    "item": Part(("id", "text"), ("help", "cite", "not_examined", "group")),
     "route": Part(("label", "next"), ("when", "set")),
     "next entry": Part(("to",), ("when",)),
-    "recommendation": Part(("id", "text", "cite"), ("help", "when", "tags", "links")),
+    "recommendation": Part(("id", "text", "cite"), ("help", "when", "tags", "links", "group")),
     "link": Part(("text", "page")),
     "safety rule": Part(("id", "text", "when", "require"), ("hazard",)),
-    "require": Part((), ("urgency", "recommends", "never_recommends")),
+    "require": Part(
+        (), ("urgency", "recommends", "never_recommends", "outcome_tags", "never_outcome_tags")
+    ),
 }
 """The one list of allowed keys. `flows/schema.json` must say the same (tests check it)."""
 
@@ -116,12 +125,14 @@ FACT_VALUE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 PAGE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*\.md(?:#[a-z0-9][a-z0-9_-]*)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-Context = Literal["walk", "checklist", "safety"]
-"""Where a condition appears: `next` entries and recommendations (`walk`), checklist routes
+Context = Literal["walk", "content", "checklist", "safety"]
+"""Where a condition appears: `next` entries (`walk`), recommendations and key actions
+(`content`: may also test what was ticked at a checklist, `{at, ticked}`), checklist routes
 (`checklist`: may test ticks) or safety rules (`safety`: may test the whole route)."""
 
 CONDITION_FORMS: dict[Context, str] = {
     "walk": "{fact, equals}, {fact, in}, {all}, {any} or {not}",
+    "content": "{at, ticked}, {fact, equals}, {fact, in}, {all}, {any} or {not}",
     "checklist": "{ticked}, {fact, equals}, {fact, in}, {all}, {any} or {not}",
     "safety": (
         "{at, ticked}, {at, answer}, {visited}, {fact, equals}, {fact, in}, {all}, {any} or {not}"
@@ -349,6 +360,13 @@ class Builder:
             for node_id, raw in raw_nodes.items():
                 if isinstance(raw, dict) and isinstance(raw.get("kind"), str):
                     self.kind_of[str(node_id)] = raw["kind"]
+                if isinstance(raw, dict) and isinstance(raw.get("items"), list):
+                    # Outcomes may name items of a checklist written after them: know them all.
+                    self.items_of[str(node_id)] = tuple(
+                        i["id"]
+                        for i in raw["items"]
+                        if isinstance(i, dict) and isinstance(i.get("id"), str)
+                    )
         sources = self.sources(top)
         facts = self.fact_table(top)
         nodes = self.nodes(top)
@@ -555,6 +573,7 @@ class Builder:
         elif kind == "checklist":
             parts["items"] = self.items(node_id, data, line, where)
             parts["routes"] = self.routes(node_id, data, line, where)
+            parts["none"] = self.text(data, "none", line, where)
         elif kind == "info":
             if "next" in data:
                 parts["next"] = self.next(data["next"], self.line_of(data, "next", line), where)
@@ -562,9 +581,12 @@ class Builder:
             parts["urgency"] = self.choice(data, "urgency", line, where, URGENCIES)
             parts["recommendations"] = self.recommendations(data, line, where)
             parts["follow_up"] = self.text(data, "follow_up", line, where)
+            parts["actions"] = self.actions(data, line, where)
+            parts["outcome_tags"] = self.text_list(data, "tags", line, where, SLUG)
+            parts["patient"] = self.patient(data, line, where)
         if title is None or text is None:
             return None
-        return Node(
+        built = Node(
             id=node_id,
             kind=kind,
             title=title,
@@ -575,6 +597,9 @@ class Builder:
             line=id_line,
             **parts,
         )
+        if kind == "outcome":
+            self.outcome_checks(built, data, id_line, where)
+        return built
 
     def answers(
         self, node_id: str, data: dict[str, Any], line: int, where: str
@@ -606,6 +631,7 @@ class Builder:
             cite = self.cites(item, at, answer_where)
             setting = self.setting(item, at, answer_where)
             links = self.links(item, at, answer_where)
+            not_examined = self.text(item, "not_examined", at, answer_where)
             next_entries = (
                 self.next(item["next"], self.line_of(item, "next", at), answer_where)
                 if "next" in item
@@ -613,7 +639,17 @@ class Builder:
             )
             if answer_id and text is not None:
                 result.append(
-                    Answer(answer_id, text, next_entries, help_text, cite, setting, links, at)
+                    Answer(
+                        answer_id,
+                        text,
+                        next_entries,
+                        help_text,
+                        cite,
+                        setting,
+                        links,
+                        at,
+                        not_examined,
+                    )
                 )
         self.answers_of[node_id] = tuple(seen)
         return tuple(result)
@@ -648,8 +684,10 @@ class Builder:
             text = self.text(item, "text", at, item_where)
             help_text = self.text(item, "help", at, item_where)
             cite = self.cites(item, at, item_where)
+            not_examined = self.text(item, "not_examined", at, item_where)
+            group = self.text(item, "group", at, item_where)
             if item_id and text is not None:
-                result.append(Item(item_id, text, help_text, cite, at))
+                result.append(Item(item_id, text, help_text, cite, at, not_examined, group))
         self.items_of[node_id] = tuple(seen)
         return tuple(result)
 
@@ -834,12 +872,109 @@ class Builder:
             help_text = self.text(item, "help", at, rec_where)
             when = None
             if "when" in item:
-                when = self.condition(item["when"], self.line_of(item, "when", at), rec_where)
+                when = self.condition(
+                    item["when"], self.line_of(item, "when", at), rec_where, "content"
+                )
             tags = self.text_list(item, "tags", at, rec_where, SLUG)
             links = self.links(item, at, rec_where)
+            group = self.text(item, "group", at, rec_where)
             if rec_id and text is not None:
-                result.append(Recommendation(rec_id, text, cite, help_text, when, tags, links, at))
+                result.append(
+                    Recommendation(rec_id, text, cite, help_text, when, tags, links, at, group)
+                )
         return tuple(result)
+
+    def actions(self, data: dict[str, Any], line: int, where: str) -> tuple[Action, ...]:
+        """`actions:` the key actions, each cited and at most ACTION_WORDS words."""
+        raw = self.list_of(data, "actions", line, where)
+        if "actions" in data and isinstance(data["actions"], list) and not raw:
+            self.report(self.line_of(data, "actions", line), f'{where}: "actions" is empty')
+        result = []
+        for index, value in enumerate(raw):
+            at = self.line_of(raw, index, line)
+            action_where = f"{where} key action {index + 1}"
+            item = self.mapping(value, at, "action", action_where)
+            if item is None:
+                continue
+            at = self.start_line(item, at)
+            text = self.text(item, "text", at, action_where)
+            cite = self.cites(item, at, action_where)
+            if "cite" in item and isinstance(item["cite"], list) and not item["cite"]:
+                self.report(
+                    self.line_of(item, "cite", at), f"{action_where} must cite at least one source"
+                )
+            when = None
+            if "when" in item:
+                when = self.condition(
+                    item["when"], self.line_of(item, "when", at), action_where, "content"
+                )
+            tags = self.text_list(item, "tags", at, action_where, SLUG)
+            if text is not None:
+                words = len(text.split())
+                if words > ACTION_WORDS:
+                    self.report(
+                        self.line_of(item, "text", at),
+                        f"{action_where} has {words} words; a key action has at most "
+                        f"{ACTION_WORDS}: move the detail to a recommendation",
+                    )
+                result.append(Action(text, cite, when, tags, at))
+        return tuple(result)
+
+    def patient(self, data: dict[str, Any], line: int, where: str) -> PatientSheet | None:
+        """`patient:` the advice sheet: what it probably is, do, avoid, get help now, come back."""
+        if "patient" not in data:
+            return None
+        at = self.line_of(data, "patient", line)
+        sheet_where = f"{where} patient sheet"
+        item = self.mapping(data["patient"], at, "patient", sheet_where)
+        if item is None:
+            return None
+        at = self.start_line(item, at)
+        probably = self.text(item, "probably", at, sheet_where)
+        title = self.text(item, "title", at, sheet_where)
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("do", "avoid", "get_help_now", "come_back"):
+            values = self.list_of(item, key, at, sheet_where)
+            key_at = self.line_of(item, key, at)
+            if key in item and isinstance(item[key], list) and not values:
+                self.report(key_at, f'{sheet_where}: "{key}" needs at least one line')
+            lines = []
+            for index, value in enumerate(values):
+                if not isinstance(value, str) or not value.strip():
+                    self.report(
+                        self.line_of(values, index, key_at),
+                        f'{sheet_where}: "{key}" entries must be text, not {type_name(value)}'
+                        f"{hint_for(value)}",
+                    )
+                else:
+                    lines.append(value)
+            lists[key] = tuple(lines)
+        if probably is None or any(key not in item for key in lists):
+            return None
+        return PatientSheet(
+            probably,
+            lists["do"],
+            lists["avoid"],
+            lists["get_help_now"],
+            lists["come_back"],
+            title,
+            at,
+        )
+
+    def outcome_checks(self, node: Node, data: dict[str, Any], line: int, where: str) -> None:
+        """An emergency's first key action is the hand-off; required parts where switched on."""
+        if node.urgency == "emergency" and node.actions:
+            first = node.actions[0]
+            if first.when is not None or not first.text.startswith("Refer now"):
+                self.report(
+                    first.line,
+                    f'{where} is an emergency: its first key action must start "Refer now" '
+                    'and have no "when" (it is always the first line)',
+                )
+        if ACTIONS_REQUIRED and "actions" not in data:
+            self.report(line, f'{where} has no key actions: add "actions" (3 to 7 cited lines)')
+        if PATIENT_REQUIRED and node.urgency != "emergency" and "patient" not in data:
+            self.report(line, f'{where} has no patient advice sheet: add "patient"')
 
     # --- conditions ------------------------------------------------------------------------
 
@@ -905,7 +1040,7 @@ class Builder:
             return Not(part, line) if part is not None else None
         if keys == {"ticked"} and context == "checklist":
             return self.ticked(value, None, checklist, line, where)
-        if keys == {"at", "ticked"} and context == "safety":
+        if keys == {"at", "ticked"} and context in ("safety", "content"):
             at = self.condition_node(value, "at", line, where, "checklist")
             return self.ticked(value, at, at, line, where) if at else None
         if keys == {"at", "answer"} and context == "safety":
@@ -926,13 +1061,21 @@ class Builder:
             return Visited(node, line) if node else None
         if keys == {"ticked"} and context != "checklist":
             hint = (
-                "; in a safety rule, say which checklist: {at: node-id, ticked: ...}"
-                if context == "safety"
+                "; say which checklist: {at: node-id, ticked: ...}"
+                if context in ("safety", "content")
                 else "; only a checklist's routes can test ticked items"
             )
             self.report(line, f'{where}: a "ticked" condition is not allowed here{hint}')
             return None
         if keys & {"at", "answer", "visited"} and context != "safety":
+            if keys & {"at"} and context == "content":
+                self.report(
+                    line,
+                    f"{where}: a recommendation or key action can test what was ticked at a "
+                    "checklist ({at, ticked}), not answers or visits; here a condition is one "
+                    "of " + forms,
+                )
+                return None
             self.report(
                 line,
                 f"{where}: conditions on the route taken ({{at}}, {{visited}}) are only allowed "
@@ -1057,7 +1200,11 @@ class Builder:
             return None
         at = self.start_line(data, at)
         if not data:
-            self.report(at, f'{where}: "require" must say urgency, recommends or never_recommends')
+            self.report(
+                at,
+                f'{where}: "require" must say urgency, recommends, never_recommends, '
+                "outcome_tags or never_outcome_tags",
+            )
             return None
         urgency = self.text_list(data, "urgency", at, f"{where} require", SLUG)
         for index, level in enumerate(urgency):
@@ -1069,7 +1216,9 @@ class Builder:
                 return None
         recommends = self.text_list(data, "recommends", at, f"{where} require", SLUG)
         never = self.text_list(data, "never_recommends", at, f"{where} require", SLUG)
-        return Requirement(urgency, recommends, never)
+        tagged = self.text_list(data, "outcome_tags", at, f"{where} require", SLUG)
+        untagged = self.text_list(data, "never_outcome_tags", at, f"{where} require", SLUG)
+        return Requirement(urgency, recommends, never, tagged, untagged)
 
 
 def build_flow(data: object, path: str) -> tuple[Flow | None, list[Problem]]:

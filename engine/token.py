@@ -3,9 +3,9 @@
 Layout: 4 characters of a hash of `id` and `version` (so a link made for another version is
 refused rather than silently misread), then the answers as base64url (no padding) of one
 unsigned LEB128 number per step: the answer's position for a question, a bit mask of ticked items
-for a checklist, 0 for an info "continue". The empty walk is always `start`. Only
-`[A-Za-z0-9_-]` is used, so a token is also a URL path segment. Every token has exactly one
-spelling: decoding re-encodes and compares.
+for a checklist (with "None of these" as the bit after the last item), 0 for an info
+"continue". The empty walk is always `start`. Only `[A-Za-z0-9_-]` is used, so a token is also
+a URL path segment. Every token has exactly one spelling: decoding re-encodes and compares.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import binascii
 import hashlib
 import re
 
-from engine.model import Choice, Flow
+from engine.model import NONE_CHOICE, Choice, Flow
 from engine.walk import State, WalkError, advance, normalise_choice, view
 
 START_TOKEN = "start"
@@ -60,6 +60,8 @@ def encode_token(flow: Flow, state: State) -> str:
         elif node.kind == "checklist":
             ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
             mask = sum(1 << i for i, item in enumerate(node.items) if item.id in ticks)
+            if NONE_CHOICE in ticks:
+                mask |= 1 << len(node.items)
             payload += _varint(mask)
         else:
             payload += _varint(0)
@@ -128,11 +130,13 @@ def _choices_from_numbers(flow: Flow, numbers: list[int]) -> tuple[Choice, ...]:
                 )
             choice = node.answers[number].id
         elif node.kind == "checklist":
-            if number >= 1 << len(node.items):
+            width = len(node.items) + (node.none is not None)
+            if number >= 1 << width:
                 raise TokenError(
                     f'answer {position} ticks items that step "{node.title}" does not have'
                 )
-            choice = frozenset(item.id for i, item in enumerate(node.items) if number >> i & 1)
+            ids = [item.id for item in node.items] + [NONE_CHOICE] * (node.none is not None)
+            choice = frozenset(item for i, item in enumerate(ids) if number >> i & 1)
         else:
             if number != 0:
                 raise TokenError(f'answer {position} does not fit step "{node.title}"')

@@ -12,8 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engine.analysis import FactsKey, StateKey, facts_key, longest_remaining, successors
-from engine.model import Choice, Flow, Node, Recommendation
-from engine.semantics import apply_set, checklist_route, resolve_next, shown_recommendations
+from engine.model import NONE_CHOICE, Action, Choice, Flow, Node, Recommendation
+from engine.semantics import (
+    apply_set,
+    checklist_route,
+    real_ticks,
+    resolve_next,
+    shown_actions,
+    shown_recommendations,
+    tick_facts,
+)
 
 
 class WalkError(ValueError):
@@ -59,6 +67,8 @@ class StepView:
     facts: FactsKey
     recommendations: tuple[Recommendation, ...]
     """Outcome only: the recommendations shown for these facts."""
+    actions: tuple[Action, ...] = ()
+    """Outcome only: the key actions shown for these facts."""
 
     @property
     def is_outcome(self) -> bool:
@@ -85,10 +95,24 @@ def normalise_choice(node: Node, choice: object) -> Choice:
             )
         ticks = frozenset(choice)
         known_items = {item.id for item in node.items}
+        if node.none is not None:
+            known_items.add(NONE_CHOICE)
         strangers = sorted(str(t) for t in ticks if t not in known_items)
         if strangers:
             raise WalkError(
                 f'node "{node.id}" has no item {", ".join(strangers)}', node=node.id, choice=choice
+            )
+        if node.none is not None and not ticks:
+            raise WalkError(
+                f'node "{node.id}": tick what applies, or "{node.none}"',
+                node=node.id,
+                choice=choice,
+            )
+        if NONE_CHOICE in ticks and len(ticks) > 1:
+            raise WalkError(
+                f'node "{node.id}": "{node.none}" cannot be ticked with other items',
+                node=node.id,
+                choice=choice,
             )
         return ticks
     if node.kind == "info":
@@ -113,10 +137,11 @@ def advance(
         setting, entries = answer.set, answer.next
     elif node.kind == "checklist":
         ticks = choice if isinstance(choice, frozenset) else frozenset()
-        rule_index = checklist_route(node, ticks, facts)
+        rule_index = checklist_route(node, real_ticks(ticks), facts)
         if rule_index is None:
             raise WalkError(f'no route of node "{node.id}" holds', node=node.id, choice=choice)
-        setting, entries = node.routes[rule_index].set, node.routes[rule_index].next
+        route = node.routes[rule_index]
+        setting, entries = (*route.set, *tick_facts(flow, node, ticks)), route.next
     else:
         setting, entries = (), node.next
     after = apply_set(facts, setting)
@@ -202,8 +227,10 @@ def view(flow: Flow, state: State) -> StepView:
     step = len(replay.answered) + 1
     remaining = longest_remaining(flow)[replay.current.id]
     shown: tuple[Recommendation, ...] = ()
+    actions: tuple[Action, ...] = ()
     if replay.current.kind == "outcome":
         shown = shown_recommendations(replay.current, replay.facts)
+        actions = shown_actions(replay.current, replay.facts)
     return StepView(
         node=replay.current,
         k=step,
@@ -211,6 +238,7 @@ def view(flow: Flow, state: State) -> StepView:
         answered=replay.answered,
         facts=facts_key(replay.facts),
         recommendations=shown,
+        actions=actions,
     )
 
 

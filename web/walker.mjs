@@ -145,9 +145,11 @@ class Walker {
     this.popPending = false; // a history move arrived while busy
     this.prepared = new Map(); // JSON of an answer to the shown step -> the engine's response
     this.renders = 0; // counts steps put on the page: a later one stops an earlier one's frames
+    this.given = loadAnswers(this.flow); // step token -> the answer given there (see restoreAnswers)
     this.live = root.parentElement.querySelector(".walker-live"); // written by build_site.py
     root.addEventListener("click", (event) => this.onClick(event));
     root.addEventListener("submit", (event) => this.onSubmit(event));
+    root.addEventListener("change", (event) => this.onTick(event));
   }
 
   get mounted() {
@@ -185,6 +187,8 @@ class Walker {
    * built in this task and put on the page after the next paint (see place()).
    */
   async takeOver(response) {
+    // A page opened at the first step starts a new walk: nothing from an earlier patient.
+    if (response.token === response.start_token) this.forget();
     const step = this.build(response);
     await afterNextPaint();
     if (!this.mounted) return;
@@ -192,6 +196,7 @@ class Walker {
     this.root.style.minHeight = `${this.root.offsetHeight}px`;
     await this.place(response, step, { focus: hadFocus, announce: Boolean(response.notice) });
     if (!this.mounted) return;
+    this.root.style.minHeight = ""; // the live step is complete: the page may take its height
     this.root.dataset.state = "ready";
     const fragment = tokenFromFragment();
     if (
@@ -218,7 +223,9 @@ class Walker {
     const step = template.content;
     if (this.editing) step.prepend(noticeElement(response.editing_note));
     if (response.notice) step.prepend(noticeElement(response.notice));
-    step.append(this.toolbar());
+    restoreAnswers(step, this.given.get(response.token));
+    fillNoteTime(step);
+    step.append(this.toolbar(response.kind === "outcome"));
     return step;
   }
 
@@ -239,18 +246,33 @@ class Walker {
     this.root.setAttribute("aria-busy", "true");
     this.root.replaceChildren(step);
     this.root.dataset.kind = response.kind;
+    // Set with the new step (data-token follows once it is complete), so the chrome above it
+    // (walker.css) has its final height before the step is scrolled into view.
+    this.root.dataset.atStart = String(response.token === response.start_token);
     this.root.classList.toggle("walker--editing", this.editing !== null);
     if (announce) {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
     }
     // Focusing makes the browser style and lay out the page; in the frame it does that anyway.
-    if (focus) requestAnimationFrame(() => isCurrent() && this.focusHeading());
+    // The heading (and, on an outcome, its key actions) may come in a later frame than the
+    // first (an outcome's answers list and notices go first): focus once it is there.
+    let focused = !focus;
+    const focusWhenThere = () => {
+      if (!focused && isCurrent() && this.root.querySelector("h2") !== null) {
+        focused = true;
+        this.focusHeading();
+      }
+    };
+    requestAnimationFrame(focusWhenThere);
     // One frame more after the last part: by then the heading has the focus.
     for (const frame of [...laterFrames, []]) {
       await afterNextPaint();
       if (!isCurrent()) return;
       for (const [marker, node] of frame) marker.replaceWith(node);
+      focusWhenThere();
     }
+    // The outcome's box may have grown above the fold while it came in: place it once more.
+    if (focus && response.kind === "outcome") this.scrollToHeading();
     this.root.dataset.token = response.token;
     this.root.removeAttribute("aria-busy");
     whenIdle(() => this.prepareAnswers(prepared, isCurrent));
@@ -280,7 +302,7 @@ class Walker {
   }
 
   /** Copy, share and print: built from fixed labels, never from flow or URL text. */
-  toolbar() {
+  toolbar(outcome) {
     const bar = document.createElement("div");
     bar.className = "walker-tools";
     const add = (action, label) => {
@@ -292,14 +314,18 @@ class Walker {
       bar.append(button);
     };
     if (this.editing) add("cancel", "Keep the earlier answers");
-    add("copy", "Copy summary");
-    add("share", "Copy share link");
+    if (outcome) add("copy-note", "Copy note");
+    add("copy", outcome ? "Copy full summary" : "Copy summary");
+    add("share", typeof navigator.share === "function" ? "Share" : "Copy share link");
     add("print", "Print");
-    const keys = document.createElement("p");
-    keys.className = "walker-keys";
-    keys.textContent =
-      "Keyboard: number keys choose an answer or tick an item, Enter continues, B goes back.";
-    bar.append(keys);
+    // Only where there is a keyboard worth the hint (not on a touch phone).
+    if (window.matchMedia?.("(hover: hover) and (pointer: fine)").matches) {
+      const keys = document.createElement("p");
+      keys.className = "walker-keys";
+      keys.textContent =
+        "Keyboard: number keys choose an answer or tick an item, Enter continues, B goes back.";
+      bar.append(keys);
+    }
     return bar;
   }
 
@@ -308,10 +334,25 @@ class Walker {
     if (heading === null) return;
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
-    // An outcome's urgency line sits above its heading: bring the whole outcome box into view.
-    const shown = heading.closest(".outcome") ?? heading;
+    this.scrollToHeading();
+  }
+
+  /**
+   * Bring the step to the top of the screen, under the sticky header (walker.css gives the
+   * scroll margin). An outcome's urgency line sits above its heading: the whole outcome box
+   * goes to the top, on every outcome, so its urgency, title and key actions are the first
+   * screen. A question step is scrolled only when its heading is off the upper half.
+   */
+  scrollToHeading() {
+    const heading = this.root.querySelector("h2");
+    if (heading === null) return;
+    const outcome = heading.closest(".outcome");
+    const shown = outcome ?? this.root.querySelector("section.step") ?? heading;
     const top = shown.getBoundingClientRect().top;
-    if (top < 0 || top > window.innerHeight * 0.5) shown.scrollIntoView({ block: "start" });
+    const header = document.querySelector(".md-header")?.getBoundingClientRect().bottom ?? 0;
+    if (outcome !== null || top < header || top > window.innerHeight * 0.5) {
+      shown.scrollIntoView({ block: "start" });
+    }
   }
 
   announce(text) {
@@ -381,12 +422,37 @@ class Walker {
   }
 
   choose(choice) {
+    this.remember(this.token, choice);
     if (this.editing) {
       const { token, step } = this.editing;
       return this.act({ op: "change", token, step, choice });
     }
     const prepared = this.prepared.get(JSON.stringify(choice));
     return this.act({ op: "choose", token: this.token, choice }, { prepared });
+  }
+
+  /** Remember the answer given on the shown step: Back (walker or browser) shows it again. */
+  remember(token, choice) {
+    if (choice === null) return;
+    this.given.delete(token);
+    this.given.set(token, choice);
+    saveAnswers(this.flow, this.given);
+  }
+
+  /**
+   * Start again: asked first when answers would be lost (Back, the browser's Back and the
+   * answers list keep them; a new walk does not).
+   */
+  restart() {
+    if (this.token !== this.startToken && !window.confirm(CONFIRM_RESTART)) return undefined;
+    this.forget();
+    return this.act({ op: "restart", token: this.token });
+  }
+
+  /** A new walk: the answers remembered for Back belong to the walk before (another patient). */
+  forget() {
+    this.given.clear();
+    saveAnswers(this.flow, this.given);
   }
 
   back() {
@@ -413,13 +479,67 @@ class Walker {
     if (action === "choose") this.choose(control.dataset.choice);
     else if (action === "continue") this.choose(null);
     else if (action === "back") this.back();
-    else if (action === "restart") this.act({ op: "restart", token: this.token });
+    else if (action === "restart") this.restart();
     else if (action === "change") this.edit(Number(control.dataset.step));
     else if (action === "cancel") this.cancelEdit();
     else if (action === "copy") this.copy(this.summaryText, "Summary copied.");
-    else if (action === "share") {
-      this.copy(new URL(this.urlFor(this.token), location.href).href, "Share link copied.");
-    } else if (action === "print") window.print();
+    else if (action === "copy-note") this.copy(this.noteText(), "Note copied.");
+    else if (action === "share") this.share();
+    else if (action === "print") window.print();
+  }
+
+  /** The plain clinical note of the outcome shown (engine-rendered `data-note`), else the summary. */
+  noteText() {
+    const note = this.root.querySelector("[data-note]");
+    if (note === null) return this.summaryText;
+    fillNoteTime(note);
+    return note.textContent.trim();
+  }
+
+  /**
+   * The share link: the static page of this state where there is one (it opens the same step
+   * without JavaScript), with the answers in the fragment for the walker. The phone's share
+   * sheet where there is one, else the clipboard.
+   */
+  async share() {
+    const url = new URL(await this.staticUrlFor(this.token), location.href).href;
+    if (typeof navigator.share === "function") {
+      try {
+        await navigator.share({ title: document.title, url });
+        return;
+      } catch (error) {
+        if (error?.name === "AbortError") return; // the reader closed the share sheet
+      }
+    }
+    this.copy(url, "Share link copied.");
+  }
+
+  /**
+   * BASE<token>/ when the build wrote a static page for the state (every state a route's
+   * static links reach; a checklist answered with other ticks than the static page's has none),
+   * else BASE#<token>, which the walker opens on the start page.
+   */
+  async staticUrlFor(token) {
+    if (token === this.startToken) return this.baseUrl();
+    const page = `${this.baseUrl()}${token}/`;
+    try {
+      const response = await fetch(page, { method: "HEAD" });
+      if (response.ok) return `${page}#${token}`;
+    } catch {
+      // Offline and not cached: the fragment link still works once the walker runs.
+    }
+    return this.urlFor(token);
+  }
+
+  /** "None of these" (`data-none`) excludes every other item of its checklist, and they it. */
+  onTick(event) {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.checked || box.form === null) return;
+    if (box.form.dataset.action !== "tick") return;
+    const others = box.hasAttribute("data-none")
+      ? box.form.querySelectorAll("input[type=checkbox]:checked:not([data-none])")
+      : box.form.querySelectorAll("input[type=checkbox][data-none]:checked");
+    for (const other of others) if (other !== box) other.checked = false;
   }
 
   /** A checklist is a form: submitting it continues with the ticked items. */
@@ -579,6 +699,114 @@ function afterNextPaint() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(), 0)));
 }
 
+const CONFIRM_RESTART =
+  "Start again? The answers given so far will be cleared. (To change one answer, use Change in the answers list.)";
+
+/** How many answered steps a tab remembers per flow (sessionStorage: this tab only). */
+const REMEMBERED_ANSWERS = 200;
+
+function answersKey(flow) {
+  return `walker-answers:${flow}`;
+}
+
+/** The answers remembered in this tab (sessionStorage survives a reload and the browser's Back). */
+function loadAnswers(flow) {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(answersKey(flow)) ?? "[]");
+    if (Array.isArray(stored)) {
+      return new Map(
+        stored.filter(
+          (entry) =>
+            Array.isArray(entry) &&
+            typeof entry[0] === "string" &&
+            (typeof entry[1] === "string" ||
+              (Array.isArray(entry[1]) && entry[1].every((item) => typeof item === "string"))),
+        ),
+      );
+    }
+  } catch {
+    // No storage here (private mode, a refused permission) or damaged: remember in memory only.
+  }
+  return new Map();
+}
+
+function saveAnswers(flow, given) {
+  while (given.size > REMEMBERED_ANSWERS) given.delete(given.keys().next().value);
+  try {
+    sessionStorage.setItem(answersKey(flow), JSON.stringify([...given]));
+  } catch {
+    // As above: kept in memory for this page.
+  }
+}
+
+/**
+ * Show the answer given on this step before: its boxes ticked again, or its answer button
+ * marked. Only values that are on the step are used (stored text never becomes markup).
+ */
+function restoreAnswers(step, given) {
+  if (given === undefined) return;
+  if (Array.isArray(given)) {
+    for (const box of step.querySelectorAll("form[data-action=tick] input[type=checkbox]")) {
+      box.checked = given.includes(box.value);
+    }
+    return;
+  }
+  for (const button of step.querySelectorAll("button[data-action=choose]")) {
+    if (button.dataset.choice === given) {
+      button.classList.add("answer--given");
+      button.setAttribute("aria-describedby", "walker-given-note");
+      const note = document.createElement("span");
+      note.className = "walker-given";
+      note.id = "walker-given-note";
+      note.textContent = " (your earlier answer)";
+      button.append(note);
+    }
+  }
+}
+
+/** ISO local date and time, to the minute: 2026-12-01 20:15 (never the ambiguous 12/1/2026). */
+function isoLocal(date) {
+  const two = (n) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}`
+  );
+}
+
+/** Fill the note's time of assessment (`<time data-note-time>`, left empty by the engine). */
+function fillNoteTime(root) {
+  for (const time of root.querySelectorAll("[data-note-time]")) {
+    if (time.textContent.trim() !== "") continue;
+    const now = new Date();
+    time.textContent = isoLocal(now);
+    time.setAttribute("datetime", now.toISOString());
+  }
+}
+
+/** Every source cited on the step, once, by its short label and full reference (link titles). */
+function referenceList(root) {
+  const seen = new Map();
+  for (const link of root.querySelectorAll(".sources a[title]")) {
+    const key = link.getAttribute("href");
+    if (!seen.has(key)) seen.set(key, [link.textContent.trim(), link.getAttribute("title")]);
+  }
+  const section = document.createElement("section");
+  section.className = "walker-print-refs";
+  section.setAttribute("aria-label", "References");
+  const heading = document.createElement("p");
+  heading.textContent = "References";
+  const list = document.createElement("ol");
+  for (const [label, reference] of seen.values()) {
+    const item = document.createElement("li");
+    const strong = document.createElement("strong");
+    strong.textContent = label;
+    item.append(strong, `: ${reference}`);
+    list.append(item);
+  }
+  section.append(heading, list);
+  return section;
+}
+
 function noticeElement(text) {
   const notice = document.createElement("p");
   notice.className = "walker-notice";
@@ -620,13 +848,18 @@ function mount() {
 document.addEventListener("keydown", (event) => {
   if (current?.mounted) current.onKey(event);
 });
-// The printout says when it was made (the flow version and review date are in the step itself).
+// The printout says when it was made (the flow version and review date are in the step itself),
+// and lists each cited source once, in full, after the step (the step shows short labels).
 window.addEventListener("beforeprint", () => {
   if (!current?.mounted) return;
   current.root.querySelector(".walker-printed")?.remove();
+  current.root.querySelector(".walker-print-refs")?.remove();
+  current.root.append(referenceList(current.root));
   const stamp = document.createElement("p");
   stamp.className = "walker-printed";
-  stamp.textContent = `Printed ${new Date().toLocaleString()} from ${location.href}`;
+  const version = current.root.dataset.flowVersion;
+  stamp.textContent =
+    `Printed ${isoLocal(new Date())} from ${location.href}` + (version ? `, version ${version}` : "");
   current.root.append(stamp);
 });
 window.addEventListener("popstate", () => {

@@ -34,8 +34,10 @@ def test_static_question_links_each_answer(demo: Flow) -> None:
 def test_static_checklist_lists_items_and_routes_with_witnesses(demo: Flow) -> None:
     page = render_step_html(demo, start(demo), mode="static", site_root="", step_url=url)
     assert page.count('class="route"') == 3
-    assert "(for example: ticked: Saddle anaesthesia)" in page
-    assert "(for example: nothing ticked)" in page
+    # Review finding 13: a page without tick boxes does not talk about ticking.
+    assert "(for example: Saddle anaesthesia)" in page
+    assert "(for example: none of the items above)" in page
+    assert "ticked" not in page
     assert '<details class="help" id="help-red-flags-saddle">' in page
 
 
