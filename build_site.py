@@ -972,6 +972,7 @@ def write_runtime_sizes(out: Path, pyodide_dir: Path) -> None:
     as the browser sees them, and gzipped as a host sends them), so its progress can say
     "1.8 of 4.2 MB" (web/worker.mjs, web/loading.mjs)."""
     import gzip
+
     names = [*PYODIDE_RUNTIME_FILES, "pyodide-lock.json"]
     names += sorted(p.name for p in pyodide_dir.glob("*.whl"))
     sizes = {}

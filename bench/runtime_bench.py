@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -81,22 +81,58 @@ class Condition:
     name: str
     cpu_slowdown: float = 1
     network: dict[str, Any] | None = None
+    cpu_share: float | None = None
+    """The whole browser (every Chromium process: page, worker, GPU) gets only this share of
+    the CPU, by a cpulimit-style duty cycle (`cpu_quota`): unlike DevTools' CPU throttling,
+    it slows the walker's Web Worker too."""
+
+
+SLOW_NETWORK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 9_000_000 / 8,
+    "uploadThroughput": 1_500_000 / 8,
+}
 
 
 CONDITIONS = [
     Condition("desktop"),
     Condition("4x CPU", cpu_slowdown=4),
     # Poor hospital Wi-Fi / slow 4G: 9 Mbit/s down, 1.5 Mbit/s up, 150 ms round trip.
-    Condition(
-        "slow network",
-        network={
-            "offline": False,
-            "latency": 150,
-            "downloadThroughput": 9_000_000 / 8,
-            "uploadThroughput": 1_500_000 / 8,
-        },
-    ),
+    Condition("slow network", network=SLOW_NETWORK),
+    # A mid-range phone on that network: a quarter of a desktop core for everything, worker
+    # included (see cpu_quota), and the slow network.
+    Condition("phone", network=SLOW_NETWORK, cpu_share=0.25),
 ]
+WALK_CONDITIONS = ("desktop", "4x CPU", "phone")
+
+# Bytes per file of a cold algorithm visit before issue 17 (commit 231591a, gzip -6 as the
+# bench's server sends them; the .zip and .whl as stored): the "before" column of the report.
+BYTES_BEFORE = {
+    "pyodide.asm.wasm": 3_558_222,
+    "pyodide.asm.mjs": 260_912,
+    "pyodide.mjs": 7_193,
+    "python_stdlib.zip": 2_920_094,
+    "pyodide-lock.json": 26_988,
+    "back_spasm_engine-1.0.0-py3-none-any.whl": 163_412,
+    "markdown_it_py-4.3.0-py3-none-any.whl": 130_651,
+    "mdurl-0.1.2-py3-none-any.whl": 11_255,
+    "worker.mjs": 1_959,
+}
+
+# A fixed amount of work, timed on the main thread and in a Web Worker: shows which of them a
+# condition slows (DevTools' CPU throttling slows only the page; the phone's quota slows both).
+CPU_PROBE = """
+async () => {
+  const work = "let x = 0; for (let i = 0; i < 3e7; i++) x = (x + i * 7) % 1000003; x";
+  const t0 = performance.now(); (0, eval)(work); const main = performance.now() - t0;
+  const code = `const t0 = performance.now(); ${work}; postMessage(performance.now() - t0);`;
+  const worker = new Worker(URL.createObjectURL(new Blob([code], {type: "text/javascript"})));
+  const inWorker = await new Promise((r) => { worker.onmessage = (e) => r(e.data); });
+  worker.terminate();
+  return [main, inWorker];
+}
+"""
 
 # Recorded in every page before its own scripts run: when the walker (or the baseline's result)
 # turns ready, when the first answer of the algorithm is painted, every long task and long
@@ -201,6 +237,15 @@ class TransferLog:
     def reset(self) -> None:
         with self.lock:
             self.sent = []
+
+    def per_file(self) -> dict[str, int]:
+        """Bytes sent per file name (the last part of the path), largest first."""
+        sizes: dict[str, int] = {}
+        with self.lock:
+            for path, size in self.sent:
+                name = path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "/"
+                sizes[name] = sizes.get(name, 0) + size
+        return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
     def total(self, prefix: str | tuple[str, ...] = "") -> int:
         with self.lock:
@@ -375,6 +420,82 @@ class Profile:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def browser_pids() -> list[int]:
+    """Every Chromium process descended from this one (launched by Playwright's driver)."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+        names[int(entry.name)] = name
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            if "chrom" in names.get(child, "").lower():
+                found.append(child)
+    return found
+
+
+@contextmanager
+def cpu_quota(share: float | None, period: float = 0.02) -> Iterator[None]:
+    """While inside, every Chromium process of this run runs only `share` of each period and is
+    stopped (SIGSTOP) for the rest, as `cpulimit` does; the pids are looked up again every
+    half second, so browsers launched inside are throttled too. SIGCONT on the way out."""
+    if share is None:
+        yield
+        return
+    import signal
+
+    stop = threading.Event()
+
+    def signal_all(pids: list[int], sig: int) -> None:
+        for pid in pids:
+            with suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    def cycle() -> None:
+        pids: list[int] = []
+        looked = 0.0
+        while not stop.is_set():
+            if time.monotonic() - looked > 0.5:
+                pids, looked = browser_pids(), time.monotonic()
+            signal_all(pids, signal.SIGCONT)
+            time.sleep(period * share)
+            signal_all(pids, signal.SIGSTOP)
+            time.sleep(period * (1 - share))
+        signal_all(browser_pids(), signal.SIGCONT)
+
+    thread = threading.Thread(target=cycle, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def measure_cpu_probe(
+    playwright: Playwright, base: str, results: Results, condition: Condition
+) -> None:
+    """CPU_PROBE under `condition`: which threads it slows (main thread, Web Worker)."""
+    profile = Profile(playwright)
+    try:
+        with profile.context() as context:
+            page, _ = visit(context, base + READING_PAGE, condition, wait_ready=False)
+            main_ms, worker_ms = page.evaluate(CPU_PROBE)
+            results.probes.setdefault(condition.name, []).append((main_ms, worker_ms))
+    finally:
+        profile.remove()
+
+
 def emulate(context: BrowserContext, page: Page, condition: Condition) -> None:
     session = context.new_cdp_session(page)
     if condition.cpu_slowdown != 1:
@@ -457,6 +578,8 @@ def summarize_load(metrics: dict[str, Any]) -> dict[str, float | None]:
 class Results:
     rows: dict[tuple[str, str, str], list[dict[str, float | None]]] = field(default_factory=dict)
     bytes: dict[str, list[int]] = field(default_factory=dict)
+    probes: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    files: dict[str, list[int]] = field(default_factory=dict)
     latencies: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """Per (condition, reader): click to the next step painted (its first screenful)."""
     completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
@@ -492,6 +615,9 @@ def measure_page(
                 log.reset()
                 page, metrics = visit(context, base + path, condition, wait_ready=wait_ready)
                 results.add(page_name, temperature, condition.name, summarize_load(metrics))
+                if (condition.name, temperature, page_name) == ("desktop", "cold", "algorithm"):
+                    for file_name, size in log.per_file().items():
+                        results.files.setdefault(file_name, []).append(size)
                 if condition.name == "desktop":
                     results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
                     results.add_bytes(
@@ -761,6 +887,35 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
     ]
     for label, sizes in results.bytes.items():
         lines.append(f"| {label} | {kib(median([float(s) for s in sizes]))} |")
+    if results.files:
+        lines += [
+            "",
+            "## Bytes per file, cold algorithm visit until ready (desktop), before and after "
+            "issue 17",
+            "",
+            "Before: the build of commit 231591a (same gzip as this server; see BYTES_BEFORE). "
+            "After: what this run's server sent (medians).",
+            "",
+            "| file | before | after |",
+            "|---|---|---|",
+        ]
+        names = list(results.files) + [n for n in BYTES_BEFORE if n not in results.files]
+        for name in names:
+            after = median([float(v) for v in results.files.get(name, [])])
+            before = BYTES_BEFORE.get(name)
+            lines.append(f"| {name} | {kib(before)} | {kib(after) if after else '-'} |")
+    if results.probes:
+        lines += [
+            "",
+            "## Which threads a condition slows (a fixed loop, on the main thread and in a worker)",
+            "",
+            "| condition | main thread | Web Worker |",
+            "|---|---|---|",
+        ]
+        for name, values in results.probes.items():
+            main_ms = median([v[0] for v in values])
+            worker_ms = median([v[1] for v in values])
+            lines.append(f"| {name} | {ms(main_ms)} | {ms(worker_ms)} |")
     if results.lighthouse:
         lines += [
             "",
@@ -882,29 +1037,32 @@ def main(argv: list[str] | None = None) -> int:
         results = Results()
         with serve(site_dir, port) as (base, log), sync_playwright() as playwright:
             for condition in chosen:
-                for run in range(runs):
-                    progress(started, f"{condition.name}: run {run + 1}/{runs}")
-                    for name, path, wait_ready in (
-                        ("baseline", BASELINE_URL_PATH, True),
-                        ("reading page", READING_PAGE, False),
-                        ("algorithm", ALGORITHM_PAGE, True),
-                    ):
-                        measure_page(
-                            playwright,
-                            base,
-                            log,
-                            results,
-                            name,
-                            path,
-                            condition,
-                            wait_ready=wait_ready,
-                        )
-                    measure_from_reading_page(playwright, base, results, condition)
-            for condition in chosen[:2]:
-                for tempo in READER_PAUSES_MS:
-                    progress(started, f"walks: {condition.name}, {tempo}")
-                    walks = 2 if args.quick else 4
-                    measure_walks(playwright, base, results, condition, walks, tempo)
+                with cpu_quota(condition.cpu_share):
+                    for run in range(runs):
+                        progress(started, f"{condition.name}: run {run + 1}/{runs}")
+                        measure_cpu_probe(playwright, base, results, condition)
+                        for name, path, wait_ready in (
+                            ("baseline", BASELINE_URL_PATH, True),
+                            ("reading page", READING_PAGE, False),
+                            ("algorithm", ALGORITHM_PAGE, True),
+                        ):
+                            measure_page(
+                                playwright,
+                                base,
+                                log,
+                                results,
+                                name,
+                                path,
+                                condition,
+                                wait_ready=wait_ready,
+                            )
+                        measure_from_reading_page(playwright, base, results, condition)
+            for condition in [c for c in chosen if c.name in WALK_CONDITIONS]:
+                with cpu_quota(condition.cpu_share):
+                    for tempo in READER_PAUSES_MS:
+                        progress(started, f"walks: {condition.name}, {tempo}")
+                        walks = 2 if args.quick else 4
+                        measure_walks(playwright, base, results, condition, walks, tempo)
             if not (args.quick or args.no_lighthouse):
                 for name, path in (("reading page", READING_PAGE), ("algorithm", ALGORITHM_PAGE)):
                     for run in range(runs):

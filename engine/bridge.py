@@ -33,10 +33,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from engine.shape import build_flow
 from engine.model import Choice, Flow, FlowError, Problem
 from engine.render import render_step_html, summary_text
 from engine.serialize import flow_from_dict
+from engine.shape import build_flow
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
 from engine.walk import State, WalkError, back, change, choose, restart, view
 

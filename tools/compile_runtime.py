@@ -32,8 +32,6 @@ for review).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import importlib.util
 import sys
 import zipfile
@@ -119,8 +117,11 @@ def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
     """The wheels were on sys.path as zips (compile_runtime.mjs): their imported modules go
     into the slim zip beside the standard library's, so the browser needs no wheel, no
     package loader (whose imports alone weigh 0.5 MB of standard library) and no lock entry."""
-    stdlib_zip = next(path for path in sys.path if path.endswith("python_stdlib.zip") or (
-        path.endswith(".zip") and "/lib/" in path))
+    stdlib_zip = next(
+        path
+        for path in sys.path
+        if path.endswith("python_stdlib.zip") or (path.endswith(".zip") and "/lib/" in path)
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     stdlib = read_zip(stdlib_zip)
     keep = module_files(walker_modules, stdlib_zip)

@@ -27,7 +27,7 @@ _ARCHIVE_DIR = "/tmp/site-fallback"
 def _read_index() -> dict[str, str]:
     """Module name -> archive file name (in the site's assets/pyodide/ folder)."""
     # Read with the zip's own loader (pkgutil is not in the slim zip).
-    data = __loader__.get_data(__file__.rpartition("/")[0] + "/_site_fallback.txt")  # type: ignore[name-defined]  # noqa: F821
+    data = __loader__.get_data(__file__.rpartition("/")[0] + "/_site_fallback.txt")  # type: ignore[name-defined]
     index = {}
     archive = ""
     for line in data.decode().splitlines():

@@ -50,6 +50,7 @@ const wasmFailed = new Promise((_, reject) => {
 const originalFetch = globalThis.fetch.bind(globalThis);
 const progress = { received: new Map(), total: 0, lastPost: 0 };
 for (const [name, [, gzipped]] of Object.entries(RUNTIME_SIZES)) progress.total += gzipped;
+progress.received.set("pyodide.mjs", RUNTIME_SIZES["pyodide.mjs"]?.[1] ?? 0); // imported above
 
 function postProgress(force = false) {
   const now = Date.now();
@@ -65,7 +66,9 @@ globalThis.fetch = async (input, init) => {
   const name = new URL(String(input?.url ?? input), self.location.href).pathname.split("/").pop();
   const sizes = RUNTIME_SIZES[name];
   if (!sizes || !response.ok || !response.body) return response;
-  if (name === "pyodide.asm.wasm") progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
+  if (name === "pyodide.asm.wasm") {
+    progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
+  }
   const [raw, gzipped] = sizes;
   let seen = 0;
   const counter = new TransformStream({
@@ -143,6 +146,10 @@ engine.then(
 );
 
 self.addEventListener("message", async (event) => {
+  if (event.data.type === "progress?") {
+    postProgress(true); // a walker that connects late (prefetch.mjs) learns where things are
+    return;
+  }
   if (event.data.type === "load-flow") {
     if (/^[0-9a-f]{1,64}$/.test(event.data.rev ?? "")) {
       flowRevisions.set(event.data.flow, event.data.rev);
