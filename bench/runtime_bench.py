@@ -800,6 +800,46 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "NOT met")
 
 
+def issue17_targets(
+    results: Results, get: Callable[[str, str, str, str], float | None]
+) -> list[str]:
+    """The targets of issue 17, each with what this run measured."""
+    cold = median([float(v) for v in results.bytes.get("algorithm, cold: until ready/load", [])])
+    rows = [
+        f"| cold walker start transfers at most 4.3 MB (every request until ready) | "
+        f"{kib(cold)} ({cold / 1e6:.2f} MB) | {verdict(cold <= 4.3e6)} |"
+        if cold
+        else "| cold walker start at most 4.3 MB | n/a | n/a |"
+    ]
+    for condition, limit in (("desktop", 0.6), ("slow network", 0.65)):
+        ready = get("algorithm", "cold", condition, "ready")
+        base = get("baseline", "cold", condition, "ready")
+        ok = None if ready is None or not base else ready / base <= limit
+        rows.append(
+            f"| walker ready, cold, {condition}: at most {limit}x bare Pyodide | "
+            f"{ms(ready)} vs {ms(base)}: {ratio(ready, base)} | {verdict(ok)} |"
+        )
+    for condition in ("4x CPU", "phone"):
+        values = {t: v for (c, t), v in results.latencies.items() if c == condition}
+        p95 = {t: percentile(v, 0.95) for t, v in values.items()}
+        tasks = {t: results.walk_longest.get((condition, t), (None, None))[0] for t in values}
+        ok = None if not p95 else all(v is not None and v <= 35 for v in p95.values())
+        ok_tasks = None if not tasks else all(v is not None and v <= 50 for v in tasks.values())
+        rows.append(
+            f"| {condition}: answer p95 at most 35 ms; no task over 50 ms | "
+            + "; ".join(f"{t}: p95 {ms(p95[t])}, longest task {ms(tasks[t])}" for t in values)
+            + f" | {verdict(ok)}; tasks {verdict(ok_tasks)} |"
+        )
+    return [
+        "",
+        "## Targets of issue 17",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        *rows,
+    ]
+
+
 def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
     def get(page: str, profile: str, condition: str, key: str) -> float | None:
         rows = results.rows.get((page, profile, condition), [])
@@ -1005,6 +1045,7 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         f"| Lighthouse 95+ in every category | min {min(scores) if scores else 'n/a'} | "
         f"{verdict(None if not scores else min(scores) >= 95)} |",
     ]
+    lines += issue17_targets(results, get)
     if results.notes:
         lines += ["", "Notes:", "", *(f"- {note}" for note in results.notes)]
     return "\n".join(lines) + "\n"
