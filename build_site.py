@@ -703,15 +703,18 @@ def pure_wheels(cache: Path) -> list[Path]:
     return sorted(folder.glob("*.whl"))
 
 
-def compiled_runtime(project: Path, cache: Path, wheels: list[Path]) -> Path:
+def compiled_runtime(
+    project: Path, cache: Path, wheels: list[Path], flows: list[Path] | None = None
+) -> Path:
     """Folder with the precompiled python_stdlib.zip and wheels (tools/compile_runtime.py).
 
     Made by the vendored Pyodide under Node (a few seconds), then cached by the hash of
     everything that goes in; the output is byte-for-byte reproducible.
     """
     pyodide_dir = project / "node_modules" / "pyodide"
-    tools = [project / "tools" / "compile_runtime.mjs", project / "tools" / "compile_runtime.py"]
-    inputs = [*(pyodide_dir / name for name in PYODIDE_RUNTIME_FILES), *tools, *wheels]
+    tools = [project / "tools" / name for name in COMPILE_TOOLS]
+    flows = flows or []
+    inputs = [*(pyodide_dir / name for name in PYODIDE_RUNTIME_FILES), *tools, *wheels, *flows]
     key = sha256_text("\n".join(f"{path.name} {sha256_file(path)}" for path in inputs))
     folder = cache / "compiled-runtime" / key[:16]
     if (folder / "modules.txt").exists():
@@ -719,6 +722,7 @@ def compiled_runtime(project: Path, cache: Path, wheels: list[Path]) -> Path:
     with tempfile.TemporaryDirectory(dir=cache) as temp:
         out = Path(temp) / "out"
         command = ["node", str(tools[0]), str(pyodide_dir), str(out), *map(str, wheels)]
+        command += ["--", *map(str, flows)]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BuildError(["compiling the runtime failed:", *result.stderr.splitlines()])
@@ -728,6 +732,20 @@ def compiled_runtime(project: Path, cache: Path, wheels: list[Path]) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(out, folder)
     return folder
+
+
+COMPILE_TOOLS = ("compile_runtime.mjs", "compile_runtime.py", "site_fallback.py")
+
+
+def site_lock(lock: dict[str, Any], compiled: Path) -> dict[str, Any]:
+    """The lock file listing only what the site ships (issue 17: 120 KB -> 1 KB): our wheels,
+    with the sha256 of the compiled copies that ship."""
+    packages = {}
+    for name, package in lock["packages"].items():
+        shipped = compiled / package["file_name"]
+        if shipped.exists():
+            packages[name] = {**package, "sha256": sha256_file(shipped)}
+    return {**lock, "packages": packages}
 
 
 def pyodide_lockfile(project: Path, cache: Path, wheels: list[Path]) -> Path:
@@ -1041,19 +1059,19 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
     pyodide_dir = out / "assets" / "pyodide"
     pyodide_dir.mkdir(parents=True)
     wheels = [engine_wheel(project, cache), *pure_wheels(cache)]
-    compiled = compiled_runtime(project, cache, wheels)
+    compiled = compiled_runtime(project, cache, wheels, sorted(flows_dir.glob("*.json")))
     for name in PYODIDE_RUNTIME_FILES:
         source = compiled if (compiled / name).exists() else project / "node_modules" / "pyodide"
         shutil.copy2(source / name, pyodide_dir / name)
+    # The full archives, fetched only for a module the slim ones lack (tools/site_fallback.py).
+    for archive in compiled.glob("*full.zip"):
+        shutil.copy2(archive, pyodide_dir / archive.name)
     # The lock file is made from the source wheels (pyodide-lock reads their import names from
     # the .py files), then given the sha256 of the compiled wheels that ship: what Pyodide's own
     # `pyodide py-compile` does for its packages.
-    lock = json.loads(pyodide_lockfile(project, cache, wheels).read_text())
+    lock = site_lock(json.loads(pyodide_lockfile(project, cache, wheels).read_text()), compiled)
     for package in lock["packages"].values():
-        shipped = compiled / package["file_name"]
-        if shipped.exists():
-            package["sha256"] = sha256_file(shipped)
-            shutil.copy2(shipped, pyodide_dir / shipped.name)
+        shutil.copy2(compiled / package["file_name"], pyodide_dir / package["file_name"])
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock))
 
     walker_dir = out / "assets" / "walker"
@@ -1064,6 +1082,24 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
         if not (walker_dir / name).exists():
             log.warning("web/%s is missing: an empty placeholder was written", name)
             (walker_dir / name).write_text(f"/* placeholder: web/{name} does not exist yet */\n")
+    write_runtime_sizes(out, pyodide_dir)
+
+
+def write_runtime_sizes(out: Path, pyodide_dir: Path) -> None:
+    """assets/walker/runtime-sizes.mjs: what a cold walker start downloads, file by file (bytes
+    as the browser sees them, and gzipped as a host sends them), so its progress can say
+    "1.8 of 4.2 MB" (web/worker.mjs, web/loading.mjs)."""
+    import gzip
+
+    names = [*PYODIDE_RUNTIME_FILES, "pyodide-lock.json"]
+    names += sorted(p.name for p in pyodide_dir.glob("*.whl"))
+    sizes = {}
+    for name in names:
+        data = (pyodide_dir / name).read_bytes()
+        sizes[name] = [len(data), len(gzip.compress(data, compresslevel=6, mtime=0))]
+    text = "// Written by build_site.py (write_runtime_sizes): [bytes, gzip bytes] per file.\n"
+    text += f"export const RUNTIME_SIZES = {json.dumps(sizes, sort_keys=True)};\n"
+    (out / "assets" / "walker" / "runtime-sizes.mjs").write_text(text)
 
 
 def write_service_worker(project: Path, out: Path) -> None:

@@ -40,7 +40,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -59,6 +59,7 @@ STOCK_PYODIDE = ROOT / "node_modules" / "pyodide"
 RUNTIME_PATHS = ("/assets/pyodide/", "/" + BASELINE_PYODIDE_PATH)
 READING_PAGE = "treatment/"
 ALGORITHM_PAGE = "algorithm/"
+PROBE_PAGE = "assets/flows/back-spasm.json"
 RESULTS = ROOT / "bench" / "results" / "runtime.md"
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LOAD_TIMEOUT_MS = 180_000
@@ -81,22 +82,62 @@ class Condition:
     name: str
     cpu_slowdown: float = 1
     network: dict[str, Any] | None = None
+    cpu_share: float | None = None
+    """The whole browser (every Chromium process: page, worker, GPU) gets only this share of
+    the CPU, by a cpulimit-style duty cycle (`cpu_quota`): unlike DevTools' CPU throttling,
+    it slows the walker's Web Worker too."""
+
+
+SLOW_NETWORK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 9_000_000 / 8,
+    "uploadThroughput": 1_500_000 / 8,
+}
 
 
 CONDITIONS = [
     Condition("desktop"),
     Condition("4x CPU", cpu_slowdown=4),
     # Poor hospital Wi-Fi / slow 4G: 9 Mbit/s down, 1.5 Mbit/s up, 150 ms round trip.
-    Condition(
-        "slow network",
-        network={
-            "offline": False,
-            "latency": 150,
-            "downloadThroughput": 9_000_000 / 8,
-            "uploadThroughput": 1_500_000 / 8,
-        },
-    ),
+    Condition("slow network", network=SLOW_NETWORK),
+    # A mid-range phone on that network: a quarter of a desktop core for everything, worker
+    # included (see cpu_quota), and the slow network.
+    Condition("phone", network=SLOW_NETWORK, cpu_share=0.25),
 ]
+WALK_CONDITIONS = ("desktop", "4x CPU", "phone")
+
+# Bytes per file of a cold algorithm visit before issue 17 (commit 231591a, gzip -6 as the
+# bench's server sends them; the .zip and .whl as stored): the "before" column of the report.
+BYTES_BEFORE = {
+    "pyodide.asm.wasm": 3_558_222,
+    "pyodide.asm.mjs": 260_912,
+    "pyodide.mjs": 7_193,
+    "python_stdlib.zip": 2_920_094,
+    "pyodide-lock.json": 26_988,
+    "back_spasm_engine-1.0.0-py3-none-any.whl": 163_412,
+    "markdown_it_py-4.3.0-py3-none-any.whl": 130_651,
+    "mdurl-0.1.2-py3-none-any.whl": 11_255,
+    "worker.mjs": 1_959,
+}
+
+# A fixed amount of work, timed on the main thread and in a Web Worker: shows which of them a
+# condition slows (DevTools' CPU throttling slows only the page; the phone's quota slows both).
+CPU_PROBE = """
+async () => {
+  const work = "let x = 0; for (let i = 0; i < 3e7; i++) x = (x + i * 7) % 1000003; x";
+  const t0 = performance.now(); (0, eval)(work); const main = performance.now() - t0;
+  const code = `const t0 = performance.now(); ${work}; postMessage(performance.now() - t0);`;
+  const worker = new Worker(URL.createObjectURL(new Blob([code], {type: "text/javascript"})));
+  const inWorker = await new Promise((r) => {
+    worker.onmessage = (e) => r(e.data);
+    worker.onerror = () => r(null);
+    setTimeout(() => r(null), 60000);
+  });
+  worker.terminate();
+  return [main, inWorker];
+}
+"""
 
 # Recorded in every page before its own scripts run: when the walker (or the baseline's result)
 # turns ready, when the first answer of the algorithm is painted, every long task and long
@@ -201,6 +242,15 @@ class TransferLog:
     def reset(self) -> None:
         with self.lock:
             self.sent = []
+
+    def per_file(self) -> dict[str, int]:
+        """Bytes sent per file name (the last part of the path), largest first."""
+        sizes: dict[str, int] = {}
+        with self.lock:
+            for path, size in self.sent:
+                name = path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "/"
+                sizes[name] = sizes.get(name, 0) + size
+        return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
     def total(self, prefix: str | tuple[str, ...] = "") -> int:
         with self.lock:
@@ -375,6 +425,84 @@ class Profile:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def browser_pids() -> list[int]:
+    """Every Chromium process descended from this one (launched by Playwright's driver)."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+        names[int(entry.name)] = name
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            if "chrom" in names.get(child, "").lower():
+                found.append(child)
+    return found
+
+
+@contextmanager
+def cpu_quota(share: float | None, period: float = 0.02) -> Iterator[None]:
+    """While inside, every Chromium process of this run runs only `share` of each period and is
+    stopped (SIGSTOP) for the rest, as `cpulimit` does; the pids are looked up again every
+    half second, so browsers launched inside are throttled too. SIGCONT on the way out."""
+    if share is None:
+        yield
+        return
+    import signal
+
+    stop = threading.Event()
+
+    def signal_all(pids: list[int], sig: int) -> None:
+        for pid in pids:
+            with suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    def cycle() -> None:
+        pids: list[int] = []
+        looked = 0.0
+        while not stop.is_set():
+            if time.monotonic() - looked > 0.5:
+                pids, looked = browser_pids(), time.monotonic()
+            signal_all(pids, signal.SIGCONT)
+            time.sleep(period * share)
+            signal_all(pids, signal.SIGSTOP)
+            time.sleep(period * (1 - share))
+        signal_all(browser_pids(), signal.SIGCONT)
+
+    thread = threading.Thread(target=cycle, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def measure_cpu_probe(
+    playwright: Playwright, base: str, results: Results, condition: Condition
+) -> None:
+    """CPU_PROBE under `condition`: which threads it slows (main thread, Web Worker)."""
+    profile = Profile(playwright)
+    try:
+        with profile.context() as context:
+            # A file of the site without the pages' Content-Security-Policy (which forbids the
+            # probe's eval and blob worker).
+            page, _ = visit(context, base + PROBE_PAGE, condition, wait_ready=False)
+            main_ms, worker_ms = page.evaluate(CPU_PROBE)
+            results.probes.setdefault(condition.name, []).append((main_ms, worker_ms))
+    finally:
+        profile.remove()
+
+
 def emulate(context: BrowserContext, page: Page, condition: Condition) -> None:
     session = context.new_cdp_session(page)
     if condition.cpu_slowdown != 1:
@@ -457,6 +585,8 @@ def summarize_load(metrics: dict[str, Any]) -> dict[str, float | None]:
 class Results:
     rows: dict[tuple[str, str, str], list[dict[str, float | None]]] = field(default_factory=dict)
     bytes: dict[str, list[int]] = field(default_factory=dict)
+    probes: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    files: dict[str, list[int]] = field(default_factory=dict)
     latencies: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """Per (condition, reader): click to the next step painted (its first screenful)."""
     completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
@@ -492,6 +622,9 @@ def measure_page(
                 log.reset()
                 page, metrics = visit(context, base + path, condition, wait_ready=wait_ready)
                 results.add(page_name, temperature, condition.name, summarize_load(metrics))
+                if (condition.name, temperature, page_name) == ("desktop", "cold", "algorithm"):
+                    for file_name, size in log.per_file().items():
+                        results.files.setdefault(file_name, []).append(size)
                 if condition.name == "desktop":
                     results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
                     results.add_bytes(
@@ -667,6 +800,46 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "NOT met")
 
 
+def issue17_targets(
+    results: Results, get: Callable[[str, str, str, str], float | None]
+) -> list[str]:
+    """The targets of issue 17, each with what this run measured."""
+    cold = median([float(v) for v in results.bytes.get("algorithm, cold: until ready/load", [])])
+    rows = [
+        f"| cold walker start transfers at most 4.3 MB (every request until ready) | "
+        f"{kib(cold)} ({cold / 1e6:.2f} MB) | {verdict(cold <= 4.3e6)} |"
+        if cold
+        else "| cold walker start at most 4.3 MB | n/a | n/a |"
+    ]
+    for condition, limit in (("desktop", 0.6), ("slow network", 0.65)):
+        ready = get("algorithm", "cold", condition, "ready")
+        base = get("baseline", "cold", condition, "ready")
+        ok = None if ready is None or not base else ready / base <= limit
+        rows.append(
+            f"| walker ready, cold, {condition}: at most {limit}x bare Pyodide | "
+            f"{ms(ready)} vs {ms(base)}: {ratio(ready, base)} | {verdict(ok)} |"
+        )
+    for condition in ("4x CPU", "phone"):
+        values = {t: v for (c, t), v in results.latencies.items() if c == condition}
+        p95 = {t: percentile(v, 0.95) for t, v in values.items()}
+        tasks = {t: results.walk_longest.get((condition, t), (None, None))[0] for t in values}
+        ok = None if not p95 else all(v is not None and v <= 35 for v in p95.values())
+        ok_tasks = None if not tasks else all(v is not None and v <= 50 for v in tasks.values())
+        rows.append(
+            f"| {condition}: answer p95 at most 35 ms; no task over 50 ms | "
+            + "; ".join(f"{t}: p95 {ms(p95[t])}, longest task {ms(tasks[t])}" for t in values)
+            + f" | {verdict(ok)}; tasks {verdict(ok_tasks)} |"
+        )
+    return [
+        "",
+        "## Targets of issue 17",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        *rows,
+    ]
+
+
 def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
     def get(page: str, profile: str, condition: str, key: str) -> float | None:
         rows = results.rows.get((page, profile, condition), [])
@@ -761,6 +934,35 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
     ]
     for label, sizes in results.bytes.items():
         lines.append(f"| {label} | {kib(median([float(s) for s in sizes]))} |")
+    if results.files:
+        lines += [
+            "",
+            "## Bytes per file, cold algorithm visit until ready (desktop), before and after "
+            "issue 17",
+            "",
+            "Before: the build of commit 231591a (same gzip as this server; see BYTES_BEFORE). "
+            "After: what this run's server sent (medians).",
+            "",
+            "| file | before | after |",
+            "|---|---|---|",
+        ]
+        names = list(results.files) + [n for n in BYTES_BEFORE if n not in results.files]
+        for name in names:
+            after = median([float(v) for v in results.files.get(name, [])])
+            before = BYTES_BEFORE.get(name)
+            lines.append(f"| {name} | {kib(before)} | {kib(after) if after else '-'} |")
+    if results.probes:
+        lines += [
+            "",
+            "## Which threads a condition slows (a fixed loop, on the main thread and in a worker)",
+            "",
+            "| condition | main thread | Web Worker |",
+            "|---|---|---|",
+        ]
+        for name, values in results.probes.items():
+            main_ms = median([v[0] for v in values])
+            worker_ms = median([v[1] for v in values])
+            lines.append(f"| {name} | {ms(main_ms)} | {ms(worker_ms)} |")
     if results.lighthouse:
         lines += [
             "",
@@ -843,6 +1045,7 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         f"| Lighthouse 95+ in every category | min {min(scores) if scores else 'n/a'} | "
         f"{verdict(None if not scores else min(scores) >= 95)} |",
     ]
+    lines += issue17_targets(results, get)
     if results.notes:
         lines += ["", "Notes:", "", *(f"- {note}" for note in results.notes)]
     return "\n".join(lines) + "\n"
@@ -867,7 +1070,16 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(c.name for c in CONDITIONS),
         help="comma-separated subset of: " + ", ".join(c.name for c in CONDITIONS),
     )
+    parser.add_argument("--report-from", type=Path, default=None, help="re-write a run's report")
     args = parser.parse_args(argv)
+    if args.report_from:
+        import pickle
+
+        saved = pickle.loads(args.report_from.read_bytes())
+        text = report(saved["results"], saved["runs"], saved["quick"], saved["elapsed"])
+        args.output.write_text(text)
+        print(text)
+        return 0
     chosen = [c for c in CONDITIONS if c.name in args.conditions.split(",")]
     runs = args.runs or (1 if args.quick else 3)
     started = time.monotonic()
@@ -882,36 +1094,44 @@ def main(argv: list[str] | None = None) -> int:
         results = Results()
         with serve(site_dir, port) as (base, log), sync_playwright() as playwright:
             for condition in chosen:
-                for run in range(runs):
-                    progress(started, f"{condition.name}: run {run + 1}/{runs}")
-                    for name, path, wait_ready in (
-                        ("baseline", BASELINE_URL_PATH, True),
-                        ("reading page", READING_PAGE, False),
-                        ("algorithm", ALGORITHM_PAGE, True),
-                    ):
-                        measure_page(
-                            playwright,
-                            base,
-                            log,
-                            results,
-                            name,
-                            path,
-                            condition,
-                            wait_ready=wait_ready,
-                        )
-                    measure_from_reading_page(playwright, base, results, condition)
-            for condition in chosen[:2]:
-                for tempo in READER_PAUSES_MS:
-                    progress(started, f"walks: {condition.name}, {tempo}")
-                    walks = 2 if args.quick else 4
-                    measure_walks(playwright, base, results, condition, walks, tempo)
+                with cpu_quota(condition.cpu_share):
+                    for run in range(runs):
+                        progress(started, f"{condition.name}: run {run + 1}/{runs}")
+                        measure_cpu_probe(playwright, base, results, condition)
+                        for name, path, wait_ready in (
+                            ("baseline", BASELINE_URL_PATH, True),
+                            ("reading page", READING_PAGE, False),
+                            ("algorithm", ALGORITHM_PAGE, True),
+                        ):
+                            measure_page(
+                                playwright,
+                                base,
+                                log,
+                                results,
+                                name,
+                                path,
+                                condition,
+                                wait_ready=wait_ready,
+                            )
+                        measure_from_reading_page(playwright, base, results, condition)
+            for condition in [c for c in chosen if c.name in WALK_CONDITIONS]:
+                with cpu_quota(condition.cpu_share):
+                    for tempo in READER_PAUSES_MS:
+                        progress(started, f"walks: {condition.name}, {tempo}")
+                        walks = 2 if args.quick else 4
+                        measure_walks(playwright, base, results, condition, walks, tempo)
             if not (args.quick or args.no_lighthouse):
                 for name, path in (("reading page", READING_PAGE), ("algorithm", ALGORITHM_PAGE)):
                     for run in range(runs):
                         progress(started, f"lighthouse: {name}, run {run + 1}/{runs}")
                         scores = lighthouse(base + path, Path(temp))
                         results.lighthouse.setdefault(name, []).append(scores)
-    text = report(results, runs, args.quick, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    import pickle
+
+    saved = {"results": results, "runs": runs, "quick": args.quick, "elapsed": elapsed}
+    args.output.with_suffix(".pickle").write_bytes(pickle.dumps(saved))
+    text = report(results, runs, args.quick, elapsed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)

@@ -1,6 +1,6 @@
 """The one door between the browser walker (JavaScript, in a Pyodide worker) and the engine.
 
-Only plain JSON text crosses it: `add_flow(flow_json)` once per flow, then
+Only plain JSON text crosses it: `add_flow(flow_json, checked)` once per flow, then
 `handle(request_json) -> response_json` for every step. No engine object ever reaches
 JavaScript, so nothing leaks and the JS side needs to know nothing about the model. It imports
 neither `js` nor `pyodide`: it runs (and is tested) in CPython just the same.
@@ -28,13 +28,15 @@ should never send (it shows a short notice and stays where it was).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from engine.model import Choice, Flow
+from engine.model import Choice, Flow, FlowError, Problem
 from engine.render import render_step_html, summary_text
 from engine.serialize import flow_from_dict
+from engine.shape import build_flow
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
 from engine.walk import State, WalkError, back, change, choose, restart, view
 
@@ -46,9 +48,32 @@ class BadRequest(Exception):
     """A request the walker should never send; its message goes back as `error`."""
 
 
-def add_flow(flow_json: str) -> str:
-    """Make a flow (the JSON of `flow_to_dict`) available to `handle`; returns its id."""
-    flow = flow_from_dict(json.loads(flow_json))
+CHECKED_DIGEST_MIN = 12
+"""Hex digits of a checked flow's sha256 the page must give (build_site.flow_revision's)."""
+
+
+def digest(flow_json: str) -> str:
+    """The sha256 of a flow's JSON text (UTF-8), as the build names the artefact it checked."""
+    return hashlib.sha256(flow_json.encode()).hexdigest()
+
+
+def add_flow(flow_json: str, checked: str = "") -> str:
+    """Make a flow (the JSON of `flow_to_dict`) available to `handle`; returns its id.
+
+    `checked`: the (prefix of the) sha256 of the JSON the build checked and proved, from the
+    page (data-flow-rev). When the text's hash matches, the browser trusts that artefact: it
+    rebuilds the model (shape and references still checked) but skips the graph checks and the
+    safety proofs over every route, which the build ran already (issue 17: the largest part of
+    the flow's start-up). Any other text (another build's, edited, no hash) is fully checked.
+    """
+    data = json.loads(flow_json)
+    trusted = len(checked) >= CHECKED_DIGEST_MIN and digest(flow_json).startswith(checked.lower())
+    if trusted:
+        flow, problems = build_flow(data, "<flow json>")
+        if problems or flow is None:
+            raise FlowError(problems or [Problem("<flow json>", 1, "the file holds no flow")])
+    else:
+        flow = flow_from_dict(data)
     _flows[flow.id] = flow
     return flow.id
 

@@ -1,17 +1,23 @@
 // Runs tools/compile_runtime.py inside the vendored Pyodide (under Node), at build time only.
 //
-// Usage: node tools/compile_runtime.mjs PYODIDE_DIR OUT_DIR WHEEL...
+// Usage: node tools/compile_runtime.mjs PYODIDE_DIR OUT_DIR WHEEL... [-- FLOW_JSON...]
+//
+// With flows, each is loaded and its first step rendered (as the walker does) before the
+// imported modules are recorded: the modules a walk needs ship, all others stay out.
 //
 // The bytecode must come from the interpreter that runs it in the browser (Python 3.14 of this
 // exact Pyodide), not from the build's CPython: hence Pyodide here. The host folders are mounted
 // into Pyodide's file system (NODEFS), so the script reads the wheels and writes OUT_DIR directly.
 // Exits 1 with Python's traceback on stderr if anything fails.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
-const [pyodideDir, outDir, ...wheels] = process.argv.slice(2).map((arg) => resolve(arg));
+const argv = process.argv.slice(2);
+const split = argv.includes("--") ? argv.indexOf("--") : argv.length;
+const [pyodideDir, outDir, ...wheels] = argv.slice(0, split).map((arg) => resolve(arg));
+const flows = argv.slice(split + 1).map((arg) => readFileSync(resolve(arg), "utf8"));
 if (!pyodideDir || !outDir || wheels.length === 0) {
   console.error("usage: node tools/compile_runtime.mjs PYODIDE_DIR OUT_DIR WHEEL...");
   process.exit(2);
@@ -40,13 +46,21 @@ const args = wheels.map(
   (wheel, index) => `${mount(dirname(wheel), `/mnt/wheels/${index}`)}/${basename(wheel)}`,
 );
 pyodide.globals.set("argv", pyodide.toPy(["compile_runtime.py", "/mnt/out", ...args]));
+pyodide.globals.set("flows", pyodide.toPy(flows));
 try {
-  // What web/worker.mjs does: load the wheels, import the bridge. The modules loaded by now are
-  // the ones every walker start imports; the script's own imports must not count.
-  await pyodide.loadPackage(wheels, { messageCallback: () => {} });
+  // What web/worker.mjs does: the wheels' modules on sys.path (the browser has them in its slim
+  // zip), import the bridge, load the flows and render their first step. The modules loaded by
+  // now are the ones every walker start imports; the script's own imports must not count.
   pyodide.runPython(`
 import sys
+sys.path[0:0] = list(argv[2:])
+import json
 import engine.bridge
+for text in flows:
+    flow_id = engine.bridge.add_flow(text)
+    engine.bridge.add_flow(text, engine.bridge.digest(text))
+    for op in ("open", "restart"):
+        engine.bridge.handle(json.dumps({"op": op, "flow": flow_id, "token": "start", "site_root": "/"}))
 WALKER_MODULES = list(sys.modules)
 import runpy
 sys.argv = list(argv)

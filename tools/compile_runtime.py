@@ -6,13 +6,17 @@ interpreter's start-up and of `import engine.bridge` is spent in `compile()`. By
 here, by the very interpreter that will run it (same version, same magic number), removes that
 work from every reader's phone.
 
-- Standard library: the modules imported by Pyodide's start-up plus `import engine.bridge` are
-  replaced by their `.pyc` in a copy of the stdlib zip (zipimport reads `x.pyc` in place of
-  `x.py`). Every other module stays source, so a module imported later still works, only
-  compiled on use; the zip grows by about 15% (a fully compiled one would be 75% bigger).
-- Wheels (the engine and its dependencies): every `x.py` is replaced by `x.pyc`, as Pyodide does
-  for the packages it distributes. Smaller than keeping both; the cost is tracebacks without
-  source lines in the browser (the same code runs from source in CPython and in the tests).
+- Standard library: only the modules imported by Pyodide's start-up, `import engine.bridge` and a
+  first step of every flow go into the site's slim `python_stdlib.zip`, as `.pyc` (zipimport
+  reads `x.pyc` in place of `x.py`). The full zip ships beside it as
+  `python_stdlib_full.zip`, fetched only if a module outside the set is ever imported
+  (`tools/site_fallback.py`, shipped in the slim zip as `_site_fallback`, with the index of the
+  names each full archive holds). Issue 17: 2.9 MB of standard library became about 0.3 MB.
+- Wheels (the engine and its dependencies): no wheel ships. Their imported modules go into the
+  same slim zip, as `.pyc`: no package loader runs in the browser (its own imports were 0.5 MB
+  of the standard library), no lock entry and no request per wheel. Each source wheel ships as
+  `<wheel>.full.zip` for the fallback. The cost is tracebacks without source lines in the
+  browser (the same code runs from source in CPython and in the tests).
 
 All `.pyc` are "unchecked hash" pycs (PEP 552): valid without comparing timestamps, which an
 unpacked archive would not keep. They carry no column positions (compile_runtime.mjs starts
@@ -21,18 +25,21 @@ the same inputs give the same bytes (and the service worker's runtime cache surv
 
 Run by compile_runtime.mjs after it has loaded the wheels and imported `engine.bridge` just as
 the browser's worker does; it passes the names then in `sys.modules` as `WALKER_MODULES`.
-Writes OUT_DIR/python_stdlib.zip, OUT_DIR/<each wheel's name> and OUT_DIR/modules.txt (the
-precompiled stdlib modules, for review).
+Writes OUT_DIR/python_stdlib.zip (slim), OUT_DIR/python_stdlib_full.zip, OUT_DIR/<each wheel's
+name> (slim), OUT_DIR/<each wheel's name>.full.zip and OUT_DIR/modules.txt (every shipped module,
+for review).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import importlib.util
 import sys
 import zipfile
 from pathlib import Path
+
+OPTIMIZE = 2
+"""As `python -OO`: no docstrings, no asserts (CPython's own tests run the standard library
+so; the engine's asserts only narrow types). The shipped zip is about a quarter smaller."""
 
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 """Every zip entry's timestamp: reproducible output."""
@@ -40,7 +47,7 @@ FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 def bytecode(source: bytes, filename: str) -> bytes:
     """An unchecked-hash `.pyc` for `source` (PEP 552), as this interpreter would write it."""
-    code = compile(source, filename, "exec", dont_inherit=True)
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=OPTIMIZE)
     source_hash = importlib.util.source_hash(source)
     return bytes(importlib._bootstrap_external._code_to_hash_pyc(code, source_hash, False))  # type: ignore[attr-defined]
 
@@ -52,64 +59,89 @@ def entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def stdlib_modules(names: list[str], stdlib_zip: str) -> dict[str, str]:
-    """Those of `names` that come from the stdlib zip: module name -> path inside the zip."""
+FULL_STDLIB = "python_stdlib_full.zip"
+FALLBACK_MODULE = "_site_fallback"
+
+
+def module_files(names: list[str], archive: str) -> dict[str, str]:
+    """Those of `names` loaded from `archive` (a zip or a folder): module -> path inside it."""
     found = {}
     for name in sorted(names):
-        module = sys.modules[name]
+        module = sys.modules.get(name)
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
-        if origin.startswith(stdlib_zip + "/") and origin.endswith(".py"):
-            found[name] = origin[len(stdlib_zip) + 1 :]
+        if origin.startswith(archive + "/") and origin.endswith(".py"):
+            found[name] = origin[len(archive) + 1 :]
     return found
 
 
-def compile_stdlib(stdlib_zip: str, members: set[str], target: Path) -> None:
-    """Copy the stdlib zip, with each of `members` (x.py) replaced by x.pyc."""
-    with zipfile.ZipFile(stdlib_zip) as source, zipfile.ZipFile(target, "w") as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename in members:
-                out.writestr(
-                    entry(info.filename + "c"), bytecode(data, info.filename), compresslevel=9
-                )
-            elif not info.is_dir():
-                out.writestr(entry(info.filename), data, compresslevel=9)
+def module_name(path: str) -> str | None:
+    """`a/b/__init__.py` -> `a.b`, `a/c.py` -> `a.c`; None for anything that is not a module."""
+    if not path.endswith(".py") or "-" in path.split("/")[0]:
+        return None
+    parts = path[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
 
 
-def record_line(name: str, data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"{name},sha256={digest},{len(data)}"
-
-
-def compile_wheel(wheel: Path, target: Path) -> None:
-    """Copy a pure wheel with every `x.py` replaced by `x.pyc`, and RECORD to match."""
-    with zipfile.ZipFile(wheel) as source:
-        files = {
-            info.filename: source.read(info) for info in source.infolist() if not info.is_dir()
-        }
-    record_name = next(name for name in files if name.endswith(".dist-info/RECORD"))
-    del files[record_name]
-    compiled = {}
-    for name, data in files.items():
-        if name.endswith(".py"):
-            compiled[name + "c"] = bytecode(data, name)
-        else:
-            compiled[name] = data
-    record = [record_line(name, data) for name, data in compiled.items()] + [f"{record_name},,"]
+def slim_zip(files: dict[str, bytes], keep: set[str], target: Path) -> None:
+    """A zip of `keep` (paths of x.py) as x.pyc, plus every non-module file whose folder holds
+    a kept module (package data, a wheel's .dist-info)."""
+    folders = {path.rpartition("/")[0] for path in keep}
     with zipfile.ZipFile(target, "w") as out:
-        for name, data in compiled.items():
-            out.writestr(entry(name), data, compresslevel=9)
-        out.writestr(entry(record_name), "\n".join(record) + "\n", compresslevel=9)
+        for name, data in sorted(files.items()):
+            if name in keep:
+                out.writestr(entry(name + "c"), bytecode(data, name), compresslevel=9)
+            elif not name.endswith(".py") and (
+                name.rpartition("/")[0] in folders or ".dist-info/" in name
+            ):
+                out.writestr(entry(name), data, compresslevel=9)
+
+
+def read_zip(path: Path | str) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as source:
+        return {info.filename: source.read(info) for info in source.infolist() if not info.is_dir()}
+
+
+def fallback_index(archives: dict[str, dict[str, bytes]], shipped: set[str]) -> str:
+    """`@archive` lines, each followed by the module names only that archive holds."""
+    lines = []
+    for archive, files in archives.items():
+        lines.append(f"@{archive}")
+        names = {module_name(path) for path in files} - {None} - shipped
+        lines.extend(sorted(name for name in names if name))
+    return "\n".join(lines) + "\n"
 
 
 def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
-    stdlib_zip = next(path for path in sys.path if path.endswith(".zip"))
-    modules = stdlib_modules(walker_modules, stdlib_zip)
+    """The wheels were on sys.path as zips (compile_runtime.mjs): their imported modules go
+    into the slim zip beside the standard library's, so the browser needs no wheel, no
+    package loader (whose imports alone weigh 0.5 MB of standard library) and no lock entry."""
+    stdlib_zip = next(
+        path
+        for path in sys.path
+        if path.endswith("python_stdlib.zip") or (path.endswith(".zip") and "/lib/" in path)
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
-    compile_stdlib(stdlib_zip, set(modules.values()), out_dir / "python_stdlib.zip")
+    stdlib = read_zip(stdlib_zip)
+    keep = module_files(walker_modules, stdlib_zip)
+    slim = {path: stdlib[path] for path in keep.values()}
+    shipped = set(keep)
+    archives = {FULL_STDLIB: stdlib}
+    (out_dir / FULL_STDLIB).write_bytes(Path(stdlib_zip).read_bytes())
     for wheel in wheels:
-        compile_wheel(wheel, out_dir / wheel.name)
-    (out_dir / "modules.txt").write_text("".join(f"{name}\n" for name in modules))
+        files = read_zip(wheel)
+        mounted = next(path for path in sys.path if path.endswith("/" + wheel.name))
+        wheel_keep = module_files(walker_modules, mounted)
+        shipped |= set(wheel_keep)
+        slim.update({path: files[path] for path in wheel_keep.values()})
+        archive = f"{wheel.name}.full.zip"
+        (out_dir / archive).write_bytes(wheel.read_bytes())
+        archives[archive] = files
+    slim[f"{FALLBACK_MODULE}.py"] = Path(__file__).with_name("site_fallback.py").read_bytes()
+    slim[f"{FALLBACK_MODULE}.txt"] = fallback_index(archives, shipped).encode()
+    slim_zip(slim, {path for path in slim if path.endswith(".py")}, out_dir / "python_stdlib.zip")
+    (out_dir / "modules.txt").write_text("".join(f"{name}\n" for name in sorted(shipped)))
 
 
 if __name__ == "__main__":

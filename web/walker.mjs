@@ -12,10 +12,8 @@
 // HTML from escaped Markdown; text from the URL is never inserted as HTML (notices use
 // textContent). Controls are found by their data attributes (see engine/render.py).
 
+import { failureNotice, watchStartup } from "./loading.mjs";
 import { engineWorker } from "./prefetch.mjs";
-
-/** How long the engine may take to start before the page gives up and stays static. */
-const WATCHDOG_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 60_000;
 
 /** How long one step may take (the first also fetches the flow) before the walker says so. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -29,8 +27,6 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
  */
 const TRAILING_JUNK = /[\s.,;:!?)\]}>'"\u00bb\u201d\u2019]+$/u;
 
-const NOTICE_FAILED =
-  "The interactive version could not start in this browser. The step-by-step pages work as they are.";
 const NOTICE_OFFLINE =
   "You are offline, and the interactive version is not saved on this device yet: it is kept " +
   "once the algorithm has been used while online. Offline, the reading pages and the steps " +
@@ -78,18 +74,8 @@ function connectEngine() {
     if (error !== undefined) reject(new Error(error));
     else resolve(response);
   });
-  let timer;
-  const watchdog = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      worker.terminate();
-      reject(new Error(`the engine did not start within ${WATCHDOG_MS / 1000} s`));
-    }, WATCHDOG_MS);
-  });
-  const ready = Promise.race([tab.ready, watchdog]);
-  ready.then(
-    () => clearTimeout(timer),
-    () => clearTimeout(timer),
-  );
+  // No fixed give-up while bytes arrive; progress shown meanwhile (loading.mjs).
+  const ready = Promise.race([tab.ready, watchStartup(worker, tab.ready)]);
 
   // A worker that crashes after start-up answers nothing more: fail what is waiting.
   worker.addEventListener("error", () => {
@@ -172,7 +158,7 @@ class Walker {
       console.warn("walker:", error);
       this.root.dataset.state = "failed";
       // Blame what is to blame: offline, the runtime is simply not on this device yet.
-      const reason = navigator.onLine === false ? NOTICE_OFFLINE : NOTICE_FAILED;
+      const reason = failureNotice(error, NOTICE_OFFLINE);
       const lost = shared !== null && shared !== this.pageToken;
       this.showNotice(lost ? `${NOTICE_SHARED_LOST} ${reason}` : reason);
     }

@@ -1,9 +1,10 @@
 // The engine's home in the browser: a module Web Worker that runs Pyodide off the main thread.
 //
-// Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/
-// (whose pyodide-lock.json is the site-local one listing the engine wheel) together with the
-// engine by package name (sha256-checked against the lock file), and then answers one kind of
-// message:
+// Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/,
+// whose slim python_stdlib.zip holds, as bytecode, exactly the standard-library and engine
+// modules a walk imports (tools/compile_runtime.py; no wheel, no package loader, a site-local
+// pyodide-lock.json listing no package), installs the fallback that fetches any other module
+// from the site on demand (tools/site_fallback.py), and then answers one kind of message:
 //
 //   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
 //                   {type: "load-flow", flow, rev}  fetch that flow now, while the runtime starts
@@ -12,10 +13,14 @@
 //                   {id, error}            the request could not be answered (message text)
 //                   {type: "ready"}        once, when the engine is imported and working
 //                   {type: "failed", reason}  once, if start-up failed (the page stays static)
+//                   {type: "progress", loaded, total}  while the runtime downloads: gzip bytes
+//                                          as a host sends them (estimated from the bytes
+//                                          received and runtime-sizes.mjs), for web/loading.mjs
 //
 // Only JSON strings cross into Python: no engine objects, no proxies to leak.
 
 import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { RUNTIME_SIZES } from "./runtime-sizes.mjs";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const FLOWS_URL = new URL("../flows/", import.meta.url).href;
@@ -36,6 +41,55 @@ const wasmFailed = new Promise((_, reject) => {
   }
 });
 
+/**
+ * Counts the runtime's bytes as they arrive and posts progress (web/loading.mjs shows it). The
+ * body the browser hands over is decompressed; each file's share of its gzip size is what a
+ * host sent (runtime-sizes.mjs, written by the build). pyodide.asm.mjs is a module import, not a
+ * fetch: it counts as done once Pyodide asks for the WebAssembly after it.
+ */
+const originalFetch = globalThis.fetch.bind(globalThis);
+const progress = { received: new Map(), total: 0, lastPost: 0 };
+for (const [name, [, gzipped]] of Object.entries(RUNTIME_SIZES)) progress.total += gzipped;
+progress.received.set("pyodide.mjs", RUNTIME_SIZES["pyodide.mjs"]?.[1] ?? 0); // imported above
+
+function postProgress(force = false) {
+  const now = Date.now();
+  if (!force && now - progress.lastPost < 100) return;
+  progress.lastPost = now;
+  let loaded = 0;
+  for (const value of progress.received.values()) loaded += value;
+  postMessage({ type: "progress", loaded: Math.round(loaded), total: progress.total });
+}
+
+globalThis.fetch = async (input, init) => {
+  const response = await originalFetch(input, init);
+  const name = new URL(String(input?.url ?? input), self.location.href).pathname.split("/").pop();
+  const sizes = RUNTIME_SIZES[name];
+  if (!sizes || !response.ok || !response.body) return response;
+  if (name === "pyodide.asm.wasm") {
+    progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
+  }
+  const [raw, gzipped] = sizes;
+  let seen = 0;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      progress.received.set(name, (Math.min(seen, raw) / raw) * gzipped);
+      postProgress();
+      controller.enqueue(chunk);
+    },
+    flush() {
+      progress.received.set(name, gzipped);
+      postProgress(true);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+};
+
 /** Resolves to engine.bridge's `handle` and `add_flow`, or rejects with the reason. */
 const engine = Promise.race([boot(), wasmFailed]);
 
@@ -46,12 +100,11 @@ const flowsLoaded = new Map();
 const flowRevisions = new Map();
 
 async function boot() {
-  // `packages`: the wheels download while the runtime starts, not after it. Pyodide checks each
-  // against its sha256 in the site-local lock file, and only logs a failure: importing proves
-  // that it worked.
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, packages: ["back-spasm-engine"] });
+  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
   let bridge;
   try {
+    // Last on sys.meta_path: only a module the slim zip lacks reaches it.
+    pyodide.pyimport("_site_fallback").install(PYODIDE_URL);
     bridge = pyodide.pyimport("engine.bridge");
   } catch (error) {
     throw new Error(`engine did not load: ${error}`);
@@ -75,8 +128,10 @@ async function fetchFlow(flowId) {
 
 function loadFlow(flowId) {
   if (!flowsLoaded.has(flowId)) {
+    // The page's revision names the JSON the build checked and proved: the bridge trusts
+    // exactly that text (by its hash) and checks any other fully.
     const loading = Promise.all([engine, fetchFlow(flowId)]).then(([api, text]) =>
-      api.addFlow(text),
+      api.addFlow(text, flowRevisions.get(flowId) ?? ""),
     );
     // A failed load may be retried by the next request (for example after a network blip).
     loading.catch(() => flowsLoaded.delete(flowId));
@@ -91,6 +146,10 @@ engine.then(
 );
 
 self.addEventListener("message", async (event) => {
+  if (event.data.type === "progress?") {
+    postProgress(true); // a walker that connects late (prefetch.mjs) learns where things are
+    return;
+  }
   if (event.data.type === "load-flow") {
     if (/^[0-9a-f]{1,64}$/.test(event.data.rev ?? "")) {
       flowRevisions.set(event.data.flow, event.data.rev);
