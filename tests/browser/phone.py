@@ -130,8 +130,8 @@ def unlisted_groups(
     page: Page, screen: Node, outcome: Node, ticks: frozenset[str], flow: Flow
 ) -> list[str]:
     """What the outcome shown in the walker leaves out of the ticked groups: a group without
-    its `[data-flag-group]` entry, or a group's work-up (a key action or recommendation with
-    the rule's tag) not visible on the page (folded counts as not visible)."""
+    its `[data-flag-group]` entry, or a ticked group none of whose work-ups (a key action or
+    recommendation with a tag its safety rules require) is visible (folded is not visible)."""
     listed: list[str] = page.eval_on_selector_all(
         f"{WALKER} [data-urgency] [data-flag-group]",
         "found => found.map(e => e.getAttribute('data-flag-group'))",
@@ -142,11 +142,12 @@ def unlisted_groups(
         if ticks & set(items) and group_id(heading) not in listed
     ]
     shown = " ".join(words(page.eval_on_selector(f"{WALKER} [data-urgency]", "e => e.innerText")))
-    for work_up in work_ups(flow, screen):
-        if ticks & set(work_up.items):
-            texts = tagged_texts(outcome, work_up.tags)
-            if not any(text and text in shown for text in texts):
-                missing.append(f"no visible work-up {list(work_up.tags)} ({work_up.rule})")
+    for heading, items in item_groups(screen).items():
+        rules = [w for w in work_ups(flow, screen) if ticks & set(items) & set(w.items)]
+        texts = [text for rule in rules for text in tagged_texts(outcome, rule.tags)]
+        if rules and not any(text and text in shown for text in texts):
+            tags = sorted({tag for rule in rules for tag in rule.tags})
+            missing.append(f"group {heading!r}: no visible work-up tagged {tags}")
     return missing
 
 

@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from engine import Flow, Route, change, encode_token, enumerate_routes, summary_text, view
+from engine.model import NONE_CHOICE
 from engine.token import TAG_LENGTH, TokenError, decode_token
 from engine.walk import State
 
@@ -65,7 +66,9 @@ def longest_route(flow: Flow, *, ticks_within: int = 99) -> Route:
         for step in route.steps:
             node = flow.node(step.node)
             if isinstance(step.choice, frozenset):
-                positions = [[i.id for i in node.items].index(t) for t in step.choice]
+                ids = [i.id for i in node.items]
+                # "None of these" is a box of its own (it answers the checklist in one tick).
+                positions = [ids.index(t) for t in step.choice if t != NONE_CHOICE]
                 if any(p >= ticks_within for p in positions):
                     return False
         return True
@@ -425,7 +428,10 @@ def test_print_shows_route_and_outcome_without_navigation(live: Page, flow: Flow
         for shown in (
             "#walker .answered",
             "#walker .outcome",
-            "#walker .recommendations",
+            # Issue 15: the key actions print; the detail prints as its folded group headings
+            # (an outcome prints on at most two pages).
+            "#walker [data-actions]",
+            "#walker details.recommendation-group > summary",
             "#walker .outcome .sources",
             "#walker .flow-meta",
             "#walker .walker-printed",
@@ -479,8 +485,11 @@ def test_share_link_round_trip_in_a_fresh_browser_all_local_no_errors(
     page.click("#walker [data-action=share]")
     link = page.evaluate("navigator.clipboard.readText()")
     state = state_of(flow, route, middle)
-    assert link == site_url + flow_path(MAIN_FLOW) + "#" + encode_token(flow, state)
-    assert page.url == link
+    # Issue 15 (review row 6): the link is the state's static page, with the answers in the
+    # fragment for the walker; the address bar keeps the walker's BASE#<token>.
+    token = encode_token(flow, state)
+    assert link == site_url + flow_path(MAIN_FLOW) + f"{token}/#{token}"
+    assert page.url == site_url + flow_path(MAIN_FLOW) + "#" + token
 
     context = browser.new_context()
     try:
