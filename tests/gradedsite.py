@@ -56,6 +56,11 @@ def build_graded_site(project: Path) -> Path:
     (project / "flows").mkdir()
     flow = json.loads(GRADED.read_text(encoding="utf-8"))
     flow["id"] = build_site.MAIN_FLOW_ID  # served at /algorithm/, where the pages link
+    # The build refuses a question that changes nothing ([useless-question]): "No" ends apart.
+    flow["nodes"]["q"]["answers"][1]["next"] = "end-no"
+    end = flow["nodes"]["end"]
+    recommendations = [{**rec, "id": rec["id"] + "-no"} for rec in end["recommendations"]]
+    flow["nodes"]["end-no"] = {**end, "title": "Not so", "recommendations": recommendations}
     # JSON is YAML: the real loader reads it as the author's file.
     (project / "flows" / "graded.yaml").write_text(json.dumps(flow, indent=2))
     shutil.rmtree(project / "docs")

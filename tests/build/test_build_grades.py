@@ -52,7 +52,7 @@ def test_the_walkers_flow_json_carries_grades(graded_site: Path) -> None:
 
 def test_outline_and_route_review_show_grades(graded_site: Path) -> None:
     outline = (graded_site / "algorithm" / "outline" / "index.html").read_text()
-    assert outline.count("data-grade=") == 10
+    assert outline.count("data-grade=") == 18  # q's 2 and the 8 of each of the two outcomes
     review = (graded_site / "algorithm" / "review" / "index.html").read_text()
     assert "NICE NG59 1.2.17 [2016] do not offer" in review
     assert "ACP 2017 strong/moderate" in review
