@@ -43,7 +43,8 @@ def test_the_live_outcome_shows_the_grades_of_its_static_page(
         page.wait_for_selector('#walker .outcome a[data-grade="do not offer"]')
         live = page.inner_html("#walker .outcome")
         assert page.get_attribute("#walker", "data-state") == "ready"
-        static_href = page.evaluate("location.href")
+        token = page.get_attribute("#walker", "data-token")
+        static_href = f"{graded_url}algorithm/{token}/"  # the static page of the same state
         static = context.new_page()
         static.route("**/*.mjs", lambda route: route.abort())  # the static page, no walker
         static.goto(static_href)

@@ -33,6 +33,12 @@ def answer_live(page: Page, flow: Flow, step: Step) -> None:
         page.click(f'#walker button[data-action="choose"][data-choice="{step.choice}"]')
     elif node.kind == "checklist":
         ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
+        # Back keeps earlier ticks: clear the boxes this answer does not tick, then tick.
+        boxes = page.locator('#walker input[name="item"]')
+        for index in range(boxes.count()):
+            box = boxes.nth(index)
+            if box.get_attribute("value") not in ticks and box.is_checked():
+                box.uncheck()
         for item in sorted(ticks):
             page.check(f'#walker input[name="item"][value="{item}"]')
         page.click('#walker form[data-action="tick"] button[type="submit"]')
