@@ -64,7 +64,7 @@ AdviceUrl = Callable[[str], str]
 """An outcome id -> the URL of its patient advice sheet page."""
 NOTE_LIMIT = 1200
 """The clinical note has at most this many characters (issue 15)."""
-NOTE_TIME = "<time data-note-time></time>"
+NOTE_TIME = "<span data-note-time></span>"  # a <time> needs a valid datetime
 """Where the page (walker.mjs) writes the local date and time of the assessment into the note."""
 KIND_WORDS = {
     "question": "Question",
@@ -802,7 +802,7 @@ def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
 
 def note_html(flow: Flow, state: State) -> str:
     """The clinical note in `<pre data-note>`; the page writes the local date and time into its
-    `<time data-note-time>` (empty until then, and on pages without JavaScript)."""
+    `<span data-note-time>` (empty until then, and on pages without JavaScript)."""
     text = esc(clinical_note(flow, state, TIME_MARK)).replace(esc(TIME_MARK), NOTE_TIME)
     return (
         '<div class="clinical-note"><h3>Clinical note</h3>'

@@ -759,13 +759,12 @@ function isoLocal(date) {
   );
 }
 
-/** Fill the note's time of assessment (`<time data-note-time>`, left empty by the engine). */
+/** Fill the note's time of assessment (`<span data-note-time>`, left empty by the engine). */
 function fillNoteTime(root) {
   for (const time of root.querySelectorAll("[data-note-time]")) {
     if (time.textContent.trim() !== "") continue;
     const now = new Date();
     time.textContent = isoLocal(now);
-    time.setAttribute("datetime", now.toISOString());
   }
 }
 
