@@ -181,8 +181,9 @@ def test_a_nav_entry_outside_docs_is_refused_and_writes_nothing(project: Path) -
         )
     )
     lines = failed(build(project))
+    at = config.read_text(encoding="utf-8").splitlines().index("  - Escape: ../../escape-test.md")
     assert any(
-        line.startswith("mkdocs.yml:84: nav entry 'Escape' points to ../../escape-test.md")
+        line.startswith(f"mkdocs.yml:{at + 1}: nav entry 'Escape' points to ../../escape-test.md")
         for line in lines
     ), lines
     assert not list(project.parent.parent.rglob("escape-test.md"))
@@ -199,6 +200,8 @@ def test_flow_links_and_citations_are_checked_by_the_build(project: Path) -> Non
         '      - {text: M, page: "no-such-page.md#nope"}\n'
         '      - {text: A, page: "treatment.md#no-such-anchor"}\n',
     )
+    # "Yes" adds advice, so the question changes something (the build refuses useless ones).
+    flow += "      - {id: r2, text: Walk., cite: [src-a], when: {fact: f, equals: a}}\n"
     (project / "flows" / "zz.yaml").write_text(flow, encoding="utf-8")
     lines = failed(build(project))
     assert (
