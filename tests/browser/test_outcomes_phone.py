@@ -173,12 +173,6 @@ def shortest_route_per_outcome(flow: Flow) -> list[list[object]]:
     return [[step.choice for step in steps] for _, steps in sorted(best.values())]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="21:05: in the walker some key actions fall below the first screen (e.g. back-spasm "
-    "urgent-infection action 4 at y 688-908, spasm-care actions 4-5; 11 of 38 outcomes) and "
-    "spasm-care prints 3 Letter pages there; the static pages pass (u-web/u-engine)",
-)
 @pytest.mark.parametrize("flow_id", FLOW_IDS)
 def test_live_outcome_focus_first_screen_note_and_print(
     live_page: Page, site_url: str, flows: dict[str, Flow], flow_id: str
