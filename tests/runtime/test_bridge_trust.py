@@ -30,8 +30,8 @@ def first_step(flow_id: str) -> dict[str, object]:
 def with_unreachable_node(text: str) -> str:
     """The flow with a well-formed node nothing leads to: only the graph checks object."""
     data = json.loads(text)
-    info = next(node for node in data["nodes"].values() if node.get("kind") == "info")
-    data["nodes"]["nobody-gets-here"] = dict(info)
+    question = next(node for node in data["nodes"].values() if node.get("kind") == "question")
+    data["nodes"]["nobody-gets-here"] = dict(question)
     return json.dumps(data)
 
 
