@@ -42,6 +42,9 @@ def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = scratch_project(tmp_path_factory.mktemp("evil-project"))
     shutil.copy2(PAYLOADS / "evil.yaml", project / "flows" / "evil.yaml")
     shutil.copy2(PAYLOADS / "evil.md", project / "docs" / "evil.md")
+    with (project / "docs" / "sources.md").open("a", encoding="utf-8") as sources:
+        # The build checks that every flow source has an entry here (security review row 14a).
+        sources.write("\n### Source A <b>payload</b> { #src-a }\n\n- **Grading:** study\n")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     return build_site.build(project, project / "site", quiet=True)
