@@ -59,7 +59,7 @@ def wait_until_controlled(page: Page) -> None:
 
 
 def walk_to_outcome(page: Page) -> None:
-    """Answer the live walker (first answer, or Continue on a checklist) until an outcome."""
+    """Answer the live walker (first answer, or None of these on a checklist) until an outcome."""
     walker = page.locator("#walker")
     for _ in range(40):
         choices = walker.locator(
@@ -67,6 +67,9 @@ def walk_to_outcome(page: Page) -> None:
         )
         if choices.count() == 0:
             break
+        none = walker.locator("input[data-none]")
+        if none.count():  # a checklist: nothing ticked is not an answer, "None of these" is
+            none.first.check()
         chosen = choices.first.element_handle()
         chosen.click()
         # The walker replaces the step once the engine answered, a screenful per frame; it is
