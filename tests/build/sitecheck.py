@@ -11,29 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-FETCHING_ATTRIBUTES = {
-    ("script", "src"),
-    ("img", "src"),
-    ("img", "srcset"),
-    ("source", "src"),
-    ("source", "srcset"),
-    ("iframe", "src"),
-    ("embed", "src"),
-    ("object", "data"),
-    ("video", "src"),
-    ("video", "poster"),
-    ("audio", "src"),
-    ("track", "src"),
-    ("input", "src"),
-    ("image", "href"),
-    ("image", "xlink:href"),
-    ("use", "href"),
-    ("use", "xlink:href"),
-}
-"""(tag, attribute) pairs a browser fetches on page load, without a click."""
-
-FETCHING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
-"""`<link rel=...>` kinds that make the browser fetch `href`."""
+# What a browser fetches on page load: the build's own list, so build and tests agree.
+from build_guard import FETCHING_ATTRIBUTES, FETCHING_LINK_RELS
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
 CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""")
