@@ -49,9 +49,13 @@ class Problem:
     """1-based line of the offending text (0: no line known, e.g. a flow built from a dict)."""
     message: str
     """What was found, what is allowed, and a hint, in the author's words."""
+    rule: str = ""
+    """The rule's id, e.g. `unknown-key` (as yamllint names its rules): shown after the message
+    so an author can look the rule up in docs/authoring.md and a test can pin it."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        suffix = f" [{self.rule}]" if self.rule else ""
+        return f"{self.path}:{self.line}: {self.message}{suffix}"
 
 
 class FlowError(Exception):
