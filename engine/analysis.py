@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, assert_never
 
 from engine.checks import reachable_from
 from engine.model import (
@@ -29,13 +29,17 @@ from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    ChecklistNode,
     Choice,
     Condition,
     FactIs,
     Flow,
+    InfoNode,
     Node,
     Not,
+    OutcomeNode,
     Problem,
+    QuestionNode,
     SafetyRule,
     Ticked,
     Visited,
@@ -95,6 +99,18 @@ class Route:
 
 
 StateKey = tuple[str, FactsKey]
+Result = tuple[str, tuple[str, ...], tuple[int, ...]]
+"""What a route ends with: the outcome, the recommendations and the key actions shown."""
+
+
+@dataclass
+class AnalysisMemo:
+    """What the analysis derives from one flow, computed once (`Flow.memo`)."""
+
+    successors: dict[StateKey, list[tuple[Step, StateKey]]] = field(default_factory=dict)
+    longest: dict[str, int] | None = None
+    ticked: dict[tuple[str, int, FactsKey, Ticked], int] = field(default_factory=dict)
+    results: dict[StateKey, frozenset[Result]] = field(default_factory=dict)
 
 
 def facts_key(facts: dict[str, str]) -> FactsKey:
@@ -103,7 +119,7 @@ def facts_key(facts: dict[str, str]) -> FactsKey:
 
 def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
     """Every way on from a (node, facts) state, memoised on the flow."""
-    memo: dict[StateKey, list[tuple[Step, StateKey]]] = flow.cache.setdefault("successors", {})
+    memo = flow.memo(AnalysisMemo).successors
     found = memo.get(state)
     if found is not None:
         return found
@@ -111,24 +127,29 @@ def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
     node = flow.node(node_id)
     facts = dict(key)
     result: list[tuple[Step, StateKey]] = []
-    if node.kind == "question":
-        for answer in node.answers:
-            after = apply_set(facts, answer.set)
-            to = resolve_next(answer.next, after)
+    match node:
+        case QuestionNode():
+            for answer in node.answers:
+                after = apply_set(facts, answer.set)
+                to = resolve_next(answer.next, after)
+                if to is not None:
+                    result.append((Step(node_id, answer.id), (to, facts_key(after))))
+        case ChecklistNode():
+            atoms = content_atoms(flow).get(node_id, ())
+            for index, witness in checklist_branches(node, facts, atoms):
+                route = node.routes[index]
+                after = apply_set(facts, (*route.set, *tick_facts(flow, node, witness)))
+                to = resolve_next(route.next, after)
+                if to is not None:
+                    result.append((Step(node_id, witness, index), (to, facts_key(after))))
+        case InfoNode():
+            to = resolve_next(node.next, facts)
             if to is not None:
-                result.append((Step(node_id, answer.id), (to, facts_key(after))))
-    elif node.kind == "checklist":
-        atoms = content_atoms(flow).get(node_id, ())
-        for index, witness in checklist_branches(node, facts, atoms):
-            route = node.routes[index]
-            after = apply_set(facts, (*route.set, *tick_facts(flow, node, witness)))
-            to = resolve_next(route.next, after)
-            if to is not None:
-                result.append((Step(node_id, witness, index), (to, facts_key(after))))
-    elif node.kind == "info":
-        to = resolve_next(node.next, facts)
-        if to is not None:
-            result.append((Step(node_id, None), (to, key)))
+                result.append((Step(node_id, None), (to, key)))
+        case OutcomeNode():
+            pass
+        case _:
+            assert_never(node)
     memo[state] = result
     return result
 
@@ -142,7 +163,7 @@ def iter_routes(flow: Flow) -> Iterator[Route]:
     while stack:
         state, path = stack.pop()
         node = flow.node(state[0])
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             steps: list[Step] = []
             while path is not None:
                 steps.append(path[0])
@@ -177,9 +198,9 @@ def longest_remaining(flow: Flow) -> dict[str, int]:
 
     Conditions are ignored, so this is an upper bound: "step k of at most n".
     """
-    cached: dict[str, int] | None = flow.cache.get("longest")
-    if cached is not None:
-        return cached
+    memo = flow.memo(AnalysisMemo)
+    if memo.longest is not None:
+        return memo.longest
     from engine.checks import edges
 
     result: dict[str, int] = {}
@@ -196,7 +217,7 @@ def longest_remaining(flow: Flow) -> dict[str, int]:
                 continue
             stack.append((node_id, True))
             stack.extend((t, False) for t in targets if t not in result)
-    flow.cache["longest"] = result
+    memo.longest = result
     return result
 
 
@@ -205,10 +226,10 @@ def longest_remaining(flow: Flow) -> dict[str, int]:
 
 def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
     """What was chosen, in the words of the flow: answer text, ticked items, or "continue"."""
-    if node.kind == "question" and isinstance(choice, str):
+    if isinstance(node, QuestionNode) and isinstance(choice, str):
         answer = node.answer(choice)
         return answer.text if answer else choice
-    if node.kind == "checklist" and isinstance(choice, frozenset):
+    if isinstance(node, ChecklistNode) and isinstance(choice, frozenset):
         if node.none is not None and NONE_CHOICE in choice:
             return node.none
         ticked = [item.text for item in node.items if item.id in choice]
@@ -231,13 +252,13 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
                 taken.add((step.node, step.route_rule))
     for node in flow.nodes:
         if node.id in in_graph and node.id not in reached:
-            what = "outcome" if node.kind == "outcome" else "node"
+            what = "outcome" if isinstance(node, OutcomeNode) else "node"
             yield Problem(
                 flow.path,
                 node.line,
                 f'{what} "{node.id}" is never reached: the conditions on every way in never hold',
             )
-        if node.kind == "checklist" and node.id in reached:
+        if isinstance(node, ChecklistNode) and node.id in reached:
             for index, route in enumerate(node.routes):
                 if (node.id, index) not in taken:
                     yield Problem(
@@ -276,9 +297,11 @@ def three_valued(
             return values[atoms.index(condition)]
 
 
-def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom: Ticked) -> int:
+def ticked_truth(
+    flow: Flow, node: ChecklistNode, rule_index: int, facts: FactsKey, atom: Ticked
+) -> int:
     """Whether `atom` holds for every / no / some tick set that takes this checklist route."""
-    memo: dict[tuple[str, int, FactsKey, Ticked], int] = flow.cache.setdefault("ticked", {})
+    memo = flow.memo(AnalysisMemo).ticked
     key = (node.id, rule_index, facts, atom)
     if key in memo:
         return memo[key]
@@ -316,6 +339,7 @@ def passed(
                 updated[index] = TRUE if recorded[tick_fact(atom)] == "yes" else FALSE
             case Ticked(at=at) if at == step.node and step.route_rule is not None:
                 node = flow.node(step.node)
+                assert isinstance(node, ChecklistNode)
                 updated[index] = ticked_truth(flow, node, step.route_rule, facts, atom)
             case _:
                 pass
@@ -330,7 +354,7 @@ def arrived_at(atoms: list[RouteAtom], values: tuple[int, ...], outcome: str) ->
     )
 
 
-def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: FactsKey) -> str:
+def requirement_failure(flow: Flow, rule: SafetyRule, outcome: OutcomeNode, facts: FactsKey) -> str:
     """Why an outcome breaks a rule's requirement ("" when it does not)."""
     need = rule.require
     if need.urgency and outcome.urgency not in need.urgency:
@@ -373,7 +397,7 @@ def describe_violation(
     while cursor is not None:
         (node_id, facts, _), step = cursor
         node = flow.node(node_id)
-        if step.route_rule is None:
+        if step.route_rule is None or not isinstance(node, ChecklistNode):
             parts.append(f"{node.title}: {describe_choice(flow, node, step.choice)}")
         else:
             here = [a for a in atoms if isinstance(a, Ticked) and a.at == node_id]
@@ -385,6 +409,7 @@ def describe_violation(
             parts.append(f'{node.title}: "{label}" (for example {example})')
         cursor = parents[cursor[0]]
     outcome = flow.node(end[0])
+    assert isinstance(outcome, OutcomeNode)
     parts.reverse()
     parts.append(f'outcome "{outcome.title}" ({outcome.urgency})')
     return " -> ".join(parts)
@@ -400,7 +425,7 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
         state = queue.popleft()
         node_id, facts, values = state
         node = flow.node(node_id)
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             values = arrived_at(atoms, values, node_id)
             if three_valued(rule.when, atoms, values, dict(facts)) == FALSE:
                 continue
@@ -424,11 +449,8 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
 
 # --- problems: outcomes and useless questions --------------------------------------------------
 
-Result = tuple[str, tuple[str, ...], tuple[int, ...]]
-"""What a route ends with: the outcome, the recommendations and the key actions shown."""
 
-
-def state_result(flow: Flow, node: Node, facts: FactsKey) -> Result:
+def state_result(flow: Flow, node: OutcomeNode, facts: FactsKey) -> Result:
     shown = shown_recommendations(node, dict(facts))
     actions = shown_actions(node, dict(facts))
     return (node.id, tuple(r.id for r in shown), tuple(node.actions.index(a) for a in actions))
@@ -436,7 +458,7 @@ def state_result(flow: Flow, node: Node, facts: FactsKey) -> Result:
 
 def results_from(flow: Flow, state: StateKey) -> frozenset[Result]:
     """Every end a route from this state can reach (memoised on the flow; the graph is acyclic)."""
-    memo: dict[StateKey, frozenset[Result]] = flow.cache.setdefault("results", {})
+    memo = flow.memo(AnalysisMemo).results
     stack = [state]
     while stack:
         top = stack[-1]
@@ -444,7 +466,7 @@ def results_from(flow: Flow, state: StateKey) -> frozenset[Result]:
             stack.pop()
             continue
         node = flow.node(top[0])
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             memo[top] = frozenset((state_result(flow, node, top[1]),))
             stack.pop()
             continue
@@ -468,7 +490,7 @@ def useless_question_problems(flow: Flow) -> Iterator[Problem]:
     reported: set[str] = set()
     for state in sorted(reachable_state_keys(flow)):
         node = flow.node(state[0])
-        if node.kind != "question" or node.id in reported or len(node.answers) < 2:
+        if not isinstance(node, QuestionNode) or node.id in reported or len(node.answers) < 2:
             continue
         ends = [results_from(flow, after) for _, after in successors(flow, state)]
         if len(ends) >= 2 and all(len(e) == 1 for e in ends) and len(set(ends)) == 1:
@@ -489,7 +511,7 @@ def key_action_problems(flow: Flow) -> Iterator[Problem]:
     reported: set[str] = set()
     for node_id, facts in sorted(reachable_state_keys(flow)):
         node = flow.node(node_id)
-        if node.kind != "outcome" or not node.actions or node_id in reported:
+        if not isinstance(node, OutcomeNode) or not node.actions or node_id in reported:
             continue
         count = len(shown_actions(node, dict(facts)))
         if not ACTIONS_MIN <= count <= ACTIONS_MAX:

@@ -25,6 +25,7 @@ from engine.model import (
     ACTION_WORDS,
     ACTIONS_REQUIRED,
     KINDS,
+    NODE_CLASSES,
     PATIENT_REQUIRED,
     REVIEW_STATUSES,
     URGENCIES,
@@ -586,9 +587,8 @@ class Builder:
             parts["patient"] = self.patient(data, line, where)
         if title is None or text is None:
             return None
-        built = Node(
+        built: Node = NODE_CLASSES[kind](
             id=node_id,
-            kind=kind,
             title=title,
             text=text,
             help=help_text,
