@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.analysis import Route, Step, enumerate_routes
-from engine.checks import check_flow
 from engine.model import Choice, Flow, FlowError, Node, Problem
 from engine.render import (
     clinical_note,
@@ -35,6 +33,7 @@ from engine.render import (
     summary_text,
 )
 from engine.serialize import flow_from_dict, flow_to_dict
+from engine.states import Route, Step, enumerate_routes
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
 from engine.walk import (
     AnsweredStep,
@@ -52,14 +51,21 @@ from engine.walk import (
 
 if TYPE_CHECKING:
     from engine.load_yaml import check_files, load_flow_file
+    from engine.verify import check_flow
 
 
 def __getattr__(name: str) -> Any:
-    """`load_flow_file` and `check_files` need PyYAML: import it only when they are used."""
+    """`load_flow_file` and `check_files` need PyYAML, `check_flow` loads the prover: each is
+    imported only when used, so the browser's walker (which imports `engine.bridge`) never
+    loads either."""
     if name in ("load_flow_file", "check_files"):
         from engine import load_yaml
 
         return getattr(load_yaml, name)
+    if name == "check_flow":
+        from engine import verify
+
+        return verify.check_flow
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

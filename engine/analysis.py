@@ -1,17 +1,14 @@
-"""Route analysis: every route start -> outcome, route feasibility, and the safety proof.
+"""The proof: route feasibility, safety rules over every route, and authoring lints.
 
-A route is a walk from the start to an outcome. A question branches once per answer; a checklist
-branches once per route rule that some tick set takes under first-match semantics, and carries the
-smallest such tick set as its witness (so 15 red flags do not make 2**15 routes).
-
-The checks never list routes (their number can grow much faster than the flow): they explore
-states `(node, facts)` once each, so they stay linear in the number of distinct states times the
-branching. A safety rule adds to the state the truth of the few route facts its premise names
-(visited X, answered A at X, ticked at X), each True, False or Unknown, so every rule is proved by
-one memoised search, and an offending route is rebuilt from parent links (the shortest one).
+Built on the state graph (`engine.states`): the checks never list routes (their number can grow
+much faster than the flow); they explore states `(node, facts)` once each, so they stay linear in
+the number of distinct states times the branching. A safety rule adds to the state the truth of
+the few route facts its premise names (visited X, answered A at X, ticked at X), each True, False
+or Unknown, so every rule is proved by one memoised search, and an
+offending route is rebuilt from parent links (the shortest one).
 
 Safety is conservative: a rule applies to a route when its premise could hold for some tick set
-consistent with the route (Unknown counts as could-hold).
+consistent with the route (Unknown counts as could-hold). The walk never imports this module.
 """
 
 from __future__ import annotations
@@ -19,23 +16,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, assert_never
 
-from engine.checks import reachable_from
+from engine.graph import reachable_from
 from engine.model import (
     ACTIONS_MAX,
     ACTIONS_MIN,
-    NONE_CHOICE,
     AllOf,
     Answered,
     AnyOf,
     ChecklistNode,
-    Choice,
     Condition,
     FactIs,
     Flow,
-    InfoNode,
-    Node,
     Not,
     OutcomeNode,
     Problem,
@@ -48,193 +40,39 @@ from engine.semantics import (
     FALSE,
     TRUE,
     UNKNOWN,
-    apply_set,
-    checklist_branches,
-    content_atoms,
     first_match,
     kleene_all,
     kleene_any,
     kleene_not,
     leaves,
-    resolve_next,
     satisfying_ticks,
     shown_actions,
     shown_facts,
     shown_recommendations,
     solve,
     tick_fact,
-    tick_facts,
     tick_pool,
 )
+from engine.states import (
+    FactsKey,
+    StateKey,
+    Step,
+    describe_choice,
+    post_order,
+    reachable_state_keys,
+    successors,
+)
 
-FactsKey = tuple[tuple[str, str], ...]
-"""Facts as sorted pairs: hashable, so states can be memoised."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One node passed on a route and what was chosen there."""
-
-    node: str
-    choice: Choice
-    """Answer id, witness tick set, or None for an info node."""
-    route_rule: int | None = None
-    """Checklist only: index of the route rule taken."""
-
-
-@dataclass(frozen=True)
-class Route:
-    """One distinct route from the start to an outcome."""
-
-    steps: tuple[Step, ...]
-    outcome: str
-    facts: FactsKey
-    """Facts recorded along the route (final values)."""
-    recommendations: tuple[str, ...]
-    """Ids of the outcome's recommendations shown on this route."""
-
-    @property
-    def choices(self) -> tuple[Choice, ...]:
-        return tuple(step.choice for step in self.steps)
-
-
-StateKey = tuple[str, FactsKey]
 Result = tuple[str, tuple[str, ...], tuple[int, ...]]
 """What a route ends with: the outcome, the recommendations and the key actions shown."""
 
 
 @dataclass
 class AnalysisMemo:
-    """What the analysis derives from one flow, computed once (`Flow.memo`)."""
+    """What the proof derives from one flow, computed once (`Flow.memo`)."""
 
-    successors: dict[StateKey, list[tuple[Step, StateKey]]] = field(default_factory=dict)
-    longest: dict[str, int] | None = None
     ticked: dict[tuple[str, int, FactsKey, Ticked], int] = field(default_factory=dict)
     results: dict[StateKey, frozenset[Result]] = field(default_factory=dict)
-
-
-def facts_key(facts: dict[str, str]) -> FactsKey:
-    return tuple(sorted(facts.items()))
-
-
-def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
-    """Every way on from a (node, facts) state, memoised on the flow."""
-    memo = flow.memo(AnalysisMemo).successors
-    found = memo.get(state)
-    if found is not None:
-        return found
-    node_id, key = state
-    node = flow.node(node_id)
-    facts = dict(key)
-    result: list[tuple[Step, StateKey]] = []
-    match node:
-        case QuestionNode():
-            for answer in node.answers:
-                after = apply_set(facts, answer.set)
-                to = resolve_next(answer.next, after)
-                if to is not None:
-                    result.append((Step(node_id, answer.id), (to, facts_key(after))))
-        case ChecklistNode():
-            atoms = content_atoms(flow).get(node_id, ())
-            for index, witness in checklist_branches(node, facts, atoms):
-                route = node.routes[index]
-                after = apply_set(facts, (*route.set, *tick_facts(flow, node, witness)))
-                to = resolve_next(route.next, after)
-                if to is not None:
-                    result.append((Step(node_id, witness, index), (to, facts_key(after))))
-        case InfoNode():
-            to = resolve_next(node.next, facts)
-            if to is not None:
-                result.append((Step(node_id, None), (to, key)))
-        case OutcomeNode():
-            pass
-        case _:
-            assert_never(node)
-    memo[state] = result
-    return result
-
-
-def iter_routes(flow: Flow) -> Iterator[Route]:
-    """Every route, depth first, in the order the author wrote answers and routes."""
-    # Paths are linked lists (step, rest) turned into tuples only at an outcome, so listing the
-    # routes costs their total length, not its square.
-    Path = tuple[Step, Any] | None
-    stack: list[tuple[StateKey, Path]] = [((flow.start, ()), None)]
-    while stack:
-        state, path = stack.pop()
-        node = flow.node(state[0])
-        if isinstance(node, OutcomeNode):
-            steps: list[Step] = []
-            while path is not None:
-                steps.append(path[0])
-                path = path[1]
-            shown = shown_recommendations(node, dict(state[1]))
-            yield Route(tuple(reversed(steps)), node.id, state[1], tuple(r.id for r in shown))
-            continue
-        for step, after in reversed(successors(flow, state)):
-            stack.append((after, (step, path)))
-
-
-def enumerate_routes(flow: Flow) -> list[Route]:
-    """Every distinct route start -> outcome (for review tables and static pages)."""
-    return list(iter_routes(flow))
-
-
-def reachable_state_keys(flow: Flow) -> set[StateKey]:
-    """Every (node, facts) state some route passes, found without listing routes."""
-    start: StateKey = (flow.start, ())
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for _, after in successors(flow, queue.popleft()):
-            if after not in seen:
-                seen.add(after)
-                queue.append(after)
-    return seen
-
-
-def longest_remaining(flow: Flow) -> dict[str, int]:
-    """For each node, the most steps left to an outcome (the outcome counts as one step).
-
-    Conditions are ignored, so this is an upper bound: "step k of at most n".
-    """
-    memo = flow.memo(AnalysisMemo)
-    if memo.longest is not None:
-        return memo.longest
-    from engine.checks import edges
-
-    result: dict[str, int] = {}
-    for root in (n.id for n in flow.nodes):
-        stack = [(root, False)]
-        while stack:
-            node_id, done = stack.pop()
-            if node_id in result:
-                continue
-            node = flow.node(node_id)
-            targets = [to for to, _ in edges(node)]
-            if done or not targets:
-                result[node_id] = 1 + max((result.get(t, 0) for t in targets), default=0)
-                continue
-            stack.append((node_id, True))
-            stack.extend((t, False) for t in targets if t not in result)
-    memo.longest = result
-    return result
-
-
-# --- describing routes in words ---------------------------------------------------------------
-
-
-def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
-    """What was chosen, in the words of the flow: answer text, ticked items, or "continue"."""
-    if isinstance(node, QuestionNode) and isinstance(choice, str):
-        answer = node.answer(choice)
-        return answer.text if answer else choice
-    if isinstance(node, ChecklistNode) and isinstance(choice, frozenset):
-        if node.none is not None and NONE_CHOICE in choice:
-            return node.none
-        ticked = [item.text for item in node.items if item.id in choice]
-        return "ticked: " + "; ".join(ticked) if ticked else "nothing ticked"
-    return "continue"
 
 
 # --- problems: feasibility ----------------------------------------------------------------------
@@ -459,24 +297,12 @@ def state_result(flow: Flow, node: OutcomeNode, facts: FactsKey) -> Result:
 def results_from(flow: Flow, state: StateKey) -> frozenset[Result]:
     """Every end a route from this state can reach (memoised on the flow; the graph is acyclic)."""
     memo = flow.memo(AnalysisMemo).results
-    stack = [state]
-    while stack:
-        top = stack[-1]
-        if top in memo:
-            stack.pop()
-            continue
+    for top in post_order(flow, state, memo):
         node = flow.node(top[0])
         if isinstance(node, OutcomeNode):
             memo[top] = frozenset((state_result(flow, node, top[1]),))
-            stack.pop()
-            continue
-        after = [a for _, a in successors(flow, top)]
-        missing = [a for a in after if a not in memo]
-        if missing:
-            stack.extend(missing)
-            continue
-        memo[top] = frozenset().union(*(memo[a] for a in after))
-        stack.pop()
+        else:
+            memo[top] = frozenset().union(*(memo[after] for _, after in successors(flow, top)))
     return memo[state]
 
 

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from engine.analysis import Route, enumerate_routes
 from engine.model import ChecklistNode, Choice, Flow, Node, OutcomeNode
+from engine.states import Route, enumerate_routes
 
 HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags", "outcome_tags"})
 """Model fields no reader sees (routing, safety tags, source lines): never fingerprinted."""

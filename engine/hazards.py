@@ -23,10 +23,10 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from engine.limits import count
 from engine.model import Flow, Hazard, SafetyRule
 
-if TYPE_CHECKING:  # engine.shape imports this module: no import of shape or analysis at the top
-    from engine.analysis import StateKey
+if TYPE_CHECKING:  # engine.shape imports this module: no import of shape at the top
     from engine.shape import Builder
 
 HAZARD_REQUIRED = False
@@ -157,30 +157,9 @@ def hazard_to_dict(hazard: Hazard) -> dict[str, Any]:
 
 def count_routes(flow: Flow) -> int:
     """How many routes the flow has, counted over states (never listing them)."""
-    from engine.analysis import successors
-
-    counts: dict[StateKey, int] = {}
-
-    def count(state: StateKey) -> int:
-        stack = [state]
-        while stack:
-            top = stack[-1]
-            if top in counts:
-                stack.pop()
-                continue
-            if flow.node(top[0]).kind == "outcome":
-                counts[top] = 1
-                stack.pop()
-                continue
-            pending = [after for _, after in successors(flow, top) if after not in counts]
-            if pending:
-                stack.extend(pending)
-                continue
-            counts[top] = sum(counts[after] for _, after in successors(flow, top))
-            stack.pop()
-        return counts[state]
-
-    return count((flow.start, ()))
+    routes = count(flow).routes
+    assert routes is not None  # counted without a state limit
+    return routes
 
 
 def hazard_entry(flow: Flow, rule: SafetyRule, routes: int, build_date: str) -> dict[str, Any]:

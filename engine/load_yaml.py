@@ -16,9 +16,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.checks import build_and_check
 from engine.model import Flow, FlowError, Problem
 from engine.shape import LineDict, LineList
+from engine.verify import build_and_check
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"

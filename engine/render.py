@@ -27,7 +27,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from engine.analysis import FactsKey, Route, describe_choice, enumerate_routes
 from engine.grades import grade_text, grade_words, ordered, short_tag
 from engine.model import (
     NONE_CHOICE,
@@ -52,6 +51,7 @@ from engine.model import (
 )
 from engine.semantics import checklist_branches, shown_facts
 from engine.shape import PAGE
+from engine.states import FactsKey, Route, describe_choice, enumerate_routes
 from engine.token import START_TOKEN, encode_token
 from engine.walk import AnsweredStep, State, StepView, choose, view
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.checks import build_and_check
 from engine.hazards import hazard_to_dict
 from engine.model import (
     Action,
@@ -31,6 +30,7 @@ from engine.model import (
     Ticked,
     Visited,
 )
+from engine.verify import build_and_check
 
 
 def condition_to_dict(condition: Condition) -> dict[str, Any]:

@@ -14,8 +14,17 @@ import base64
 import binascii
 import hashlib
 import re
+from typing import assert_never
 
-from engine.model import NONE_CHOICE, Choice, Flow
+from engine.model import (
+    NONE_CHOICE,
+    ChecklistNode,
+    Choice,
+    Flow,
+    InfoNode,
+    OutcomeNode,
+    QuestionNode,
+)
 from engine.walk import State, WalkError, advance, normalise_choice, view
 
 START_TOKEN = "start"
@@ -54,17 +63,19 @@ def encode_token(flow: Flow, state: State) -> str:
         return START_TOKEN
     payload = bytearray()
     for step in answered:
-        node = step.node
-        if node.kind == "question":
-            payload += _varint([a.id for a in node.answers].index(str(step.choice)))
-        elif node.kind == "checklist":
-            ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
-            mask = sum(1 << i for i, item in enumerate(node.items) if item.id in ticks)
-            if NONE_CHOICE in ticks:
-                mask |= 1 << len(node.items)
-            payload += _varint(mask)
-        else:
-            payload += _varint(0)
+        match step.node:
+            case QuestionNode() as node:
+                payload += _varint([a.id for a in node.answers].index(str(step.choice)))
+            case ChecklistNode() as node:
+                ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
+                mask = sum(1 << i for i, item in enumerate(node.items) if item.id in ticks)
+                if NONE_CHOICE in ticks:
+                    mask |= 1 << len(node.items)
+                payload += _varint(mask)
+            case InfoNode() | OutcomeNode():
+                payload += _varint(0)
+            case _:
+                assert_never(step.node)
     encoded = base64.urlsafe_b64encode(bytes(payload)).decode("ascii").rstrip("=")
     return flow_tag(flow) + encoded
 
@@ -119,28 +130,32 @@ def _choices_from_numbers(flow: Flow, numbers: list[int]) -> tuple[Choice, ...]:
     choices: list[Choice] = []
     for position, number in enumerate(numbers, start=1):
         choice: Choice
-        if node.kind == "outcome":
-            raise TokenError(
-                "the link has more answers than the flowchart has steps; please start again"
-            )
-        if node.kind == "question":
-            if number >= len(node.answers):
+        match node:
+            case OutcomeNode():
                 raise TokenError(
-                    f'answer {position} does not exist at step "{node.title}"; please start again'
+                    "the link has more answers than the flowchart has steps; please start again"
                 )
-            choice = node.answers[number].id
-        elif node.kind == "checklist":
-            width = len(node.items) + (node.none is not None)
-            if number >= 1 << width:
-                raise TokenError(
-                    f'answer {position} ticks items that step "{node.title}" does not have'
-                )
-            ids = [item.id for item in node.items] + [NONE_CHOICE] * (node.none is not None)
-            choice = frozenset(item for i, item in enumerate(ids) if number >> i & 1)
-        else:
-            if number != 0:
-                raise TokenError(f'answer {position} does not fit step "{node.title}"')
-            choice = None
+            case QuestionNode():
+                if number >= len(node.answers):
+                    raise TokenError(
+                        f'answer {position} does not exist at step "{node.title}"; '
+                        "please start again"
+                    )
+                choice = node.answers[number].id
+            case ChecklistNode():
+                width = len(node.items) + (node.none is not None)
+                if number >= 1 << width:
+                    raise TokenError(
+                        f'answer {position} ticks items that step "{node.title}" does not have'
+                    )
+                ids = [item.id for item in node.items] + [NONE_CHOICE] * (node.none is not None)
+                choice = frozenset(item for i, item in enumerate(ids) if number >> i & 1)
+            case InfoNode():
+                if number != 0:
+                    raise TokenError(f'answer {position} does not fit step "{node.title}"')
+                choice = None
+            case _:
+                assert_never(node)
         try:
             choice = normalise_choice(node, choice)
             to, facts, _ = advance(flow, node, facts, choice)

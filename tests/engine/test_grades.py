@@ -28,8 +28,8 @@ from engine import (
     start,
     summary_text,
 )
-from engine.checks import check_flow
 from engine.grades import check_grades, short_tag
+from engine.verify import check_flow
 
 ACP = {"source": "acp-2017", "rec": "Recommendation 1", "grade": "strong/moderate"}
 NICE = {"source": "nice-ng59", "rec": "1.2.17 [2016]", "grade": "do not offer"}
