@@ -4,7 +4,7 @@ Built on the state graph (`engine.states`): the checks never list routes (their 
 much faster than the flow); they explore states `(node, facts)` once each, so they stay linear in
 the number of distinct states times the branching. A safety rule adds to the state the truth of
 the few route facts its premise names (visited X, answered A at X, ticked at X), each True, False
-or Unknown, so every rule is proved by one memoised search, and an
+or Unknown (`engine.semantics.kleene`), so every rule is proved by one memoised search, and an
 offending route is rebuilt from parent links (the shortest one).
 
 Safety is conservative: a rule applies to a route when its premise could hold for some tick set
@@ -26,7 +26,6 @@ from engine.model import (
     AnyOf,
     ChecklistNode,
     Condition,
-    FactIs,
     Flow,
     Not,
     OutcomeNode,
@@ -40,10 +39,9 @@ from engine.semantics import (
     FALSE,
     TRUE,
     UNKNOWN,
+    Leaf,
     first_match,
-    kleene_all,
-    kleene_any,
-    kleene_not,
+    kleene,
     leaves,
     satisfying_ticks,
     shown_actions,
@@ -109,30 +107,19 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
 
 # --- problems: safety rules ---------------------------------------------------------------------
 
-RouteAtom = Ticked | Answered | Visited
 
-
-def route_atoms(condition: Condition) -> list[RouteAtom]:
+def route_atoms(condition: Condition) -> list[Leaf]:
     """The route facts a premise names, once each."""
     named = (leaf for leaf in leaves(condition) if isinstance(leaf, Ticked | Answered | Visited))
     return list(dict.fromkeys(named))
 
 
 def three_valued(
-    condition: Condition, atoms: list[RouteAtom], values: tuple[int, ...], facts: dict[str, str]
+    condition: Condition, atoms: list[Leaf], values: tuple[int, ...], facts: dict[str, str]
 ) -> int:
-    """Kleene logic over route atoms (True/False/Unknown) and the route's final facts."""
-    match condition:
-        case FactIs(fact=fact, values=allowed):
-            return TRUE if facts.get(fact) in allowed else FALSE
-        case AllOf(parts=parts):
-            return kleene_all([three_valued(p, atoms, values, facts) for p in parts])
-        case AnyOf(parts=parts):
-            return kleene_any([three_valued(p, atoms, values, facts) for p in parts])
-        case Not(part=part):
-            return kleene_not(three_valued(part, atoms, values, facts))
-        case Ticked() | Answered() | Visited():
-            return values[atoms.index(condition)]
+    """A premise's truth on a route (`engine.semantics.kleene`): each atom as far as the route
+    decides it (`values`, in the order of `atoms`), facts as they are at the route's end."""
+    return kleene(condition, facts, lambda leaf: values[atoms.index(leaf)])
 
 
 def ticked_truth(
@@ -155,7 +142,7 @@ def ticked_truth(
 
 def passed(
     flow: Flow,
-    atoms: list[RouteAtom],
+    atoms: list[Leaf],
     values: tuple[int, ...],
     step: Step,
     facts: FactsKey,
@@ -184,7 +171,7 @@ def passed(
     return tuple(updated)
 
 
-def arrived_at(atoms: list[RouteAtom], values: tuple[int, ...], outcome: str) -> tuple[int, ...]:
+def arrived_at(atoms: list[Leaf], values: tuple[int, ...], outcome: str) -> tuple[int, ...]:
     """Atom truths at the end of a route: the outcome itself counts as visited."""
     return tuple(
         TRUE if isinstance(atom, Visited) and atom.node == outcome else value
@@ -224,7 +211,7 @@ DpState = tuple[str, FactsKey, tuple[int, ...]]
 
 def describe_violation(
     flow: Flow,
-    atoms: list[RouteAtom],
+    atoms: list[Leaf],
     parents: dict[DpState, tuple[DpState, Step] | None],
     end: DpState,
 ) -> str:

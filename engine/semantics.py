@@ -6,7 +6,7 @@ flow is written down once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -190,7 +190,10 @@ def condition_items(condition: Condition | None) -> list[str]:
 
 
 FALSE, TRUE, UNKNOWN = 0, 1, 2
-"""Kleene truth values, for conditions over a partly decided set of ticks."""
+"""Kleene truth values, for conditions over a partly known route or set of ticks."""
+
+Leaf = Ticked | Answered | Visited
+"""The leaves that are not facts: what was ticked, answered or passed on the route."""
 
 
 def kleene_all(results: list[int]) -> int:
@@ -211,36 +214,50 @@ def kleene_not(value: int) -> int:
     return TRUE if value == FALSE else FALSE if value == TRUE else UNKNOWN
 
 
+def kleene(condition: Condition, facts: Facts, leaf: Callable[[Leaf], int]) -> int:
+    """The one three-valued reading of a condition (Kleene's strong logic), for the checklist
+    search (ticks partly decided) and the safety proof (route facts partly known) alike.
+
+    Facts are known; `leaf` gives the truth of each tick, answer or visit leaf as far as the
+    caller knows it, and UNKNOWN where it cannot tell (never FALSE for "cannot tell": `not`
+    would turn that guess into a certainty).
+    """
+    match condition:
+        case FactIs(fact=fact, values=values):
+            return TRUE if facts.get(fact) in values else FALSE
+        case AllOf(parts=parts):
+            return kleene_all([kleene(p, facts, leaf) for p in parts])
+        case AnyOf(parts=parts):
+            return kleene_any([kleene(p, facts, leaf) for p in parts])
+        case Not(part=part):
+            return kleene_not(kleene(part, facts, leaf))
+        case Ticked() | Answered() | Visited():
+            return leaf(condition)
+
+
 def partial_truth(
     condition: Condition, facts: Facts, decided: dict[str, bool], pool: tuple[str, ...]
 ) -> int:
     """Truth of a checklist condition when only some items are decided (ticked or not).
 
     TRUE means true for every way of deciding the rest; FALSE, false for every way.
-    `pool` is every item that can matter (see `tick_pool`).
+    `pool` is every item that can matter (see `tick_pool`). Answers and visits are not a
+    checklist's to decide: UNKNOWN (they never occur in a checklist's routes).
     """
-    match condition:
-        case FactIs(fact=fact, values=values):
-            return TRUE if facts.get(fact) in values else FALSE
-        case AllOf(parts=parts):
-            return kleene_all([partial_truth(p, facts, decided, pool) for p in parts])
-        case AnyOf(parts=parts):
-            return kleene_any([partial_truth(p, facts, decided, pool) for p in parts])
-        case Not(part=part):
-            return kleene_not(partial_truth(part, facts, decided, pool))
-        case Ticked(mode=mode, items=items):
-            watched = pool if mode in ("any", "none") else items
-            if any(decided.get(i) for i in watched):
-                some = TRUE
-            elif all(decided.get(i) is False for i in watched):
-                some = FALSE
-            else:
-                some = UNKNOWN
-            if mode != "none":
-                return some
-            return TRUE if some == FALSE else FALSE if some == TRUE else UNKNOWN
-        case Answered() | Visited():
-            return FALSE
+
+    def ticked(leaf: Leaf) -> int:
+        if not isinstance(leaf, Ticked):
+            return UNKNOWN
+        watched = pool if leaf.mode in ("any", "none") else leaf.items
+        if any(decided.get(i) for i in watched):
+            some = TRUE
+        elif all(decided.get(i) is False for i in watched):
+            some = FALSE
+        else:
+            some = UNKNOWN
+        return kleene_not(some) if leaf.mode == "none" else some
+
+    return kleene(condition, facts, ticked)
 
 
 def tick_pool(node: ChecklistNode, extra_items: tuple[str, ...] = ()) -> tuple[str, ...]:
