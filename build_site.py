@@ -140,7 +140,7 @@ def load_flows(project: Path) -> list[Flow]:
             problems.append(engine.Problem(flow.path, 1, message))
         first_file.setdefault(flow.id, flow.path)
     if not problems:  # review records, and `review_status: approved` only when it is true
-        from engine.governance_site import governance_problems
+        from engine.io.governance_site import governance_problems
 
         problems += governance_problems(project, flows)
     if not problems:  # authoring problems: a question that cannot change anything fails a build
@@ -530,8 +530,8 @@ def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
     passes raw HTML and `{: attr_list}` handlers through.
     """
     import engine
-    from engine.govcli import with_review_columns
-    from engine.records import flow_states
+    from engine.io.govcli import with_review_columns
+    from engine.io.records import flow_states
 
     parts = [
         front_matter(title="Route review", search={"exclude": True}),
@@ -966,7 +966,7 @@ def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
                 result[path] = f'the patient advice sheet of "{node.id}" in flow "{flow}"'
     if all_pages:
         result["algorithm/review.md"] = "the route review page"
-    from engine import governance_site as gov
+    from engine.io import governance_site as gov
 
     result[gov.SAFETY_PAGE] = "the Clinical safety page"
     result[gov.CHANGES_PAGE] = "the What changed page"
@@ -1216,7 +1216,7 @@ def build(
 
             mkdocs_yml = yaml.safe_load((project / "mkdocs.yml").read_text())
             nav = nav_with_flows(mkdocs_yml["nav"], all_pages)
-            from engine import governance_site as gov
+            from engine.io import governance_site as gov
 
             build_date = datetime.datetime.now(datetime.UTC).date().isoformat()
             reviewed = gov.flow_reviews(project, [(p.flow, p.base) for p in all_pages])

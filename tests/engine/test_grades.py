@@ -191,7 +191,7 @@ nodes:
 
 def test_a_bare_id_of_a_graded_source_is_reported_at_its_line() -> None:
     pytest.importorskip("yaml")
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     with pytest.raises(FlowError) as caught:
         load_flow_text(MISSING_GRADE_YAML, "flows/x.yaml")

@@ -117,7 +117,7 @@ def test_an_alias_bomb_of_conditions_is_refused_quickly(tmp_path: Path) -> None:
 
 def test_aliased_conditions_below_the_limit_are_checked_once_each(tmp_path: Path) -> None:
     """2**12 leaves through aliases: accepted, and the shape check sees each mapping once."""
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
     from engine.semantics import leaves
 
     flow = load_flow_text(alias_bomb(12), "flows/x.yaml")
@@ -166,7 +166,7 @@ def test_a_raised_limit_lets_a_big_flow_pass_and_its_routes_are_counted(tmp_path
 
 def test_the_limit_on_states_stops_the_search_early() -> None:
     from engine.limits import Limits, limit_problems
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     many_facts = chain(3).replace("next: q", "set: {f: a}, next: q")
     flow = load_flow_text(many_facts, "flows/x.yaml")

@@ -16,7 +16,7 @@ from engine import FlowError
 
 pytest.importorskip("yaml")
 
-from engine.load_yaml import load_flow_text
+from engine.pipeline import load_flow_text
 
 FIXTURES = sorted(INVALID.glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+): (.*)$", re.MULTILINE)

@@ -1,9 +1,10 @@
 """Review records on disk: read `reviews/*.yaml`, write a skeleton for a reviewer to sign.
 
-The file layer around `engine.review` (which is pure). Records live in the `reviews/` folder
+The file layer around `engine.review` (which is pure); it runs git for the revision a skeleton
+names. Records live in the `reviews/` folder
 next to `flows/` and `docs/`: `reviews/<flow-id>.yaml` for a flow, `reviews/pages.yaml` for the
-reading pages. A missing record means nothing was reviewed. Imports `yaml` (via
-`engine.load_yaml`): never imported by the browser.
+reading pages. A missing record means nothing was reviewed. Reads YAML (via
+`engine.io.load_yaml`): never imported by the browser.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from engine.fingerprint import flow_prints, page_fingerprint
-from engine.load_yaml import parse_yaml
+from engine.io.load_yaml import parse_yaml, top_level_line
 from engine.model import Flow, FlowError, Problem
 from engine.review import (
     Review,
@@ -71,14 +72,6 @@ def page_reviews(reviews_dir: Path) -> tuple[Review, ...]:
 def flow_states(flow: Flow, reviews_dir: Path) -> list[RouteState]:
     """Every route of the flow with its review state (FlowError if the record is bad)."""
     return route_states(flow, flow_prints(flow), flow_reviews(flow, reviews_dir))
-
-
-def top_level_line(path: str | Path, key: str) -> int:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
 
 
 def review_problems(flow: Flow, file: str | Path, reviews_dir: Path) -> list[Problem]:

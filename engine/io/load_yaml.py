@@ -1,14 +1,14 @@
-"""Reading flow files: YAML text -> LineDict/LineList -> checked Flow.
+"""Reading YAML: text -> plain data whose mappings and lists remember their lines.
 
 The only module of the engine that imports `yaml` (the browser never needs it: it gets the flow
-as JSON). YAML is composed, not `safe_load`ed, so every value keeps its line, and so the two YAML
-surprises an author cannot see are caught: a duplicate key (YAML silently keeps the last one) and a
-bare yes/no/on/off key (YAML 1.1 turns it into true/false).
+as JSON); `engine.pipeline` turns the data into checked flows, `engine.io.records` into reviews.
+YAML is composed, not `safe_load`ed, so every value keeps its line, and so the two YAML
+surprises an author cannot see are caught: a duplicate key (YAML silently keeps the last one) and
+a bare yes/no/on/off key (YAML 1.1 turns it into true/false).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.model import Flow, FlowError, Problem
+from engine.model import Problem
 from engine.shape import LineDict, LineList
-from engine.verify import build_and_check
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -265,48 +264,10 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
 
 
-def load_flow_text(text: str, path: str) -> Flow:
-    """Check flow text completely: shape, graph and safety. Raises FlowError with every problem."""
-    data, problems = parse_yaml(text, path)
-    if data is None:
-        raise FlowError(problems)
-    return build_and_check(data, path, problems)
-
-
-def load_flow_file(path: str | Path, display_path: str | None = None) -> Flow:
-    """Read and check one flow file; problems name it as `display_path` (default: `path`)."""
-    shown = display_path if display_path is not None else str(path)
+def top_level_line(path: str | Path, key: str) -> int:
+    """The line of a top-level key (`id:`) in a YAML file (1 if not found or unreadable)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FlowError([Problem(shown, 1, f"cannot read the file: {error}")]) from error
-    return load_flow_text(text, shown)
-
-
-def check_files(paths: Iterable[str | Path]) -> list[Problem]:
-    """Every problem in these flow files, flow ids unique across them included, sorted."""
-    problems: list[Problem] = []
-    first_with_id: dict[str, str] = {}
-    for path in paths:
-        try:
-            flow = load_flow_file(path)
-        except FlowError as error:
-            problems.extend(error.problems)
-            continue
-        if flow.id in first_with_id:
-            problems.append(
-                Problem(
-                    str(path),
-                    _top_level_line(path, "id"),
-                    f'flow id "{flow.id}" is already used by {first_with_id[flow.id]}',
-                )
-            )
-        else:
-            first_with_id[flow.id] = str(path)
-    return sorted(problems)
-
-
-def _top_level_line(path: str | Path, key: str) -> int:
-    """The line of a top-level key in a file that already loaded (1 if not found)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
     return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
