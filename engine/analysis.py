@@ -233,8 +233,7 @@ def describe_violation(
             label = node.routes[step.route_rule].label
             parts.append(f'{node.title}: "{label}" (for example {example})')
         cursor = parents[cursor[0]]
-    outcome = flow.node(end[0])
-    assert isinstance(outcome, OutcomeNode)
+    outcome = flow.outcome(end[0])
     parts.reverse()
     parts.append(f'outcome "{outcome.title}" ({outcome.urgency})')
     return " -> ".join(parts)

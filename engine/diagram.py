@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
+from typing import assert_never
 
 from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    ChecklistNode,
     Condition,
     FactIs,
     Flow,
+    InfoNode,
     NextEntry,
     Node,
     Not,
+    OutcomeNode,
+    QuestionNode,
     Ticked,
     Visited,
 )
@@ -77,22 +82,23 @@ def branch_labels(label: str, entries: tuple[NextEntry, ...]) -> list[tuple[str,
 
 def node_edges(node: Node) -> list[tuple[str, str]]:
     """(target node id, edge label) for every way out of `node`, in the author's order."""
-    edges: list[tuple[str, str]] = []
-    if node.kind == "question":
-        for answer in node.answers:
-            edges += branch_labels(answer.text, answer.next)
-    elif node.kind == "checklist":
-        for route in node.routes:
-            edges += branch_labels(route.label, route.next)
-    elif node.kind == "info":
-        edges += branch_labels("", node.next)
-    return edges
+    match node:
+        case QuestionNode():
+            return [e for a in node.answers for e in branch_labels(a.text, a.next)]
+        case ChecklistNode():
+            return [e for r in node.routes for e in branch_labels(r.label, r.next)]
+        case InfoNode():
+            return branch_labels("", node.next)
+        case OutcomeNode():
+            return []
+        case _:
+            assert_never(node)
 
 
 def node_classes(node: Node) -> str:
     """SVG classes the site's CSS styles (kind, and urgency for outcomes)."""
     classes = f"step kind-{node.kind}"
-    if node.urgency:
+    if isinstance(node, OutcomeNode) and node.urgency:
         classes += f" urgency-{node.urgency}"
     return classes
 
@@ -118,7 +124,7 @@ def flow_to_dot(flow: Flow, node_urls: Mapping[str, str]) -> str:
             f"class={quote(node_classes(node))}",
             f"tooltip={quote(node.title)}",
         ]
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             attributes.append('style="rounded,bold"')
         if node.id in node_urls:
             attributes.append(f"URL={quote(node_urls[node.id])}")

@@ -115,8 +115,8 @@ def route_changes(old: Flow, new: Flow, before: RoutePrint, after: RoutePrint) -
         changes.append(
             (
                 "Outcome",
-                f'"{old.node(before.outcome).title}" ({old.node(before.outcome).urgency})',
-                f'"{new.node(after.outcome).title}" ({new.node(after.outcome).urgency})',
+                f'"{old.outcome(before.outcome).title}" ({old.outcome(before.outcome).urgency})',
+                f'"{new.outcome(after.outcome).title}" ({new.outcome(after.outcome).urgency})',
             )
         )
     for name in dict.fromkeys([*old_parts, *new_parts]):
@@ -160,7 +160,7 @@ def diff_flows(old: Flow, new: Flow) -> FlowDiff:
 
 
 def _route_line(flow: Flow, route: RoutePrint) -> str:
-    outcome = flow.node(route.outcome)
+    outcome = flow.outcome(route.outcome)
     return f'- `{route.key}` → "{outcome.title}" ({outcome.urgency})'
 
 

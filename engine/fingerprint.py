@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from engine.model import ChecklistNode, Choice, Flow, Node, OutcomeNode
+from engine.model import ChecklistNode, Choice, Flow, Node
 from engine.states import Route, enumerate_routes
 
 HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags", "outcome_tags"})
@@ -138,8 +138,7 @@ def route_parts(flow: Flow, route: Route) -> dict[str, Any]:
     for step in route.steps:
         node = flow.node(step.node)
         parts[f"step:{node.id}"] = dump(node)
-    outcome = flow.node(route.outcome)
-    assert isinstance(outcome, OutcomeNode)
+    outcome = flow.outcome(route.outcome)
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
     parts[f"outcome:{outcome.id}"] = dump(replace(outcome, recommendations=()))
     for rec in shown:

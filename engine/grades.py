@@ -12,9 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
-from engine.model import Citation, Cites, Flow, Problem, Source
+from engine.model import (
+    Answer,
+    ChecklistNode,
+    Citation,
+    Cites,
+    Flow,
+    InfoNode,
+    Item,
+    OutcomeNode,
+    Problem,
+    QuestionNode,
+    Recommendation,
+    Source,
+)
 
 if TYPE_CHECKING:
     from engine.shape import Builder
@@ -185,15 +198,21 @@ def all_citations(flow: Flow) -> Iterator[tuple[str, Citation]]:
         where = f'node "{node.id}"'
         for citation in node.cite:
             yield where, citation
-        for answer in node.answers:
-            for citation in answer.cite:
-                yield f'{where} answer "{answer.id}"', citation
-        for item in node.items:
-            for citation in item.cite:
-                yield f'{where} item "{item.id}"', citation
-        for rec in node.recommendations:
-            for citation in rec.cite:
-                yield f'{where} recommendation "{rec.id}"', citation
+        parts: list[tuple[str, Answer | Item | Recommendation]] = []
+        match node:
+            case QuestionNode():
+                parts = [(f'answer "{a.id}"', a) for a in node.answers]
+            case ChecklistNode():
+                parts = [(f'item "{i.id}"', i) for i in node.items]
+            case OutcomeNode():
+                parts = [(f'recommendation "{r.id}"', r) for r in node.recommendations]
+            case InfoNode():
+                pass
+            case _:
+                assert_never(node)
+        for what, part in parts:
+            for citation in part.cite:
+                yield f"{where} {what}", citation
 
 
 def check_grades(flow: Flow) -> Iterator[Problem]:

@@ -1,5 +1,11 @@
 """The flow model: frozen dataclasses, built once by the checker and never mutated.
 
+One class per node kind (`QuestionNode`, `ChecklistNode`, `InfoNode`, `OutcomeNode`; `Node` is
+their union), so code matches on the class and mypy's `assert_never` catches a kind left out.
+Also here: `Problem`/`FlowError` (every problem the engine reports) and `Flow.memo`, where
+modules keep what they derive from a flow. Conditions are `engine.conditions` (also importable
+from here).
+
 Every object keeps the source line it came from (`line`, 1-based, 0 when it came from a dict
 without line marks) so later checks can point at the author's text. Lines never take part in
 equality: a flow rebuilt from its JSON form equals the flow loaded from YAML.
@@ -9,6 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, cast
+
+from engine.conditions import AllOf as AllOf
+from engine.conditions import Answered as Answered
+from engine.conditions import AnyOf as AnyOf
+from engine.conditions import Condition as Condition
+from engine.conditions import FactIs as FactIs
+from engine.conditions import Not as Not
+from engine.conditions import Ticked as Ticked
+from engine.conditions import Visited as Visited
 
 KINDS = ("question", "checklist", "info", "outcome")
 URGENCIES = ("emergency", "urgent", "soon", "routine", "self-care")
@@ -65,74 +80,6 @@ class FlowError(Exception):
         self.problems: tuple[Problem, ...] = tuple(sorted(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-
-# --- Conditions: data, never code ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FactIs:
-    """`{fact: F, equals: V}` or `{fact: F, in: [V, ...]}`: the fact currently has one of values."""
-
-    fact: str
-    values: tuple[str, ...]
-    op: Literal["equals", "in"] = "equals"
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class AllOf:
-    """`{all: [C, ...]}`: every part holds."""
-
-    parts: tuple[Condition, ...]
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    """`{any: [C, ...]}`: at least one part holds."""
-
-    parts: tuple[Condition, ...]
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Not:
-    """`{not: C}`: the part does not hold."""
-
-    part: Condition
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Ticked:
-    """`{ticked: any|none|ITEM|[ITEM, ...]}`, optionally `{at: CHECKLIST, ...}` in safety rules."""
-
-    mode: Literal["any", "none", "items"]
-    items: tuple[str, ...] = ()
-    """For mode `items`: holds when any of these items is ticked."""
-    at: str | None = None
-    """The checklist node (safety rules only); None inside a checklist's own routes."""
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Answered:
-    """`{at: QUESTION, answer: ANSWER}` (safety rules only)."""
-
-    at: str
-    answer: str
-    line: int = field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Visited:
-    """`{visited: NODE}` (safety rules only)."""
-
-    node: str
-    line: int = field(default=0, compare=False)
-
-
-Condition = FactIs | AllOf | AnyOf | Not | Ticked | Answered | Visited
 
 # --- Flow parts ------------------------------------------------------------------------------
 
@@ -495,6 +442,13 @@ class Flow:
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError if unknown: a checked flow has no dangling ids)."""
         return self._nodes_by_id[node_id]
+
+    def outcome(self, node_id: str) -> OutcomeNode:
+        """The outcome with this id (where a route ends); KeyError if it is not an outcome."""
+        node = self._nodes_by_id[node_id]
+        if not isinstance(node, OutcomeNode):
+            raise KeyError(f'node "{node_id}" is not an outcome')
+        return node
 
     def has_node(self, node_id: str) -> bool:
         return node_id in self._nodes_by_id

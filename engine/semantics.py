@@ -1,7 +1,9 @@
 """What a flow means, step by step: conditions, `next` entries, checklist routes, facts.
 
 The walk, the analysis and the renderer all go through these few functions, so the meaning of a
-flow is written down once.
+flow is written down once: `holds` reads a condition at walk time (true or false), `kleene`
+reads it when only part is known (true, false or unknown: the checklist search and the proof),
+and `checklist_branches` finds the routes of a checklist some tick set takes.
 """
 
 from __future__ import annotations

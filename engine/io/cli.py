@@ -14,10 +14,20 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from engine import limits
-from engine.model import NONE_CHOICE, Choice, Flow, FlowError, Node
+from engine.model import (
+    NONE_CHOICE,
+    ChecklistNode,
+    Choice,
+    Flow,
+    FlowError,
+    InfoNode,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+)
 from engine.render import summary_text
 from engine.walk import State, WalkError, back, choose, start, view
 
@@ -72,15 +82,19 @@ def command_paths(path: str, out: TextIO) -> int:
 
 def parse_answer(node: Node, word: str) -> Choice:
     """One `--answers` word as the choice for this node."""
-    if node.kind == "checklist":
-        if word in ("none", ""):  # "None of these" where the checklist has it
-            return frozenset((NONE_CHOICE,)) if node.none is not None else frozenset()
-        return frozenset(word.split("+"))
-    if node.kind == "info":
-        if word not in ("continue", ""):
-            raise WalkError(f'step "{node.title}" is information only: answer "continue"')
-        return None
-    return word
+    match node:
+        case ChecklistNode():
+            if word in ("none", ""):  # "None of these" where the checklist has it
+                return frozenset((NONE_CHOICE,)) if node.none is not None else frozenset()
+            return frozenset(word.split("+"))
+        case InfoNode():
+            if word not in ("continue", ""):
+                raise WalkError(f'step "{node.title}" is information only: answer "continue"')
+            return None
+        case QuestionNode() | OutcomeNode():
+            return word
+        case _:
+            assert_never(node)
 
 
 def step_text(flow: Flow, state: State) -> str:
@@ -88,36 +102,45 @@ def step_text(flow: Flow, state: State) -> str:
     current = view(flow, state)
     node = current.node
     lines = [f"\nStep {current.k} of at most {current.n}: {node.title}", node.text.strip()]
-    if node.kind == "question":
-        lines += [f"  {n}) {a.text}  [{a.id}]" for n, a in enumerate(node.answers, start=1)]
-        lines.append("Answer with a number or an id (b: back, q: quit).")
-    elif node.kind == "checklist":
-        lines += [f"  {n}) {i.text}  [{i.id}]" for n, i in enumerate(node.items, start=1)]
-        if node.none is not None:
-            lines.append(f"  0) {node.none}  [{NONE_CHOICE}]")
-        lines.append("Tick with numbers or ids separated by spaces; Enter for none (b, q).")
-    elif node.kind == "info":
-        lines.append("Press Enter to continue (b: back, q: quit).")
+    match node:
+        case QuestionNode():
+            lines += [f"  {n}) {a.text}  [{a.id}]" for n, a in enumerate(node.answers, start=1)]
+            lines.append("Answer with a number or an id (b: back, q: quit).")
+        case ChecklistNode():
+            lines += [f"  {n}) {i.text}  [{i.id}]" for n, i in enumerate(node.items, start=1)]
+            if node.none is not None:
+                lines.append(f"  0) {node.none}  [{NONE_CHOICE}]")
+            lines.append("Tick with numbers or ids separated by spaces; Enter for none (b, q).")
+        case InfoNode():
+            lines.append("Press Enter to continue (b: back, q: quit).")
+        case OutcomeNode():
+            pass
+        case _:
+            assert_never(node)
     return "\n".join(lines)
 
 
 def interactive_choice(node: Node, reply: str) -> Choice:
     words = reply.replace(",", " ").split()
-    if node.kind == "question":
-        if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= len(node.answers):
-            return node.answers[int(words[0]) - 1].id
-        return reply.strip()
-    if node.kind == "checklist":
-        ticks = set()
-        for word in words:
-            if word.isdigit() and 1 <= int(word) <= len(node.items):
-                ticks.add(node.items[int(word) - 1].id)
-            else:
-                ticks.add(word)
-        if node.none is not None and (not ticks or words == ["0"]):
-            return frozenset((NONE_CHOICE,))
-        return frozenset(ticks)
-    return None
+    match node:
+        case QuestionNode():
+            if len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= len(node.answers):
+                return node.answers[int(words[0]) - 1].id
+            return reply.strip()
+        case ChecklistNode():
+            ticks = set()
+            for word in words:
+                if word.isdigit() and 1 <= int(word) <= len(node.items):
+                    ticks.add(node.items[int(word) - 1].id)
+                else:
+                    ticks.add(word)
+            if node.none is not None and (not ticks or words == ["0"]):
+                return frozenset((NONE_CHOICE,))
+            return frozenset(ticks)
+        case InfoNode() | OutcomeNode():
+            return None
+        case _:
+            assert_never(node)
 
 
 def command_walk(

@@ -34,7 +34,7 @@ from engine.io.records import (
     page_reviews,
     review_problems,
 )
-from engine.model import Flow, FlowError, Problem
+from engine.model import Flow, FlowError, OutcomeNode, Problem
 from engine.render import describe_condition, esc, inline, markdown
 from engine.review import RouteState, Status, routes_status
 
@@ -302,7 +302,7 @@ def basis_section(flow: Flow, site_root: str) -> str:
             shown_on[rec_id] = shown_on.get(rec_id, 0) + 1
     parts = [f"### {inline(flow.title)} {{#basis-{flow.id}}}\n\n"]
     for node in flow.nodes:
-        if node.kind != "outcome":
+        if not isinstance(node, OutcomeNode):
             continue
         items = []
         for rec in node.recommendations:
