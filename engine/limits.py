@@ -72,7 +72,7 @@ def count(flow: Flow, state_limit: int | None = None) -> Counts:
     routes: dict[StateKey, int] = {}
     pages: dict[StateKey, int] = {}
     start = start_state(flow)
-    for state in post_order(flow, start):
+    for state in post_order(flow, start, routes):
         following = [after for _, after in successors(flow, state)]
         outcome = isinstance(flow.node(state[0]), OutcomeNode)
         routes[state] = 1 if outcome else sum(routes[a] for a in following)

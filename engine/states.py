@@ -141,25 +141,23 @@ def reachable_state_keys(flow: Flow, limit: int | None = None) -> set[StateKey]:
     return seen
 
 
-def post_order(
-    flow: Flow, start: StateKey, done: Container[StateKey] = frozenset()
-) -> Iterator[StateKey]:
+def post_order(flow: Flow, start: StateKey, done: Container[StateKey]) -> Iterator[StateKey]:
     """Every state reachable from `start` and not in `done`, each after every state it leads to
-    (the graph is acyclic): sums and unions over routes without recursion or listing them."""
-    expanded: set[StateKey] = set()
+    (the graph is acyclic): sums and unions over routes without recursion or listing them.
+
+    The caller puts each state it is given into `done` (its result, e.g. a dict of sums) before
+    asking for the next; that is also how a state reached twice is given once.
+    """
     stack: list[tuple[StateKey, bool]] = [(start, False)]
     while stack:
         state, ready = stack.pop()
         if ready:
             yield state
-            continue
-        if state in expanded or state in done:
-            continue
-        expanded.add(state)
-        stack.append((state, True))
-        for _, after in successors(flow, state):
-            if after not in expanded and after not in done:
-                stack.append((after, False))
+        elif state not in done:
+            stack.append((state, True))
+            stack.extend(
+                (after, False) for _, after in successors(flow, state) if after not in done
+            )
 
 
 def iter_routes(flow: Flow) -> Iterator[Route]:
