@@ -66,13 +66,16 @@ def read_hazard(builder: Builder, item: dict[str, Any], line: int, where: str) -
                 line,
                 f'{where} has no "hazard" block: every safety rule names the hazard it controls '
                 "(id, hazard, cause, effect, before, after; see docs/authoring.md)",
+                rule="missing-key",
             )
         return None
     at = builder.line_of(item, "hazard", line)
     value = item["hazard"]
     what = f"{where} hazard"
     if not isinstance(value, dict):
-        builder.report(at, f"{what} must be a mapping with keys: " + ", ".join(HAZARD_KEYS))
+        builder.report(
+            at, f"{what} must be a mapping with keys: " + ", ".join(HAZARD_KEYS), rule="bad-type"
+        )
         return None
     at = builder.start_line(value, at)
     before = len(builder.problems)
@@ -81,16 +84,18 @@ def read_hazard(builder: Builder, item: dict[str, Any], line: int, where: str) -
             builder.report(
                 builder.key_line(value, str(key)) or at,
                 f'{what} has unknown key "{key}"; allowed keys are: ' + ", ".join(HAZARD_KEYS),
+                rule="unknown-key",
             )
     for key in HAZARD_KEYS:
         if key not in value:
-            builder.report(at, f'{what} is missing required key "{key}"')
+            builder.report(at, f'{what} is missing required key "{key}"', rule="missing-key")
     texts = {key: builder.text(value, key, at, what) for key in ("id", "hazard", "cause", "effect")}
     hazard_id = texts["id"]
     if hazard_id is not None and not HAZARD_ID.match(hazard_id):
         builder.report(
             builder.line_of(value, "id", at),
             f'{what}: "id" is "{hazard_id}" but hazard ids are written HAZ-01, HAZ-02, ...',
+            rule="bad-id",
         )
     levels = {key: _level(builder, value, key, at, what) for key in ("before", "after")}
     if len(builder.problems) > before:
@@ -119,14 +124,18 @@ def _level(
     at = builder.line_of(data, key, line)
     value = data[key]
     if not isinstance(value, dict):
-        builder.report(at, f'{where}: "{key}" must be {{severity: ..., likelihood: ...}}')
+        builder.report(
+            at, f'{where}: "{key}" must be {{severity: ..., likelihood: ...}}', rule="bad-type"
+        )
         return None
     at = builder.start_line(value, at)
     ok = True
     for extra in value:
         if extra not in LEVEL_KEYS:
             builder.report(
-                at, f'{where} {key} has unknown key "{extra}"; allowed: severity, likelihood'
+                at,
+                f'{where} {key} has unknown key "{extra}"; allowed: severity, likelihood',
+                rule="unknown-key",
             )
             ok = False
     found: dict[str, str] = {}
@@ -136,6 +145,7 @@ def _level(
             builder.report(
                 builder.line_of(value, part, at),
                 f'{where} {key}: "{part}" is {word!r} but must be one of: ' + ", ".join(allowed),
+                rule="bad-choice",
             )
             ok = False
         else:
