@@ -223,6 +223,7 @@ def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> 
             b.line_of(data, "published", line),
             f'{where}: "published" is "{published}" but must be a year, YYYY-MM or YYYY-MM-DD '
             '(in quotes, e.g. "2017"), or "undated"',
+            rule="bad-format",
         )
         published = None
     design = b.text(data, "design", line, where)
@@ -230,12 +231,14 @@ def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> 
         b.report(
             b.line_of(data, "design", line),
             f'{where}: "design" belongs to sources with grading "study" only',
+            rule="misplaced-key",
         )
     if grading == "study" and "design" not in data:
         b.report(
             line,
             f'{where} has grading "study" but no "design": say what the study is, e.g. '
             'design: "double-blind RCT, n=323" (shown as its tag)',
+            rule="missing-key",
         )
     return kind, published, grading, design
 
@@ -275,13 +278,16 @@ def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cit
                 at,
                 f'{where}: "cite" entries must be a source id or a mapping '
                 f"{{source, rec, grade}}, not {type_name(value)}{hint_for(value)}",
+                rule="bad-type",
             )
             continue
         if not SLUG.match(source_id):
-            b.report(at, f'{where}: "cite" entry "{source_id}" is not a lower-case slug')
+            b.report(
+                at, f'{where}: "cite" entry "{source_id}" is not a lower-case slug', rule="bad-id"
+            )
             continue
         if (source_id, rec, grade) in seen:
-            b.report(at, f'{where}: "cite" lists "{source_id}" twice')
+            b.report(at, f'{where}: "cite" lists "{source_id}" twice', rule="duplicate-entry")
             continue
         seen.add((source_id, rec, grade))
         if source_id not in b.source_ids:
@@ -289,6 +295,7 @@ def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cit
                 at,
                 f'{where} cites unknown source "{source_id}"'
                 + suggest(source_id, b.source_ids, "sources"),
+                rule="unknown-source",
             )
             continue
         source = sources.get(source_id)
@@ -299,7 +306,7 @@ def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cit
             ]
             reported = [p for p in problems if p]
             for problem in reported:
-                b.report(at, f"[bad-grade] {where}: {problem}")
+                b.report(at, f"{where}: {problem}", rule="bad-grade")
             if reported:
                 continue
         result.append(Citation(source_id, rec, grade, at))

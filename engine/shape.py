@@ -216,8 +216,9 @@ class Builder:
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+    def report(self, line: int, message: str, rule: str) -> None:
+        """Record one problem; `rule` is its id (docs/authoring.md, "Rule ids")."""
+        self.problems.append(Problem(self.path, line, message, rule=rule))
 
     @staticmethod
     def line_of(container: object, key: str | int, default: int) -> int:
@@ -241,7 +242,9 @@ class Builder:
     def mapping(self, value: object, line: int, part: str, where: str) -> dict[str, Any] | None:
         """Check a part is a mapping with only allowed keys and every required key."""
         if not isinstance(value, dict):
-            self.report(line, f"{where} must be a mapping of keys, not {type_name(value)}")
+            self.report(
+                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
+            )
             return None
         line = self.start_line(value, line)
         spec = PARTS[part]
@@ -254,10 +257,11 @@ class Builder:
                     key_line,
                     f'{where} has unknown key "{key}"{mean}; allowed keys are: '
                     + ", ".join(spec.allowed),
+                    rule="unknown-key",
                 )
         for key in spec.required:
             if key not in value:
-                self.report(line, f'{where} is missing required key "{key}"')
+                self.report(line, f'{where} is missing required key "{key}"', rule="missing-key")
         return value
 
     def text(
@@ -270,11 +274,13 @@ class Builder:
         at = self.line_of(data, key, line)
         if not isinstance(value, str):
             self.report(
-                at, f'{where}: "{key}" must be text, not {type_name(value)}{hint_for(value)}'
+                at,
+                f'{where}: "{key}" must be text, not {type_name(value)}{hint_for(value)}',
+                rule="bad-type",
             )
             return None
         if required and not value.strip():
-            self.report(at, f'{where}: "{key}" must not be empty')
+            self.report(at, f'{where}: "{key}" must not be empty', rule="empty-value")
             return None
         return value
 
@@ -285,6 +291,7 @@ class Builder:
                 self.line_of(data, key, line),
                 f'{where}: "{key}" is "{value}" but must be a lower-case slug '
                 "(letters a-z, digits and single hyphens, e.g. red-flags)",
+                rule="bad-id",
             )
             return None
         return value
@@ -298,6 +305,7 @@ class Builder:
             self.report(
                 self.line_of(data, key, line),
                 f'{where}: "{key}" must be a list, not {type_name(value)}',
+                rule="bad-type",
             )
             return []
         return value
@@ -314,11 +322,14 @@ class Builder:
                     at,
                     f'{where}: "{key}" entries must be text, not {type_name(value)}'
                     f"{hint_for(value)}",
+                    rule="bad-type",
                 )
             elif not pattern.match(value):
-                self.report(at, f'{where}: "{key}" entry "{value}" is not a lower-case slug')
+                self.report(
+                    at, f'{where}: "{key}" entry "{value}" is not a lower-case slug', rule="bad-id"
+                )
             elif value in result:
-                self.report(at, f'{where}: "{key}" lists "{value}" twice')
+                self.report(at, f'{where}: "{key}" lists "{value}" twice', rule="duplicate-entry")
             else:
                 result.append(value)
         return tuple(result)
@@ -334,7 +345,9 @@ class Builder:
             return
         if value in seen:
             self.report(
-                line, f'{where}: duplicate {what} id "{value}" (first at line {seen[value]})'
+                line,
+                f'{where}: duplicate {what} id "{value}" (first at line {seen[value]})',
+                rule="duplicate-id",
             )
         else:
             seen[value] = line
@@ -376,6 +389,7 @@ class Builder:
                 self.line_of(top, "start", 1),
                 f'the flow starts at unknown node "{start}"'
                 + suggest(start, self.node_ids, "nodes"),
+                rule="unknown-node",
             )
         safety = self.safety(top)
         if self.problems:
@@ -408,6 +422,7 @@ class Builder:
             self.report(
                 self.line_of(top, "last_reviewed", 1),
                 f'{where}: "last_reviewed" is "{value}" but must be a date written YYYY-MM-DD',
+                rule="bad-format",
             )
             return None
         return value
@@ -420,6 +435,7 @@ class Builder:
             self.report(
                 self.line_of(data, key, line),
                 f'{where}: "{key}" is "{value}" but must be one of: ' + ", ".join(allowed),
+                rule="bad-choice",
             )
             return None
         return value
@@ -429,12 +445,17 @@ class Builder:
         value = top.get(key)
         if value is None:
             if key in top and required:
-                self.report(self.line_of(top, key, 1), f'the flow: "{key}" must not be empty')
+                self.report(
+                    self.line_of(top, key, 1),
+                    f'the flow: "{key}" must not be empty',
+                    rule="empty-value",
+                )
             return {}
         if not isinstance(value, dict):
             self.report(
                 self.line_of(top, key, 1),
                 f'the flow: "{key}" must be a mapping of id to {key[:-1]}, not {type_name(value)}',
+                rule="bad-type",
             )
             return {}
         return value
@@ -447,7 +468,7 @@ class Builder:
             where = f'source "{source_id}"'
             line = self.key_line(raw, source_id)
             if not SLUG.match(str(source_id)):
-                self.report(line, f"{where}: source ids must be lower-case slugs")
+                self.report(line, f"{where}: source ids must be lower-case slugs", rule="bad-id")
             data = self.mapping(value, self.line_of(raw, source_id, line), "source", where)
             if data is None:
                 continue
@@ -458,6 +479,7 @@ class Builder:
                 self.report(
                     self.line_of(data, "url", line),
                     f'{where}: "url" must be a web address starting with https:// or http://',
+                    rule="bad-format",
                 )
             if citation is not None:
                 meta = source_metadata(self, data, line, where)
@@ -483,6 +505,7 @@ class Builder:
                     line,
                     f"{where}: fact names are lower-case letters, digits and underscores "
                     "(e.g. age_group)",
+                    rule="bad-id",
                 )
                 continue
             data = self.mapping(value, self.line_of(raw, fact_id, line), "fact", where)
@@ -491,7 +514,11 @@ class Builder:
             label = self.text(data, "label", line, where)
             values = self.text_list(data, "values", line, where, FACT_VALUE)
             if "values" in data and not values and isinstance(data["values"], list):
-                self.report(self.line_of(data, "values", line), f"{where} needs at least one value")
+                self.report(
+                    self.line_of(data, "values", line),
+                    f"{where} needs at least one value",
+                    rule="empty-list",
+                )
             self.facts[str(fact_id)] = values
             if label is not None:
                 result.append(Fact(str(fact_id), label, values, line))
@@ -514,6 +541,7 @@ class Builder:
                     self.line_of(item, "page", at),
                     f'{link_where}: "page" is "{page}" but must be a page of this site such as '
                     "treatment.md or treatment.md#cyclobenzaprine",
+                    rule="bad-format",
                 )
                 continue
             if text is not None and page is not None:
@@ -525,7 +553,7 @@ class Builder:
     def nodes(self, top: dict[str, Any]) -> tuple[Node, ...]:
         raw = self.id_mapping(top, "nodes", True)
         if "nodes" in top and isinstance(top["nodes"], dict) and not raw:
-            self.report(self.line_of(top, "nodes", 1), "the flow has no nodes")
+            self.report(self.line_of(top, "nodes", 1), "the flow has no nodes", rule="empty-list")
         result = []
         for node_id, value in raw.items():
             where = f'node "{node_id}"'
@@ -535,6 +563,7 @@ class Builder:
                     line,
                     f"{where}: node ids must be lower-case slugs "
                     "(letters a-z, digits and single hyphens)",
+                    rule="bad-id",
                 )
             node = self.node(str(node_id), value, line, where)
             if node is not None:
@@ -543,7 +572,9 @@ class Builder:
 
     def node(self, node_id: str, value: object, line: int, where: str) -> Node | None:
         if not isinstance(value, dict):
-            self.report(line, f"{where} must be a mapping of keys, not {type_name(value)}")
+            self.report(
+                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
+            )
             return None
         kind = value.get("kind")
         if kind not in KINDS:
@@ -552,10 +583,13 @@ class Builder:
                 self.report(
                     self.start_line(value, line),
                     f'{where} is missing required key "kind" (one of: {", ".join(KINDS)})',
+                    rule="missing-key",
                 )
             else:
                 self.report(
-                    at, f'{where}: "kind" is "{kind}" but must be one of: ' + ", ".join(KINDS)
+                    at,
+                    f'{where}: "kind" is "{kind}" but must be one of: ' + ", ".join(KINDS),
+                    rule="bad-choice",
                 )
             return None
         id_line = line
@@ -609,6 +643,7 @@ class Builder:
             self.report(
                 self.line_of(data, "answers", line),
                 f"{where} is a dead end: a question needs at least one answer",
+                rule="dead-end",
             )
         seen: dict[str, int] = {}
         result = []
@@ -657,7 +692,11 @@ class Builder:
     def items(self, node_id: str, data: dict[str, Any], line: int, where: str) -> tuple[Item, ...]:
         raw = self.list_of(data, "items", line, where)
         if "items" in data and isinstance(data["items"], list) and not raw:
-            self.report(self.line_of(data, "items", line), f"{where}: a checklist needs items")
+            self.report(
+                self.line_of(data, "items", line),
+                f"{where}: a checklist needs items",
+                rule="empty-list",
+            )
         seen: dict[str, int] = {}
         result = []
         for index, value in enumerate(raw):
@@ -678,6 +717,7 @@ class Builder:
                     self.line_of(item, "id", at),
                     f'{item_where}: "{item_id}" cannot be an item id: '
                     f"{{ticked: {item_id}}} already means something else",
+                    rule="reserved-id",
                 )
                 item_id = None
             self.unique_id(seen, item_id, self.line_of(item, "id", at), "item", where)
@@ -699,6 +739,7 @@ class Builder:
             self.report(
                 self.line_of(data, "routes", line),
                 f"{where} is a dead end: a checklist needs at least one route",
+                rule="dead-end",
             )
         result = []
         for index, value in enumerate(raw):
@@ -720,12 +761,14 @@ class Builder:
                     self.line_of(item, "when", at),
                     f'{route_where} is the last route and must have no "when": '
                     "it is taken when no other route holds",
+                    rule="default-order",
                 )
             if not last and "when" not in item:
                 self.report(
                     at,
                     f'{route_where} has no "when" but is not the last route: '
                     "the routes after it could never be taken",
+                    rule="default-order",
                 )
             setting = self.setting(item, at, route_where)
             next_entries = (
@@ -747,10 +790,11 @@ class Builder:
                 line,
                 f'{where}: "next" must be a node id or a list of {{when, to}} entries, '
                 f"not {type_name(value)}",
+                rule="bad-type",
             )
             return ()
         if not value:
-            self.report(line, f'{where}: "next" must not be an empty list')
+            self.report(line, f'{where}: "next" must not be an empty list', rule="empty-list")
         result = []
         for index, raw in enumerate(value):
             at = self.line_of(value, index, line)
@@ -771,12 +815,14 @@ class Builder:
                         self.line_of(entry, "when", at),
                         f'{entry_where} is the last entry and must have no "when": '
                         "it is the default taken when no other entry holds",
+                        rule="default-order",
                     )
             elif not last:
                 self.report(
                     at,
                     f'{entry_where} has no "when" but is not the last entry: '
                     "the entries after it could never be taken",
+                    rule="default-order",
                 )
             if to is not None:
                 result.append(NextEntry(to, when, at))
@@ -785,7 +831,9 @@ class Builder:
     def target(self, to: str, line: int, where: str) -> None:
         if self.node_ids and to not in self.node_ids:
             self.report(
-                line, f'{where} points to unknown node "{to}"' + suggest(to, self.node_ids, "nodes")
+                line,
+                f'{where} points to unknown node "{to}"' + suggest(to, self.node_ids, "nodes"),
+                rule="unknown-node",
             )
 
     def setting(self, data: dict[str, Any], line: int, where: str) -> FactSetting:
@@ -796,7 +844,9 @@ class Builder:
         at = self.line_of(data, "set", line)
         if not isinstance(raw, dict):
             self.report(
-                at, f'{where}: "set" must be a mapping of fact to value, not {type_name(raw)}'
+                at,
+                f'{where}: "set" must be a mapping of fact to value, not {type_name(raw)}',
+                rule="bad-type",
             )
             return ()
         result = []
@@ -814,6 +864,7 @@ class Builder:
             self.report(
                 key_at,
                 f'{where} uses unknown fact "{fact}"' + suggest(fact, list(self.facts), "facts"),
+                rule="unknown-fact",
             )
             return False
         if not isinstance(value, str):
@@ -821,6 +872,7 @@ class Builder:
                 value_at,
                 f'{where}: the value of fact "{fact}" must be text, not {type_name(value)}'
                 + hint_for(value),
+                rule="bad-type",
             )
             return False
         if value not in self.facts[fact]:
@@ -828,6 +880,7 @@ class Builder:
                 value_at,
                 f'{where}: fact "{fact}" has no value "{value}"'
                 + suggest(value, self.facts[fact], "values"),
+                rule="unknown-fact-value",
             )
             return False
         return True
@@ -840,6 +893,7 @@ class Builder:
             self.report(
                 self.line_of(data, "recommendations", line),
                 f"{where} needs at least one recommendation",
+                rule="empty-list",
             )
         result = []
         for index, value in enumerate(raw):
@@ -868,6 +922,7 @@ class Builder:
                 self.report(
                     self.line_of(item, "cite", at),
                     f"{rec_where} must cite at least one source",
+                    rule="missing-citation",
                 )
             help_text = self.text(item, "help", at, rec_where)
             when = None
@@ -888,7 +943,11 @@ class Builder:
         """`actions:` the key actions, each cited and at most ACTION_WORDS words."""
         raw = self.list_of(data, "actions", line, where)
         if "actions" in data and isinstance(data["actions"], list) and not raw:
-            self.report(self.line_of(data, "actions", line), f'{where}: "actions" is empty')
+            self.report(
+                self.line_of(data, "actions", line),
+                f'{where}: "actions" is empty',
+                rule="empty-list",
+            )
         result = []
         for index, value in enumerate(raw):
             at = self.line_of(raw, index, line)
@@ -901,7 +960,9 @@ class Builder:
             cite = self.cites(item, at, action_where)
             if "cite" in item and isinstance(item["cite"], list) and not item["cite"]:
                 self.report(
-                    self.line_of(item, "cite", at), f"{action_where} must cite at least one source"
+                    self.line_of(item, "cite", at),
+                    f"{action_where} must cite at least one source",
+                    rule="missing-citation",
                 )
             when = None
             if "when" in item:
@@ -916,6 +977,7 @@ class Builder:
                         self.line_of(item, "text", at),
                         f"{action_where} has {words} words; a key action has at most "
                         f"{ACTION_WORDS}: move the detail to a recommendation",
+                        rule="long-action",
                     )
                 result.append(Action(text, cite, when, tags, at))
         return tuple(result)
@@ -937,7 +999,9 @@ class Builder:
             values = self.list_of(item, key, at, sheet_where)
             key_at = self.line_of(item, key, at)
             if key in item and isinstance(item[key], list) and not values:
-                self.report(key_at, f'{sheet_where}: "{key}" needs at least one line')
+                self.report(
+                    key_at, f'{sheet_where}: "{key}" needs at least one line', rule="empty-list"
+                )
             lines = []
             for index, value in enumerate(values):
                 if not isinstance(value, str) or not value.strip():
@@ -945,6 +1009,7 @@ class Builder:
                         self.line_of(values, index, key_at),
                         f'{sheet_where}: "{key}" entries must be text, not {type_name(value)}'
                         f"{hint_for(value)}",
+                        rule="bad-type",
                     )
                 else:
                     lines.append(value)
@@ -970,11 +1035,20 @@ class Builder:
                     first.line,
                     f'{where} is an emergency: its first key action must start "Refer now" '
                     'and have no "when" (it is always the first line)',
+                    rule="emergency-first-action",
                 )
         if ACTIONS_REQUIRED and "actions" not in data:
-            self.report(line, f'{where} has no key actions: add "actions" (3 to 7 cited lines)')
+            self.report(
+                line,
+                f'{where} has no key actions: add "actions" (3 to 7 cited lines)',
+                rule="missing-actions",
+            )
         if PATIENT_REQUIRED and node.urgency != "emergency" and "patient" not in data:
-            self.report(line, f'{where} has no patient advice sheet: add "patient"')
+            self.report(
+                line,
+                f'{where} has no patient advice sheet: add "patient"',
+                rule="missing-patient-sheet",
+            )
 
     # --- conditions ------------------------------------------------------------------------
 
@@ -1011,6 +1085,7 @@ class Builder:
             self.report(
                 line,
                 f"{where}: a condition must be a mapping such as {forms}, not {type_name(value)}",
+                rule="bad-type",
             )
             return None
         line = self.start_line(value, line)
@@ -1025,7 +1100,11 @@ class Builder:
             (key,) = keys
             raw = value[key]
             if not isinstance(raw, list) or not raw:
-                self.report(sub(key), f'{where}: "{key}" must be a non-empty list of conditions')
+                self.report(
+                    sub(key),
+                    f'{where}: "{key}" must be a non-empty list of conditions',
+                    rule="malformed-condition",
+                )
                 return None
             parts = [
                 self.condition(p, self.line_of(raw, i, sub(key)), where, context, checklist)
@@ -1053,6 +1132,7 @@ class Builder:
                     sub("answer"),
                     f'{where}: node "{at}" has no answer "{answer}"'
                     + suggest(str(answer), self.answers_of.get(at, ()), "answers"),
+                    rule="unknown-answer",
                 )
                 return None
             return Answered(at, answer, line)
@@ -1065,7 +1145,11 @@ class Builder:
                 if context in ("safety", "content")
                 else "; only a checklist's routes can test ticked items"
             )
-            self.report(line, f'{where}: a "ticked" condition is not allowed here{hint}')
+            self.report(
+                line,
+                f'{where}: a "ticked" condition is not allowed here{hint}',
+                rule="condition-not-allowed",
+            )
             return None
         if keys & {"at", "answer", "visited"} and context != "safety":
             if keys & {"at"} and context == "content":
@@ -1074,17 +1158,21 @@ class Builder:
                     f"{where}: a recommendation or key action can test what was ticked at a "
                     "checklist ({at, ticked}), not answers or visits; here a condition is one "
                     "of " + forms,
+                    rule="condition-not-allowed",
                 )
                 return None
             self.report(
                 line,
                 f"{where}: conditions on the route taken ({{at}}, {{visited}}) are only allowed "
                 "in safety rules; here a condition is one of " + forms,
+                rule="condition-not-allowed",
             )
             return None
         shown = ", ".join(sorted(str(k) for k in keys)) or "no keys"
         self.report(
-            line, f"{where}: malformed condition with {shown}; a condition is one of {forms}"
+            line,
+            f"{where}: malformed condition with {shown}; a condition is one of {forms}",
+            rule="malformed-condition",
         )
         return None
 
@@ -1099,12 +1187,20 @@ class Builder:
             lines = [op_at]
         else:
             if not isinstance(raw, list) or not raw:
-                self.report(op_at, f'{where}: "in" must be a non-empty list of values')
+                self.report(
+                    op_at,
+                    f'{where}: "in" must be a non-empty list of values',
+                    rule="malformed-condition",
+                )
                 return None
             raw_values = list(raw)
             lines = [self.line_of(raw, i, op_at) for i in range(len(raw))]
         if not isinstance(fact, str):
-            self.report(fact_at, f'{where}: "fact" must be a fact name, not {type_name(fact)}')
+            self.report(
+                fact_at,
+                f'{where}: "fact" must be a fact name, not {type_name(fact)}',
+                rule="bad-type",
+            )
             return None
         ok = all(
             self.check_fact_value(fact, v, fact_at, at, where)
@@ -1124,10 +1220,15 @@ class Builder:
                 at,
                 f'{where}: "{key}" names unknown node "{node}"'
                 + suggest(str(node), self.node_ids, "nodes"),
+                rule="unknown-node",
             )
             return None
         if kind is not None and self.kind_of.get(node) not in (kind, None):
-            self.report(at, f'{where}: node "{node}" is a {self.kind_of[node]}, not a {kind}')
+            self.report(
+                at,
+                f'{where}: node "{node}" is a {self.kind_of[node]}, not a {kind}',
+                rule="wrong-kind",
+            )
             return None
         return node
 
@@ -1149,6 +1250,7 @@ class Builder:
                 raw_at,
                 f'{where}: "ticked" must be any, none, an item id or a list of item ids, '
                 f"not {type_name(raw)}{hint_for(raw)}",
+                rule="malformed-condition",
             )
             return None
         known = self.items_of.get(checklist or "", ())
@@ -1160,6 +1262,7 @@ class Builder:
                     self.line_of(raw, index, raw_at),
                     f'{where}: checklist "{checklist}" has no item "{name}"'
                     + suggest(name, known, "items"),
+                    rule="unknown-item",
                 )
         return Ticked("items", tuple(names), at, line) if ok else None
 
@@ -1204,6 +1307,7 @@ class Builder:
                 at,
                 f'{where}: "require" must say urgency, recommends, never_recommends, '
                 "outcome_tags or never_outcome_tags",
+                rule="empty-value",
             )
             return None
         urgency = self.text_list(data, "urgency", at, f"{where} require", SLUG)
@@ -1212,6 +1316,7 @@ class Builder:
                 self.report(
                     self.line_of(data["urgency"], index, at),
                     f'{where}: urgency "{level}" must be one of: ' + ", ".join(URGENCIES),
+                    rule="bad-choice",
                 )
                 return None
         recommends = self.text_list(data, "recommends", at, f"{where} require", SLUG)
