@@ -16,6 +16,7 @@ DEFS = {
     "flow": None,
     "next entry": "nextEntry",
     "safety rule": "safetyRule",
+    "risk level": "riskLevel",
 }
 
 
