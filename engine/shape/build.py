@@ -8,8 +8,6 @@ parts), check references. The nodes' own parts (answers, items, routes, outcomes
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from engine.model import URGENCIES, Fact, Flow, Problem, Requirement, SafetyRule, Source
 from engine.shape.context import At
 from engine.shape.lines import line_of
@@ -77,34 +75,26 @@ class Builder(Nodes):
 
     def sources(self, top: At) -> tuple[Source, ...]:
         result = []
-        for source_id, line, value_line, raw in self.id_map(top, "sources"):
-            at = self.mapping(raw, value_line, "source", f'source "{source_id}"')
-            if at is None:
-                continue
-            at = replace(at, line=line)  # a source's own problems point at its id
+        for source_id, at in self.id_parts(top, "sources"):
             citation = self.text(at, "citation")
             url = self.value(at, "url")
             label = self.text(at, "label")
             if citation is not None:
                 meta = self.source_metadata(at)
-                source = Source(source_id, citation.strip(), url, label, *meta, line)
+                source = Source(source_id, citation.strip(), url, label, *meta, at.line)
                 self.ids.sources[source_id] = source
                 result.append(source)
         return tuple(result)
 
     def facts(self, top: At) -> tuple[Fact, ...]:
         result = []
-        for fact_id, line, value_line, raw in self.id_map(top, "facts"):
-            at = self.mapping(raw, value_line, "fact", f'fact "{fact_id}"')
-            if at is None:
-                continue
-            at = replace(at, line=line)
+        for fact_id, at in self.id_parts(top, "facts"):
             label = self.text(at, "label")
             values = self.names(at, "values")
             self.empty(at, at.key("values"), values)
             self.ids.facts[fact_id] = values
             if label is not None:
-                result.append(Fact(fact_id, label, values, line))
+                result.append(Fact(fact_id, label, values, at.line))
         return tuple(result)
 
     def safety(self, top: At) -> tuple[SafetyRule, ...]:

@@ -8,7 +8,7 @@ line problems inside it fall back to, and how problems name it (`node "q" answer
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.model import Problem
@@ -256,3 +256,12 @@ class Reader:
                 if spec.skip_bad_ids:
                     continue
             yield str(part_id), line, line_of(value, part_id, line), raw
+
+    def id_parts(self, at: At, key: str) -> Iterator[tuple[str, At]]:
+        """Each well-formed part of an `id map` (sources, facts), with the line of its id as its
+        line: a source's or fact's own problems point at its id."""
+        spec = at.key(key)
+        for part_id, line, value_line, raw in self.id_map(at, key):
+            part = self.mapping(raw, value_line, spec.part, f'{spec.part} "{part_id}"')
+            if part is not None:
+                yield part_id, replace(part, line=line)

@@ -15,7 +15,6 @@ into `flows/schema.json` for editors. A key's `type` says how its value is read:
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +44,8 @@ KeyType = Literal[
 
 def _iso_date(value: str) -> bool:
     """A date the calendar has (2026-02-30 matches the pattern, and is no date)."""
+    import datetime  # only for flows with `last_reviewed`: the browser's engine rarely needs it
+
     try:
         datetime.date.fromisoformat(value)
     except ValueError:

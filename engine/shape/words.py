@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 
@@ -45,6 +44,8 @@ def closest(name: str, known: Collection[str]) -> str | None:
     ]
     if prefixed:
         return max(prefixed, key=len)
+    import difflib  # only when there is a problem: the browser's engine never loads it
+
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
 
