@@ -1,0 +1,48 @@
+"""HTML and text made from a flow: one renderer for the static pages and the live walker.
+
+The modules, each owning one thing:
+
+- `markdown`: Markdown -> safe HTML (markdown-it-py, raw HTML and images off) or plain text;
+- `parts`: what every rendering shares (citations, help, links, facts, the outcome box);
+- `controls`: a step's controls, as links (`StaticControls`) or buttons (`LiveControls`);
+- `step`: one step of a walk; `summary`: the route and outcome; `note`: the clinical note;
+- `advice`: the patient advice sheet; `outline`: every step as text; `review`: the route table.
+"""
+
+from __future__ import annotations
+
+from engine.render.advice import render_advice_html
+from engine.render.controls import LiveControls, StaticControls, StepUrl
+from engine.render.markdown import esc, inline, markdown, page_url, plain
+from engine.render.note import NOTE_LIMIT, NOTE_TIME, clinical_note, note_html, note_problems
+from engine.render.outline import describe_condition, render_outline_html
+from engine.render.parts import URGENCY_WORDS, AdviceUrl
+from engine.render.review import routes_markdown
+from engine.render.step import Mode, render_step_html
+from engine.render.summary import render_summary_html, summary_text
+
+__all__ = [
+    "NOTE_LIMIT",
+    "NOTE_TIME",
+    "URGENCY_WORDS",
+    "AdviceUrl",
+    "LiveControls",
+    "Mode",
+    "StaticControls",
+    "StepUrl",
+    "clinical_note",
+    "describe_condition",
+    "esc",
+    "inline",
+    "markdown",
+    "note_html",
+    "note_problems",
+    "page_url",
+    "plain",
+    "render_advice_html",
+    "render_outline_html",
+    "render_step_html",
+    "render_summary_html",
+    "routes_markdown",
+    "summary_text",
+]
