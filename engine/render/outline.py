@@ -157,9 +157,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
                         if action.when is not None
                         else ""
                     )
-                    parts.append(
-                        action_html(flow, action, site_root).replace("</li>", only + "</li>")
-                    )
+                    parts.append(action_html(flow, action, site_root, only))
                 parts.append("</ol><h3>Detail</h3>")
             parts.append('<ol class="recommendations">')
             for rec in node.recommendations:
@@ -168,9 +166,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
                     if rec.when is not None
                     else ""
                 )
-                parts.append(
-                    recommendation_html(flow, rec, site_root).replace("</li>", only + "</li>")
-                )
+                parts.append(recommendation_html(flow, rec, site_root, only))
             parts.append("</ol>")
             if node.follow_up:
                 follow_up = markdown(node.follow_up, site_root)

@@ -103,14 +103,16 @@ def facts_list(flow: Flow, facts: FactsKey) -> str:
     return f'<dl class="facts">{"".join(rows)}</dl>'
 
 
-def recommendation_html(flow: Flow, rec: Recommendation, site_root: str) -> str:
+def recommendation_html(flow: Flow, rec: Recommendation, site_root: str, tail: str = "") -> str:
+    """One recommendation as a list item; `tail` (HTML) ends the item (the outline's "Only
+    when ..."), put there by the caller, never by patching the rendered Markdown."""
     help_id = f"help-rec-{rec.id}"
     return (
         f'<li class="recommendation" id="rec-{esc(rec.id)}"{described_by(rec.help, help_id)}>'
         f"{markdown(rec.text, site_root)}"
         f"{citations(flow, rec.cite, site_root)}"
         f"{help_details(rec.help, help_id, site_root, 'More about this')}"
-        f"{page_links(rec.links, site_root)}</li>"
+        f"{page_links(rec.links, site_root)}{tail}</li>"
     )
 
 
@@ -119,11 +121,13 @@ def group_id(heading: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-") or "group"
 
 
-def action_html(flow: Flow, action: Action, site_root: str) -> str:
-    """A key action: its line, then its sources as short tags (with `data-grade`)."""
+def action_html(flow: Flow, action: Action, site_root: str, tail: str = "") -> str:
+    """A key action: its line, then its sources as short tags (with `data-grade`); `tail`
+    (HTML) ends the item."""
     shown = "; ".join(citation_html(flow, c, site_root) for c in ordered(flow, action.cite))
     return (
-        f'<li class="key-action">{inline(action.text)} <span class="sources">({shown})</span></li>'
+        f'<li class="key-action">{inline(action.text)} <span class="sources">({shown})</span>'
+        f"{tail}</li>"
     )
 
 

@@ -119,3 +119,15 @@ def test_answers_can_link_to_guideline_pages(demo: Flow) -> None:
         '<ul class="guideline-links"><li><a href="../../children/">Children</a></li></ul>' in page
     )
     assert flow_from_dict(flow_to_dict(flow)) == flow
+
+
+def test_outline_shows_only_when_once_for_a_recommendation_holding_a_list(demo: Flow) -> None:
+    """Issue 12: the outline used to patch `</li>` in the rendered recommendation, so a
+    recommendation whose Markdown holds a list got its "Only when" note once per list item too."""
+    data = flow_to_dict(demo)
+    relaxant = data["nodes"]["advice"]["recommendations"][1]
+    assert relaxant["id"] == "relaxant" and "when" in relaxant
+    relaxant["text"] = "A muscle relaxant may be added:\n\n- for a short course\n- at night"
+    outline = render_outline_html(flow_from_dict(data), site_root="", step_url=url)
+    assert outline.count("Only when not Age group is child.") == 1
+    assert "<li>for a short course</li>" in outline and "<li>at night</li>" in outline
