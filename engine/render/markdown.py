@@ -17,7 +17,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from engine.shape import PAGE
+from engine.grammar import PAGE
 
 
 def page_url(site_root: str, page: str) -> str:
