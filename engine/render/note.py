@@ -151,8 +151,9 @@ def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
             found[node.id] = Problem(
                 flow.path,
                 node.line,
-                f'[note-too-long] the clinical note of outcome "{node.id}" fits in {NOTE_LIMIT} '
+                f'the clinical note of outcome "{node.id}" fits in {NOTE_LIMIT} '
                 f"characters only with key actions cut short (e.g. {cut[0]!r}); shorten them",
+                rule="note-too-long",
             )
     return list(found.values())
 
