@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from engine import (
     Flow,
     choose,
@@ -14,6 +19,7 @@ from engine import (
     start,
     summary_text,
 )
+from engine.render import esc, markdown
 
 
 def url(token: str) -> str:
@@ -131,3 +137,20 @@ def test_outline_shows_only_when_once_for_a_recommendation_holding_a_list(demo: 
     outline = render_outline_html(flow_from_dict(data), site_root="", step_url=url)
     assert outline.count("Only when not Age group is child.") == 1
     assert "<li>for a short course</li>" in outline and "<li>at night</li>" in outline
+
+
+@given(st.text())
+def test_esc_is_html_escape(text: str) -> None:
+    """`esc` is written out (the walker ships without the `html` package); it must not differ."""
+    assert esc(text) == html.escape(text, quote=True)
+
+
+def test_one_rendering_serves_every_depth_of_page() -> None:
+    """A text is rendered once, split where the site root goes (a NUL in the text is no split)."""
+    text = "See [rest](treatment.md#rest) and [care](care/index.md) \x00 & **more**."
+    assert markdown(text, "../../") == (
+        '<p>See <a href="../../treatment/#rest">rest</a> and '
+        '<a href="../../care/">care</a> \ufffd &amp; <strong>more</strong>.</p>'
+    )
+    assert markdown(text, '/a&b"/').count('href="/a&amp;b&quot;/') == 2
+    assert markdown(text, "").startswith('<p>See <a href="treatment/#rest">')
