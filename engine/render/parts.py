@@ -30,6 +30,10 @@ URGENCY_WORDS = URGENCY_BADGES
 AdviceUrl = Callable[[str], str]
 """An outcome id -> the URL of its patient advice sheet page."""
 JUDGEMENT = "This tool supports, not replaces, clinical judgement."
+REC_GROUP = "Detail"
+"""The group of a recommendation that names none."""
+OTHER_GROUP = "Other"
+"""The group of a ticked item that names none, in a checklist whose other items have one."""
 
 
 def flow_meta(flow: Flow) -> str:
@@ -143,7 +147,7 @@ def ticked_groups(answered: tuple[AnsweredStep, ...]) -> list[tuple[Node, str, l
         groups: dict[str, list[str]] = {}
         for item in node.items:
             if item.id in step.choice:
-                groups.setdefault(item.group or "Other", []).append(item.text)
+                groups.setdefault(item.group or OTHER_GROUP, []).append(item.text)
         found.extend((node, heading, texts) for heading, texts in groups.items())
     return found
 
@@ -172,7 +176,7 @@ def recommendation_groups(
     """Recommendations by `group`, in the order each group first appears ("Detail" unnamed)."""
     groups: dict[str, list[Recommendation]] = {}
     for rec in shown:
-        groups.setdefault(rec.group or "Detail", []).append(rec)
+        groups.setdefault(rec.group or REC_GROUP, []).append(rec)
     return list(groups.items())
 
 
