@@ -23,6 +23,7 @@ from engine.render.parts import (
     URGENCY_WORDS,
     action_html,
     citations,
+    fact_label,
     fact_value_words,
     flow_meta,
     help_details,
@@ -43,8 +44,7 @@ def describe_condition(flow: Flow, condition: Condition) -> str:
     """A condition in words, for the outline and the review table."""
     match condition:
         case FactIs(fact=fact_id, values=values):
-            fact = flow.fact(fact_id)
-            label = fact.label if fact else fact_id
+            label = fact_label(flow, fact_id)
             words = [fact_value_words(v) for v in values]
             if len(words) == 1:
                 return f"{label} is {words[0]}"
@@ -92,10 +92,7 @@ def _targets(flow: Flow, entries: tuple[NextEntry, ...]) -> str:
 def _sets(flow: Flow, setting: tuple[tuple[str, str], ...]) -> str:
     if not setting:
         return ""
-    words = ", ".join(
-        f"{(flow.fact(f).label if flow.fact(f) else f)} = {fact_value_words(v)}"  # type: ignore[union-attr]
-        for f, v in setting
-    )
+    words = ", ".join(f"{fact_label(flow, f)} = {fact_value_words(v)}" for f, v in setting)
     return f' <span class="sets">(records {esc(words)})</span>'
 
 

@@ -95,15 +95,21 @@ def fact_value_words(value: str) -> str:
     return value.replace("-", " ").replace("_", " ")
 
 
+def fact_label(flow: Flow, fact_id: str) -> str:
+    """A fact's label ("Age group"), or its id for a fact the flow does not declare."""
+    fact = flow.fact(fact_id)
+    return fact.label if fact else fact_id
+
+
 def facts_list(flow: Flow, facts: FactsKey) -> str:
     facts = shown_facts(facts)
     if not facts:
         return ""
     rows = []
     for fact_id, value in facts:
-        fact = flow.fact(fact_id)
-        label = fact.label if fact else fact_id
-        rows.append(f"<dt>{esc(label)}</dt><dd>{esc(fact_value_words(value))}</dd>")
+        rows.append(
+            f"<dt>{esc(fact_label(flow, fact_id))}</dt><dd>{esc(fact_value_words(value))}</dd>"
+        )
     return f'<dl class="facts">{"".join(rows)}</dl>'
 
 

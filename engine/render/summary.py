@@ -13,6 +13,7 @@ from engine.render.markdown import esc, inline
 from engine.render.parts import (
     JUDGEMENT,
     URGENCY_WORDS,
+    fact_label,
     fact_value_words,
     facts_list,
     flow_meta,
@@ -85,7 +86,7 @@ def summary_text(flow: Flow, state: State) -> str:
         lines.append(
             "Facts: "
             + "; ".join(
-                f"{(flow.fact(f).label if flow.fact(f) else f)}: {fact_value_words(v)}"  # type: ignore[union-attr]
+                f"{fact_label(flow, f)}: {fact_value_words(v)}"
                 for f, v in shown_facts(current.facts)
             )
         )
