@@ -273,7 +273,7 @@ def trusted_flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> F
         {key: value for key, value in data.items() if key != RENDERED}, path
     )
     if problems or flow is None:
-        raise FlowError(problems or [Problem(path, 1, "the file holds no flow", rule="no-flow")])
+        raise FlowError(problems or [Problem(path, 1, "the file holds no flow", rule="empty-file")])
     if RENDERED in data:
         preload(cast(Prerendered, data[RENDERED]))
     return flow
