@@ -261,10 +261,10 @@ def raw_html_block(markup: str) -> str:
 
 
 def flow_json(flow: Flow) -> str:
-    """The flow as the walker loads it (assets/flows/<id>.json)."""
+    """The flow as the walker loads it (assets/flows/<id>.json), its texts rendered (issue 17)."""
     import engine
 
-    return json.dumps(engine.flow_to_dict(flow), ensure_ascii=False, sort_keys=True)
+    return json.dumps(engine.flow_to_dict(flow, rendered=True), ensure_ascii=False, sort_keys=True)
 
 
 def flow_revision(flow: Flow) -> str:
