@@ -1,6 +1,6 @@
 """The browser's runtime in the finished site: the flow JSON, the Pyodide runtime with the
 precompiled standard library and the site's own lock file (from sitebuild/wheels.py), the walker
-from web/ with the sizes its progress shows, and the offline service worker
+from web/, and the offline service worker
 (tools/build_sw.mjs). Also the check, before anything is built, that node_modules/ is there."""
 
 from __future__ import annotations
@@ -60,24 +60,6 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
         if not (walker_dir / name).exists():
             log.warning("web/%s is missing: an empty placeholder was written", name)
             (walker_dir / name).write_text(f"/* placeholder: web/{name} does not exist yet */\n")
-    write_runtime_sizes(out, pyodide_dir)
-
-
-def write_runtime_sizes(out: Path, pyodide_dir: Path) -> None:
-    """assets/walker/runtime-sizes.mjs: what a cold walker start downloads, file by file (bytes
-    as the browser sees them, and gzipped as a host sends them), so its progress can say
-    "1.8 of 4.2 MB" (web/worker.mjs, web/loading.mjs)."""
-    import gzip
-
-    names = [*PYODIDE_RUNTIME_FILES, "pyodide-lock.json"]
-    names += sorted(p.name for p in pyodide_dir.glob("*.whl"))
-    sizes = {}
-    for name in names:
-        data = (pyodide_dir / name).read_bytes()
-        sizes[name] = [len(data), len(gzip.compress(data, compresslevel=6, mtime=0))]
-    text = "// Written by build_site.py (write_runtime_sizes): [bytes, gzip bytes] per file.\n"
-    text += f"export const RUNTIME_SIZES = {json.dumps(sizes, sort_keys=True)};\n"
-    (out / WALKER_DIR / "runtime-sizes.mjs").write_text(text)
 
 
 def write_service_worker(project: Path, out: Path) -> None:

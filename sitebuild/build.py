@@ -30,6 +30,7 @@ from sitebuild.artefacts import check_node_modules, copy_runtime, write_service_
 from sitebuild.common import ROOT, BuildError
 from sitebuild.diagrams import write_diagrams
 from sitebuild.flows import flow_pages, load_flows
+from sitebuild.manifest import write_manifest
 from sitebuild.pages import SHELL_DIR
 from sitebuild.postprocess import clean_search_index, drop_from_sitemap, write_step_pages
 from sitebuild.staging import nav_with_flows, stage_docs
@@ -163,6 +164,7 @@ def build(
         clean_search_index(out)
         phases.append(("step pages", time.monotonic()))
         copy_runtime(project, cache, out, all_pages)
+        write_manifest(out, all_pages)
         phases.append(("runtime", time.monotonic()))
         if service_worker:
             write_service_worker(project, out)

@@ -282,6 +282,7 @@ async function main() {
     globPatterns: ["**/*.{html,css,js,mjs,json,svg,png,jpg,ico,webmanifest,woff2}"],
     globIgnores: [
       ...GENERATED_FILES,
+      "assets/site-manifest.json",
       "assets/pyodide/**",
       "assets/flows/**",
       // Material ships stemmers for every language; only English is used.
