@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -64,3 +66,35 @@ def write_atomic(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as file:
         file.write(data)
     os.replace(temp, path)
+
+
+def scratch_project(into: Path, cache: Path | None = None) -> Path:
+    """A copy of the project's sources in `into`, sharing node_modules and a .build cache
+    (default the project's own: its entries are content-addressed, so sharing is safe); what
+    tests and benchmarks build from."""
+    copy_sources(ROOT, into)
+    (into / "node_modules").symlink_to(ROOT / "node_modules")
+    if cache is None:
+        cache = ROOT / ".build"
+        cache.mkdir(exist_ok=True)
+    (into / ".build").symlink_to(cache)
+    return into
+
+
+def run_build_command(
+    project: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = False,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`python build_site.py build ARGS` in `project`, as a reader of the README runs it."""
+    return subprocess.run(
+        [sys.executable, "build_site.py", "build", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=timeout,
+        env=env,
+    )
