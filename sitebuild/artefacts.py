@@ -25,6 +25,9 @@ from sitebuild.wheels import (
 
 log = logging.getLogger("build_site")
 
+SW_SOURCE = "web/offline/sw.mjs"
+"""The service worker's source (bundled into sw.js by tools/build_sw.mjs)."""
+
 
 def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPages]) -> None:
     """Flow JSON, the Pyodide runtime, wheels + lockfile, and the walker's JS/CSS."""
@@ -54,7 +57,7 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
 
     walker_dir = out / WALKER_DIR
     if (project / "web").is_dir():
-        shutil.copytree(project / "web", walker_dir, dirs_exist_ok=True)
+        shutil.copytree(project / "web", walker_dir, ignore=not_served, dirs_exist_ok=True)
     walker_dir.mkdir(parents=True, exist_ok=True)
     for name in ("walker.mjs", "walker.css"):
         if not (walker_dir / name).exists():
@@ -62,8 +65,15 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
             (walker_dir / name).write_text(f"/* placeholder: web/{name} does not exist yet */\n")
 
 
+def not_served(folder: str, names: list[str]) -> set[str]:
+    """What of web/ is not copied to the walker's folder: the service worker's source, which
+    tools/build_sw.mjs bundles into sw.js at the site root."""
+    return {name for name in names if Path(folder, name).as_posix().endswith(SW_SOURCE)}
+
+
 def write_service_worker(project: Path, out: Path) -> None:
-    """sw.js and friends from tools/build_sw.mjs (Workbox), over the finished site."""
+    """sw.js from web/offline/sw.mjs and the site manifest (tools/build_sw.mjs: Workbox modules
+    bundled by rollup, precache manifest by Workbox's injectManifest), over the finished site."""
     script = project / "tools" / "build_sw.mjs"
     if not script.exists():
         return
