@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup serve build test lint test-pyodide bench-build clean
+.PHONY: setup serve build test lint test-pyodide bench-build clean contract
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,10 @@ test-pyodide: setup
 test: lint
 	$(BIN)/pytest
 	$(MAKE) test-pyodide
+
+# web/contract.mjs from engine/contract.py (committed; tests/js/test_contract.py fails when stale).
+contract: setup
+	$(BIN)/python -c "from engine.contract import js_module; print(js_module(), end='')" > web/contract.mjs
 
 # Build speed and size (writes bench/results/build.md).
 bench-build: setup
