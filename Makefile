@@ -36,6 +36,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	# The browser code: JSDoc types checked by TypeScript (page modules; the engine worker with a
+	# worker's globals), then Biome's linter and formatter (web/, overrides/assets/, tests/js/).
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/tsc -p tsconfig.worker.json
+	node_modules/.bin/biome check
 
 # The engine's own test suite, run again inside real Pyodide under Node (offline).
 test-pyodide: setup
@@ -43,6 +48,7 @@ test-pyodide: setup
 
 # The whole test suite: lint, every pytest test (real Chromium, real Pyodide), engine in Pyodide.
 test: lint
+	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
 	$(MAKE) test-pyodide
 

@@ -9,13 +9,13 @@ export const START_TOKEN = "start";
 export const MAX_TOKEN_LENGTH = 4096;
 
 /** A whole token. */
-export const TOKEN_PATTERN = new RegExp("^[A-Za-z0-9_-]{1,4096}$");
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
 
 /** What the worker accepts as a flow id. */
-export const FLOW_ID_PATTERN = new RegExp("^[a-z0-9-]+$");
+export const FLOW_ID_PATTERN = /^[a-z0-9-]+$/;
 
 /** A flow revision (data-flow-rev). */
-export const FLOW_REV_PATTERN = new RegExp("^[0-9a-f]{1,64}$");
+export const FLOW_REV_PATTERN = /^[0-9a-f]{1,64}$/;
 
 /** The `op` of a bridge request, by name. */
 export const OPS = Object.freeze({
