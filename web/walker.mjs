@@ -241,8 +241,9 @@ class Walker {
    * While the reader reads a step, ask the engine for the step behind each of its answers, one
    * at a time: a click then shows the next step without waiting for the engine. Responses
    * depend only on the token and the answer, so a prepared one is exactly what a click would
-   * get. Of a checklist's many answers only the commonest is prepared: nothing ticked. Changes
-   * to earlier answers are asked for when they happen.
+   * get. Of a checklist's many answers only the commonest is prepared: "None of these" (nothing
+   * ticked where the checklist has no such box). Changes to earlier answers are asked for when
+   * they happen.
    *
    * @param {Prepared} prepared
    * @param {() => boolean} isCurrent
@@ -255,7 +256,11 @@ class Walker {
     if (this.root.querySelector(`button[data-action=${ACTIONS.continue}]`) !== null) {
       choices.push(null);
     }
-    if (this.root.querySelector(`form[data-action=${ACTIONS.tick}]`) !== null) choices.push([]);
+    const checklist = this.root.querySelector(`form[data-action=${ACTIONS.tick}]`);
+    if (checklist !== null) {
+      const none = checklist.querySelector("input[data-none]");
+      choices.push(none instanceof HTMLInputElement ? [none.value] : []);
+    }
     for (const choice of choices) {
       // Stop once another step is shown (it has a map of its own), or an answer is being changed.
       if (!isCurrent() || this.editing) return;
