@@ -68,3 +68,19 @@ test("the frame size is a parameter (the walker uses ELEMENTS_PER_FRAME)", () =>
   );
   assert.equal(reassemble(step, frames), html);
 });
+
+test("a node counts with everything in it, and one that fits is never split", () => {
+  const item = "<li><b>x</b> <i>y</i></li>"; // three elements
+  const html = `<ul>${item.repeat(6)}</ul>`;
+  const step = fragment(html);
+  const frames = splitIntoFrames(step, 7);
+  // The list (split: it counts 1) and two items (6) fill the first frame; then two a frame.
+  assert.deepEqual(
+    frames.map((frame) => frame.map(([, node]) => elementCount(node))),
+    [
+      [3, 3],
+      [3, 3],
+    ],
+  );
+  assert.equal(reassemble(step, frames), html);
+});

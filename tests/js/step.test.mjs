@@ -68,7 +68,8 @@ test("the printout lists each source once, label and full reference", () => {
   const root = element(
     '<span class="sources"><a href="/s#nice" title="NICE NG59 (2016)">NICE</a></span>' +
       '<span class="sources"><a href="/s#nice" title="NICE NG59 (2016)">NICE</a>' +
-      '<a href="/s#acp" title="Qaseem 2017">ACP</a><a href="/s#x">untitled</a></span>',
+      '<a href="/s#acp" title="Qaseem 2017">ACP</a><a href="/s#x">untitled</a>' +
+      '<a href="/s#nice" title="another title">NICE again</a></span>',
   );
   const list = referenceList(root);
   assert.equal(list.getAttribute("aria-label"), "References");
