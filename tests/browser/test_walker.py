@@ -503,6 +503,8 @@ def test_share_link_round_trip_in_a_fresh_browser_all_local_no_errors(
     middle = len(route.steps) // 2 + 1
     walk_live(page, flow, route.steps[:middle])
     page.click("#walker [data-action=share]")
+    # The link is copied once the walker has looked its static page up (a HEAD request).
+    expect(page.locator(".walker-live")).to_have_text("Share link copied.")
     link = page.evaluate("navigator.clipboard.readText()")
     state = state_of(flow, route, middle)
     # Issue 15 (review row 6): the link is the state's static page, with the answers in the
