@@ -34,7 +34,9 @@ def load_flow_file(path: str | Path, display_path: str | None = None) -> Flow:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FlowError([Problem(shown, 1, f"cannot read the file: {error}")]) from error
+        raise FlowError(
+            [Problem(shown, 1, f"cannot read the file: {error}", rule="unreadable-file")]
+        ) from error
     return load_flow_text(text, shown)
 
 

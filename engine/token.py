@@ -16,6 +16,7 @@ import hashlib
 import re
 from typing import assert_never
 
+from engine.contract import MAX_TOKEN_LENGTH, START_TOKEN, TOKEN_PATTERN
 from engine.model import (
     NONE_CHOICE,
     ChecklistNode,
@@ -27,11 +28,20 @@ from engine.model import (
 )
 from engine.walk import State, WalkError, advance, normalise_choice, view
 
-START_TOKEN = "start"
-"""The token of the state before any answer (the same for every flow and version)."""
+__all__ = [
+    "MAX_TOKEN_LENGTH",
+    "START_TOKEN",
+    "TAG_LENGTH",
+    "TOKEN_CHARS",
+    "TokenError",
+    "decode_token",
+    "encode_token",
+    "flow_tag",
+]
+
 TAG_LENGTH = 4
-MAX_TOKEN_LENGTH = 4096
-TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
+TOKEN_CHARS = re.compile(TOKEN_PATTERN)
+"""The token grammar of engine.contract (the walker reads the same, from web/contract.mjs)."""
 
 
 class TokenError(ValueError):
@@ -86,7 +96,7 @@ def decode_token(flow: Flow, token: object) -> State:
         raise TokenError("the link has no answers in it")
     if token == START_TOKEN:
         return State(flow.id, flow.version, ())
-    if len(token) > MAX_TOKEN_LENGTH or not TOKEN_CHARS.match(token):
+    if len(token) > MAX_TOKEN_LENGTH or not TOKEN_CHARS.fullmatch(token):
         raise TokenError("the link is damaged: it contains characters a share link never has")
     if len(token) < TAG_LENGTH + 2:
         raise TokenError("the link is damaged: it is too short")

@@ -57,6 +57,7 @@ class _Converter:
                     self.path,
                     line,
                     "an alias refers to the mapping or list it is part of, which would never end",
+                    rule="alias-loop",
                 )
             )
             return None
@@ -89,7 +90,12 @@ class _Converter:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
-                    Problem(self.path, key_line, "a key must be plain text, not a list or mapping")
+                    Problem(
+                        self.path,
+                        key_line,
+                        "a key must be plain text, not a list or mapping",
+                        rule="bad-key",
+                    )
                 )
                 continue
             key = key_node.value
@@ -101,6 +107,7 @@ class _Converter:
                         key_line,
                         f"a key is null: YAML reads {shown} as no value, not as a name; "
                         f'give the key a name (or put it in quotes: "{key}")',
+                        rule="null-key",
                     )
                 )
                 continue
@@ -111,6 +118,7 @@ class _Converter:
                         key_line,
                         f"bare key {key} would be read by YAML as {self.truth(key)}: "
                         f'put it in quotes ("{key}")',
+                        rule="bool-key",
                     )
                 )
             elif key_node.tag != STR_TAG:
@@ -122,6 +130,7 @@ class _Converter:
                         key_line,
                         f'duplicate key "{key}" (first at line {result.key_lines[key]}); '
                         "YAML would silently keep only the last one",
+                        rule="duplicate-key",
                     )
                 )
                 continue
@@ -147,12 +156,12 @@ def syntax_problem(text: str, path: str) -> Problem:
         line = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "unreadable YAML"
         context = f" ({error.context})" if error.context and error.problem else ""
-        return Problem(path, line, f"YAML syntax error: {what}{context}")
+        return Problem(path, line, f"YAML syntax error: {what}{context}", rule="yaml-syntax")
     except yaml.YAMLError as error:
-        return Problem(path, 1, f"YAML syntax error: {error}".splitlines()[0])
+        return Problem(path, 1, f"YAML syntax error: {error}".splitlines()[0], rule="yaml-syntax")
     except RecursionError:
-        return Problem(path, 1, "the file is nested too deeply to be a flowchart")
-    return Problem(path, 1, "YAML syntax error")
+        return Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+    return Problem(path, 1, "YAML syntax error", rule="yaml-syntax")
 
 
 def nesting_bound(text: str) -> int:
@@ -212,6 +221,7 @@ def read_problem(error: yaml.YAMLError, text: str, path: str) -> Problem | None:
             line,
             f"the file contains the character U+{error.character:04X} ({name}), which YAML "
             "does not allow: remove it",
+            rule="bad-character",
         )
     surrogate = "Unicode character escape" in str(getattr(error, "problem", "") or "")
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None and surrogate:
@@ -220,6 +230,7 @@ def read_problem(error: yaml.YAMLError, text: str, path: str) -> Problem | None:
             error.problem_mark.line + 1,
             "YAML syntax error: a \\u escape names half of a character (a surrogate, as "
             "JSON writes emoji): write the character itself, or \\U and 8 hex digits",
+            rule="yaml-syntax",
         )
     return None
 
@@ -235,9 +246,15 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
             problem = syntax_problem(text, path)
         return None, [problem]
     except RecursionError:
-        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
+        return None, [
+            Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+        ]
     if root is None:
-        return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
+        return None, [
+            Problem(
+                path, 1, "the file is empty; a flow starts with id, title, ...", rule="empty-file"
+            )
+        ]
     if isinstance(root, ScalarNode) and root.tag == NULL_TAG:
         return None, [
             Problem(
@@ -245,6 +262,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 root.start_mark.line + 1 if root.value else 1,
                 f"the file holds no flow, only an empty document ({root.value or '---'!r} means "
                 "nothing in YAML); a flow starts with id, title, ...",
+                rule="empty-file",
             )
         ]
     _, over_at = expanded_size(root)
@@ -255,13 +273,16 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 over_at,
                 f"aliases (*name) make this file stand for more than {MAX_EXPANDED_VALUES:,} "
                 "values; write the parts out, or share fewer of them",
+                rule="too-many-values",
             )
         ]
     converter = _Converter(path)
     try:
         return converter.value(root), converter.problems
     except RecursionError:
-        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
+        return None, [
+            Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+        ]
 
 
 def top_level_line(path: str | Path, key: str) -> int:

@@ -64,8 +64,9 @@ def test_a_grade_outside_the_scheme_is_rejected_listing_the_allowed_ones() -> No
     with pytest.raises(FlowError) as caught:
         flow_from_dict(data, "flows/x.yaml")
     (problem,) = caught.value.problems
+    assert problem.rule == "bad-grade"
     assert str(problem).startswith(
-        'flows/x.yaml:0: [bad-grade] node "q": grade "strongish" is not in the grade scheme of '
+        'flows/x.yaml:0: node "q": grade "strongish" is not in the grade scheme of '
         'source "acp-2017"; allowed: strong/high, strong/moderate,'
     )
 
