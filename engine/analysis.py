@@ -93,6 +93,7 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
                 flow.path,
                 node.line,
                 f'{what} "{node.id}" is never reached: the conditions on every way in never hold',
+                rule="never-reached",
             )
         if isinstance(node, ChecklistNode) and node.id in reached:
             for index, route in enumerate(node.routes):
@@ -102,6 +103,7 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
                         route.line,
                         f'node "{node.id}" route {index + 1} ("{route.label}") can never be '
                         "taken: the routes before it catch every case it matches",
+                        rule="route-never-taken",
                     )
 
 
@@ -261,6 +263,7 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
                     rule.line,
                     f'safety rule "{rule.id}" is broken by the route {route}: {reason}. '
                     f"The rule says: {rule.text}",
+                    rule="safety-rule-broken",
                 )
             continue
         for step, (to, after) in successors(flow, (node_id, facts)):
@@ -312,9 +315,10 @@ def useless_question_problems(flow: Flow) -> Iterator[Problem]:
             yield Problem(
                 flow.path,
                 node.line,
-                f'[useless-question] question "{node.id}" cannot change anything when it is '
+                f'question "{node.id}" cannot change anything when it is '
                 f'reached with {facts}: every answer ends at outcome "{outcome}" with the same '
                 'recommendations and key actions; skip it there with a "next" condition',
+                rule="useless-question",
             )
 
 
@@ -332,8 +336,9 @@ def key_action_problems(flow: Flow) -> Iterator[Problem]:
             yield Problem(
                 flow.path,
                 node.line,
-                f'[key-actions] outcome "{node_id}" shows {count} key action(s) on a route '
+                f'outcome "{node_id}" shows {count} key action(s) on a route '
                 f"with {shown}; every route needs {ACTIONS_MIN} to {ACTIONS_MAX}",
+                rule="key-actions",
             )
 
 

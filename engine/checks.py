@@ -40,6 +40,7 @@ def check_cycles(flow: Flow) -> Iterator[Problem]:
                     line,
                     f"nodes {shown} form a cycle; every route must move forward to an "
                     "outcome (write a re-assessment as a separate flow)",
+                    rule="cycle",
                 )
             elif to not in colour:
                 colour[to] = 1
@@ -57,12 +58,14 @@ def check_unreachable(flow: Flow) -> Iterator[Problem]:
                 flow.path,
                 node.line,
                 f'outcome "{node.id}" is never reached: no node leads to it',
+                rule="unreachable",
             )
         else:
             yield Problem(
                 flow.path,
                 node.line,
                 f'node "{node.id}" is never reached from the start node "{flow.start}"',
+                rule="unreachable",
             )
 
 
@@ -86,6 +89,7 @@ def check_path_to_outcome(flow: Flow) -> Iterator[Problem]:
                 node.line,
                 f'node "{node.id}" has no path to an outcome: every route from it goes round '
                 "in circles",
+                rule="no-path-to-outcome",
             )
 
 
@@ -103,6 +107,7 @@ def check_tags(flow: Flow) -> Iterator[Problem]:
                     rule.line,
                     f'safety rule "{rule.id}" names outcome tag "{tag}" but no outcome carries it'
                     + suggest(tag, outcome_tags, "outcome tags"),
+                    rule="unknown-tag",
                 )
         for tag in (*rule.require.recommends, *rule.require.never_recommends):
             if tag not in tags:
@@ -111,6 +116,7 @@ def check_tags(flow: Flow) -> Iterator[Problem]:
                     rule.line,
                     f'safety rule "{rule.id}" names tag "{tag}" but no recommendation carries it'
                     + suggest(tag, sorted(tags), "tags"),
+                    rule="unknown-tag",
                 )
 
 
@@ -132,12 +138,14 @@ def check_flow_id(flow: Flow) -> Iterator[Problem]:
             1,
             f"the flow id is {len(flow.id)} characters long; at most {MAX_FLOW_ID} are allowed "
             "(it names the flow's folder and files on the site)",
+            rule="flow-id-too-long",
         )
     if flow.id in RESERVED_FLOW_IDS:
         yield Problem(
             flow.path,
             1,
             f'flow id "{flow.id}" would replace {RESERVED_FLOW_IDS[flow.id]}: choose another id',
+            rule="reserved-flow-id",
         )
 
 

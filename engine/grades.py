@@ -218,7 +218,7 @@ def check_grades(flow: Flow) -> Iterator[Problem]:
         source = flow.source(citation.source)
         message = missing_grade(source, citation) if source else None
         if message:
-            yield Problem(flow.path, citation.line, f"[missing-grade] {where}: {message}")
+            yield Problem(flow.path, citation.line, f"{where}: {message}", rule="missing-grade")
 
 
 # --- the loader's part (engine.shape reads sources and citations with these) ----------------

@@ -99,6 +99,7 @@ def limit_problems(flow: Flow, limits: Limits | None = None) -> list[Problem]:
             f'flow "{flow.id}" has {what} (limit {limit:,}): each question can double them; '
             "join branches that lead to the same step, split the flow, or raise the limit with "
             f"{ENVIRONMENT[field]}=N (docs/authoring.md, Limits)",
+            rule="too-big",
         )
         for field, what, limit in over
     ]

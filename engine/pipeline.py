@@ -74,6 +74,7 @@ def load_flows(
                     flow.path,
                     top_level_line(path, "id"),
                     f'flow id "{flow.id}" is already used by {first.path}',
+                    rule="duplicate-flow-id",
                 )
             )
     return Loaded(tuple(flows), tuple(sorted(problems)))

@@ -94,8 +94,8 @@ class _Reader:
         self.path = path
         self.problems: list[Problem] = []
 
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+    def report(self, line: int, message: str, rule: str) -> None:
+        self.problems.append(Problem(self.path, line, message, rule=rule))
 
     @staticmethod
     def at(container: object, key: str | int, default: int) -> int:
@@ -111,7 +111,9 @@ class _Reader:
 
     def mapping(self, value: object, line: int, part: str, where: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.report(line, f"{where} must be a mapping of keys, not {type_name(value)}")
+            self.report(
+                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
+            )
             return None
         line = value.line if isinstance(value, LineDict) else line
         required, optional = RECORD_KEYS[part]
@@ -125,10 +127,11 @@ class _Reader:
                     key_line,
                     f'{where} has unknown key "{key}"{mean}; allowed keys are: '
                     + ", ".join(allowed),
+                    rule="unknown-key",
                 )
         for key in required:
             if key not in value:
-                self.report(line, f'{where} is missing required key "{key}"')
+                self.report(line, f'{where} is missing required key "{key}"', rule="missing-key")
         return value
 
     def text(self, data: dict[str, Any], key: str, line: int, where: str) -> str:
@@ -141,6 +144,7 @@ class _Reader:
             self.report(
                 self.at(data, key, line),
                 f'{where}: "{key}" must be non-empty text, not {type_name(value)}',
+                rule="bad-type",
             )
             return ""
         return value.strip()
@@ -157,6 +161,7 @@ class _Reader:
             self.report(
                 self.at(data, "date", line),
                 f'{where}: "date" is "{value}" but must be the date signed, written YYYY-MM-DD',
+                rule="bad-format",
             )
             return ""
         return value
@@ -168,6 +173,7 @@ class _Reader:
                 self.at(data, key, line),
                 f'{where}: "{key}" is "{value}" but a fingerprint is 16 hex digits (0-9, a-f); '
                 "copy it from `python -m engine review`",
+                rule="bad-format",
             )
             return ""
         return value
@@ -175,7 +181,9 @@ class _Reader:
     def items(self, data: dict[str, Any], key: str, line: int, where: str) -> list[Any]:
         value = data.get(key)
         if key in data and not isinstance(value, list):
-            self.report(self.at(data, key, line), f'{where}: "{key}" must be a list')
+            self.report(
+                self.at(data, key, line), f'{where}: "{key}" must be a list', rule="bad-type"
+            )
             return []
         return value or []
 
@@ -218,7 +226,9 @@ class _Reader:
             outcome = self.text(item, "outcome", at, what) if kind == "flow" else ""
             if key in seen:
                 self.report(
-                    at, f'{what}: {part} "{key}" is listed twice (first at line {seen[key]})'
+                    at,
+                    f'{what}: {part} "{key}" is listed twice (first at line {seen[key]})',
+                    rule="duplicate-entry",
                 )
             elif key and fingerprint:
                 seen[key] = at
@@ -228,13 +238,21 @@ class _Reader:
             version = self.text(data, "flow_version", line, where)
             raw = data.get("content") or {}
             if not isinstance(raw, dict):
-                self.report(self.at(data, "content", line), f'{where}: "content" must be a mapping')
+                self.report(
+                    self.at(data, "content", line),
+                    f'{where}: "content" must be a mapping',
+                    rule="bad-type",
+                )
                 raw = {}
             for name in raw:
                 at = raw.value_lines.get(name, raw.line) if isinstance(raw, LineDict) else line
                 value = raw[name]
                 if not isinstance(value, str) or not HEX.match(value):
-                    self.report(at, f'{where}: content "{name}" must be a 16-hex-digit fingerprint')
+                    self.report(
+                        at,
+                        f'{where}: content "{name}" must be a 16-hex-digit fingerprint',
+                        rule="bad-format",
+                    )
                 else:
                     content.append((str(name), value))
         else:
@@ -253,7 +271,7 @@ def read_record(
     """A review record's plain data -> its reviews, or FlowError with every problem."""
     reader = _Reader(path)
     if data is None:
-        raise FlowError([Problem(path, 1, "the review record is empty")])
+        raise FlowError([Problem(path, 1, "the review record is empty", rule="empty-file")])
     top = reader.mapping(data, 1, f"{kind} record", "the review record")
     reviews: list[Review] = []
     if top is not None:
@@ -264,6 +282,7 @@ def read_record(
                     reader.at(top, "flow", 1),
                     f'the review record is for flow "{named}" but this file belongs to flow '
                     f'"{flow_id}" (records are named reviews/<flow-id>.yaml)',
+                    rule="wrong-flow",
                 )
         entries = reader.items(top, "reviews", 1, "the review record")
         for index, entry in enumerate(entries):
@@ -420,4 +439,5 @@ def approval_problem(flow: Flow, states: list[RouteState], line: int) -> Problem
         f'"review_status" is "approved" but {len(missing)} of {len(states)} routes are not '
         f"approved in reviews/{flow.id}.yaml (first: {first.print.key}, "
         f"{STATE_WORDS[first.state]}); run `python -m engine review {flow.path}`",
+        rule="not-approved",
     )

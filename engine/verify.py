@@ -58,10 +58,19 @@ def build_and_check(data: object, path: str, earlier: list[Problem] | None = Non
         except RecursionError:
             flow = None
             problems.append(
-                Problem(path, 1, "the flow is nested too deeply (conditions in conditions?)")
+                Problem(
+                    path,
+                    1,
+                    "the flow is nested too deeply (conditions in conditions?)",
+                    rule="too-deep",
+                )
             )
     if flow is None and not problems:
-        problems.append(Problem(path, 1, "the file holds no flow; a flow starts with id, title"))
+        problems.append(
+            Problem(
+                path, 1, "the file holds no flow; a flow starts with id, title", rule="empty-file"
+            )
+        )
     if problems or flow is None:
         raise FlowError(problems)
     return flow

@@ -146,10 +146,12 @@ def read_flow_arg(arg: str) -> Flow:
             ["git", "show", f"{revision}:./{path}"], capture_output=True, text=True, check=False
         )
     except OSError as error:
-        raise FlowError([Problem(arg, 1, f"cannot run git: {error}")]) from error
+        raise FlowError([Problem(arg, 1, f"cannot run git: {error}", rule="git-failed")]) from error
     if result.returncode != 0:
         message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "unknown"
-        raise FlowError([Problem(arg, 1, f"git cannot show this file: {message}")])
+        raise FlowError(
+            [Problem(arg, 1, f"git cannot show this file: {message}", rule="git-failed")]
+        )
     return load_flow_text(result.stdout, arg)
 
 

@@ -54,7 +54,9 @@ def load_record(
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FlowError([Problem(shown, 1, f"cannot read the review record: {error}")]) from error
+        raise FlowError(
+            [Problem(shown, 1, f"cannot read the review record: {error}", rule="unreadable-file")]
+        ) from error
     data, problems = parse_yaml(text, shown)
     if problems:
         raise FlowError(problems)

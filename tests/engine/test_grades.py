@@ -80,13 +80,14 @@ def test_a_graded_source_cited_without_its_grade_fails_the_check() -> None:
         flow_from_dict(data, "flows/x.yaml")
     messages = [p.message for p in caught.value.problems]
     assert sorted(messages) == [
-        '[missing-grade] node "end" recommendation "no-tens": citation of source "nice-ng59" '
+        'node "end" recommendation "no-tens": citation of source "nice-ng59" '
         '(grading nice) needs "rec"; write it as '
         "{source: nice-ng59, rec: 1.2.17 [2016], grade: offer}",
-        '[missing-grade] node "end" recommendation "relaxant": citation of source "acp-2017" '
+        'node "end" recommendation "relaxant": citation of source "acp-2017" '
         '(grading grade) needs "rec" and "grade"; write it as '
         "{source: acp-2017, rec: ..., grade: strong/high}",
     ]
+    assert {p.rule for p in caught.value.problems} == {"missing-grade"}
 
 
 def test_the_missing_grade_check_is_on_and_passes_a_fully_graded_flow(graded: Flow) -> None:
@@ -197,9 +198,9 @@ def test_a_bare_id_of_a_graded_source_is_reported_at_its_line() -> None:
     with pytest.raises(FlowError) as caught:
         load_flow_text(MISSING_GRADE_YAML, "flows/x.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        'flows/x.yaml:19: [missing-grade] node "end" recommendation "rest": citation of source '
+        'flows/x.yaml:19: node "end" recommendation "rest": citation of source '
         '"acp-2017" (grading grade) needs "rec" and "grade"; write it as '
-        "{source: acp-2017, rec: ..., grade: strong/high}"
+        "{source: acp-2017, rec: ..., grade: strong/high} [missing-grade]"
     ]
 
 

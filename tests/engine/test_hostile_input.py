@@ -150,10 +150,10 @@ def test_routes_and_pages_are_limited_and_counted_without_listing(tmp_path: Path
     assert lines == [
         f'{shown}:1: flow "tiny" has 4,194,304 routes (limit 3,000): each question can double '
         "them; join branches that lead to the same step, split the flow, or raise the limit with "
-        "FLOW_MAX_ROUTES=N (docs/authoring.md, Limits)",
+        "FLOW_MAX_ROUTES=N (docs/authoring.md, Limits) [too-big]",
         f'{shown}:1: flow "tiny" has 8,388,607 static step pages (limit 3,000): each question can '
         "double them; join branches that lead to the same step, split the flow, or raise the "
-        "limit with FLOW_MAX_PAGES=N (docs/authoring.md, Limits)",
+        "limit with FLOW_MAX_PAGES=N (docs/authoring.md, Limits) [too-big]",
     ]
 
 

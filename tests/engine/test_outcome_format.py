@@ -177,8 +177,11 @@ def test_outcome_tags_prove_no_child_route_ends_at_an_adult_outcome() -> None:
 def test_key_actions_are_counted_on_every_route() -> None:
     data = action_first()
     data["nodes"]["urgent"]["actions"].pop(0)
-    (message,) = problems_of(data)
-    assert message.startswith('[key-actions] outcome "urgent" shows 2 key action(s)')
+    with pytest.raises(FlowError) as caught:
+        flow_from_dict(data)
+    (problem,) = caught.value.problems
+    assert problem.message.startswith('outcome "urgent" shows 2 key action(s)')
+    assert problem.rule == "key-actions"
 
 
 def test_the_format_survives_the_json_round_trip_in_any_node_order(flow: Flow) -> None:
@@ -292,6 +295,7 @@ def test_a_question_that_changes_nothing_is_reported(flow: Flow) -> None:
     useless = flow_from_dict(data)
     (problem,) = lint_problems(useless)
     assert problem.message.startswith(
-        '[useless-question] question "age" cannot change anything when it is reached with no '
+        'question "age" cannot change anything when it is reached with no '
         'facts yet: every answer ends at outcome "advice"'
     )
+    assert problem.rule == "useless-question"

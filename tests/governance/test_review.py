@@ -280,7 +280,7 @@ def test_the_build_stops_on_a_bad_record_or_an_untrue_approved_status(project: P
     assert caught.value.lines == [
         'flows/mini.yaml:6: "review_status" is "approved" but 4 of 4 routes are not approved in '
         "reviews/mini.yaml (first: red-flags=saddle, never reviewed); run "
-        "`python -m engine review flows/mini.yaml`"
+        "`python -m engine review flows/mini.yaml` [not-approved]"
     ]
 
 
