@@ -100,24 +100,25 @@ def check_tags(flow: Flow) -> Iterator[Problem]:
     tags |= {t for n in outcomes for a in n.actions for t in a.tags}
     outcome_tags = {t for n in outcomes for t in n.outcome_tags}
     for rule in flow.safety:
-        for tag in (*rule.require.outcome_tags, *rule.require.never_outcome_tags):
-            if tag not in outcome_tags:
-                yield Problem(
-                    flow.path,
-                    rule.line,
-                    f'safety rule "{rule.id}" names outcome tag "{tag}" but no outcome carries it'
-                    + suggest(tag, outcome_tags, "outcome tags"),
-                    rule="unknown-tag",
-                )
-        for tag in (*rule.require.recommends, *rule.require.never_recommends):
-            if tag not in tags:
-                yield Problem(
-                    flow.path,
-                    rule.line,
-                    f'safety rule "{rule.id}" names tag "{tag}" but no recommendation carries it'
-                    + suggest(tag, sorted(tags), "tags"),
-                    rule="unknown-tag",
-                )
+        need = rule.require
+        for named, known, what, carrier in (
+            (
+                (*need.outcome_tags, *need.never_outcome_tags),
+                outcome_tags,
+                "outcome tag",
+                "outcome",
+            ),
+            ((*need.recommends, *need.never_recommends), tags, "tag", "recommendation"),
+        ):
+            for tag in named:
+                if tag not in known:
+                    yield Problem(
+                        flow.path,
+                        rule.line,
+                        f'safety rule "{rule.id}" names {what} "{tag}" but no {carrier} carries '
+                        "it" + suggest(tag, sorted(known), f"{what}s"),
+                        rule="unknown-tag",
+                    )
 
 
 MAX_FLOW_ID = 64

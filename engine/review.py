@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from engine.fingerprint import RoutePrint
 from engine.model import Flow, FlowError, Problem
-from engine.shape import LineDict, LineList, closest, type_name
+from engine.shape import LineDict, closest, type_name
+from engine.shape.lines import line_of
 
 HEX = re.compile(r"^[0-9a-f]{16}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,18 +98,6 @@ class _Reader:
     def report(self, line: int, message: str, rule: str) -> None:
         self.problems.append(Problem(self.path, line, message, rule=rule))
 
-    @staticmethod
-    def at(container: object, key: str | int, default: int) -> int:
-        if isinstance(container, LineDict) and isinstance(key, str):
-            return container.value_lines.get(key, container.key_lines.get(key, default))
-        if (
-            isinstance(container, LineList)
-            and isinstance(key, int)
-            and 0 <= key < len(container.item_lines)
-        ):
-            return container.item_lines[key]
-        return default
-
     def mapping(self, value: object, line: int, part: str, where: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.report(
@@ -142,7 +131,7 @@ class _Reader:
             value = str(value)  # flow_version: 1.0 written without quotes
         if not isinstance(value, str) or not value.strip():
             self.report(
-                self.at(data, key, line),
+                line_of(data, key, line),
                 f'{where}: "{key}" must be non-empty text, not {type_name(value)}',
                 rule="bad-type",
             )
@@ -159,7 +148,7 @@ class _Reader:
             datetime.date.fromisoformat(value)
         except ValueError:
             self.report(
-                self.at(data, "date", line),
+                line_of(data, "date", line),
                 f'{where}: "date" is "{value}" but must be the date signed, written YYYY-MM-DD',
                 rule="bad-format",
             )
@@ -170,7 +159,7 @@ class _Reader:
         value = self.text(data, key, line, where)
         if value and not HEX.match(value):
             self.report(
-                self.at(data, key, line),
+                line_of(data, key, line),
                 f'{where}: "{key}" is "{value}" but a fingerprint is 16 hex digits (0-9, a-f); '
                 "copy it from `python -m engine review`",
                 rule="bad-format",
@@ -182,13 +171,13 @@ class _Reader:
         value = data.get(key)
         if key in data and not isinstance(value, list):
             self.report(
-                self.at(data, key, line), f'{where}: "{key}" must be a list', rule="bad-type"
+                line_of(data, key, line), f'{where}: "{key}" must be a list', rule="bad-type"
             )
             return []
         return value or []
 
     def reviewer(self, data: dict[str, Any], line: int, where: str) -> Reviewer | None:
-        at = self.at(data, "reviewer", line)
+        at = line_of(data, "reviewer", line)
         person = self.mapping(data.get("reviewer"), at, "reviewer", f"{where} reviewer")
         if person is None:
             return None
@@ -215,7 +204,7 @@ class _Reader:
         part, key_name = ("route", "route") if kind == "flow" else ("page", "page")
         entries = self.items(data, "routes" if kind == "flow" else "pages", line, where)
         for number, entry in enumerate(entries):
-            at = self.at(entries, number, line)
+            at = line_of(entries, number, line)
             what = f"{where} {part} {number + 1}"
             item = self.mapping(entry, at, part, what)
             if item is None:
@@ -239,7 +228,7 @@ class _Reader:
             raw = data.get("content") or {}
             if not isinstance(raw, dict):
                 self.report(
-                    self.at(data, "content", line),
+                    line_of(data, "content", line),
                     f'{where}: "content" must be a mapping',
                     rule="bad-type",
                 )
@@ -279,14 +268,14 @@ def read_record(
             named = reader.text(top, "flow", 1, "the review record")
             if flow_id is not None and named and named != flow_id:
                 reader.report(
-                    reader.at(top, "flow", 1),
+                    line_of(top, "flow", 1),
                     f'the review record is for flow "{named}" but this file belongs to flow '
                     f'"{flow_id}" (records are named reviews/<flow-id>.yaml)',
                     rule="wrong-flow",
                 )
         entries = reader.items(top, "reviews", 1, "the review record")
         for index, entry in enumerate(entries):
-            review = reader.review(entry, reader.at(entries, index, 1), kind, index)
+            review = reader.review(entry, line_of(entries, index, 1), kind, index)
             if review is not None:
                 reviews.append(review)
     if reader.problems:
