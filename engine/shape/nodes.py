@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from engine import model
 from engine.model import (
     ACTION_WORDS,
     ACTIONS_REQUIRED,
     KINDS,
+    NODE_CLASSES,
     PATIENT_REQUIRED,
     Action,
     Answer,
     Item,
     Node,
+    OutcomeNode,
     PatientSheet,
     Recommendation,
     RouteRule,
@@ -85,8 +86,8 @@ class Nodes(Parts):
             own["patient"] = self.patient(at)
         if title is None or text is None:
             return None
-        built = make_node(kind, id=node_id, title=title, text=text, line=line, **common, **own)
-        if kind == "outcome":
+        built = NODE_CLASSES[kind](id=node_id, title=title, text=text, line=line, **common, **own)
+        if isinstance(built, OutcomeNode):
             self.outcome_checks(built, at, line)
         return built
 
@@ -220,7 +221,7 @@ class Nodes(Parts):
             sheet.line,
         )
 
-    def outcome_checks(self, node: Node, at: At, line: int) -> None:
+    def outcome_checks(self, node: OutcomeNode, at: At, line: int) -> None:
         """An emergency's first key action is the hand-off; required parts where switched on."""
         if node.urgency == "emergency" and node.actions:
             first = node.actions[0]
@@ -243,12 +244,3 @@ class Nodes(Parts):
                 f'{at.where} has no patient advice sheet: add "patient"',
                 rule="missing-patient-sheet",
             )
-
-
-def make_node(kind: str, **fields: Any) -> Node:
-    """The node of a kind. Transitional, for the 23:20 integration: with core's one class per
-    kind (`model.NODE_CLASSES`) it builds that class, else the old single `Node`."""
-    classes = vars(model).get("NODE_CLASSES")
-    if classes is not None:
-        return cast(Node, classes[kind](**fields))
-    return cast(Node, vars(model)["Node"](kind=kind, **fields))
