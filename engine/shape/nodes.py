@@ -23,7 +23,6 @@ from engine.model import (
 from engine.shape.common import Parts
 from engine.shape.context import At
 from engine.shape.lines import line_of, start_line
-from engine.shape.words import type_name
 
 
 class Nodes(Parts):
@@ -39,13 +38,8 @@ class Nodes(Parts):
 
     def node(self, node_id: str, value: object, line: int, where: str) -> Node | None:
         """One node: its kind decides which part of the table it is checked against."""
-        if not isinstance(value, dict):
-            self.report(
-                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
-            )
-            return None
-        kind = value.get("kind")
-        if kind not in KINDS:
+        kind = value.get("kind") if isinstance(value, dict) else None
+        if isinstance(value, dict) and kind not in KINDS:
             if "kind" not in value:
                 self.report(
                     start_line(value, line),
@@ -59,8 +53,9 @@ class Nodes(Parts):
                     rule="bad-choice",
                 )
             return None
-        at = self.mapping(value, line, kind, where)
-        assert at is not None
+        at = self.mapping(value, line, str(kind), where)  # not a mapping: reported there
+        if at is None:
+            return None
         title = self.text(at, "title")
         text = self.text(at, "text")
         common: dict[str, Any] = {
@@ -86,7 +81,9 @@ class Nodes(Parts):
             own["patient"] = self.patient(at)
         if title is None or text is None:
             return None
-        built = NODE_CLASSES[kind](id=node_id, title=title, text=text, line=line, **common, **own)
+        built = NODE_CLASSES[at.part.name](
+            id=node_id, title=title, text=text, line=line, **common, **own
+        )
         if isinstance(built, OutcomeNode):
             self.outcome_checks(built, at, line)
         return built
