@@ -17,7 +17,7 @@ from engine.shape.parts import PARTS, Format, Key, Part
 from engine.shape.words import did_you_mean, hint_for, type_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class At:
     """One part being read: its mapping, its line, how problems name it, and its table entry."""
 
