@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from engine.model import Link, NextEntry
+from engine.model import Condition, FactSetting, Link, NextEntry
 from engine.shape.cites import CiteReader
 from engine.shape.conditions import Conditions, Place
 from engine.shape.context import At
@@ -73,13 +71,13 @@ class Parts(Conditions, CiteReader, HazardReader):
                 rule="default-order",
             )
 
-    def when(self, at: At, place: Place, checklist: str | None = None) -> Any:
+    def when(self, at: At, place: Place, checklist: str | None = None) -> Condition | None:
         """The part's `when` condition (None when absent or wrong)."""
         if "when" not in at.data:
             return None
         return self.condition(at.data["when"], at.line_of("when"), at.where, place, checklist)
 
-    def setting(self, at: At) -> tuple[tuple[str, str], ...]:
+    def setting(self, at: At) -> FactSetting:
         """`set: {fact: value}`: only declared facts and values (checked as references)."""
         if "set" not in at.data:
             return ()

@@ -45,6 +45,7 @@ class References(Reader):
         super().__init__(path)
         self.ids = Tables()
         self.later: list[Callable[[], object]] = []
+        """Phase 3's work: one check per reference met in phase 2, in that order."""
 
     def check_references(self) -> None:
         """Phase 3: every reference recorded, in the order the parts named them."""
@@ -53,9 +54,9 @@ class References(Reader):
 
     # --- what is recorded ------------------------------------------------------------------
 
-    def target(self, to: str, line: int, where: str, message: str = "{where} points to") -> None:
-        """`next`, `to` or `start` names a node."""
-        self.later.append(lambda: self.known_node(to, line, f"{message.format(where=where)}"))
+    def target(self, to: str, line: int, where: str, verb: str = "points to") -> None:
+        """`next`, `to` or `start` names a node (`node "q" answer "no" points to ...`)."""
+        self.later.append(lambda: self.known_node(to, line, f"{where} {verb}"))
 
     def fact_values(
         self, fact: str, values: list[tuple[object, int]], fact_line: int, where: str
