@@ -8,7 +8,6 @@ from engine.shape.conditions import Conditions, Place
 from engine.shape.context import At
 from engine.shape.hazard import HazardReader
 from engine.shape.lines import key_line, line_of
-from engine.shape.words import type_name
 
 
 class Parts(Conditions, CiteReader, HazardReader):
@@ -33,12 +32,8 @@ class Parts(Conditions, CiteReader, HazardReader):
             self.target(value, line, at.where)
             return (NextEntry(value, None, line),)
         if not isinstance(value, list):
-            self.report(
-                line,
-                f'{at.where}: "next" must be a node id or a list of {{when, to}} entries, '
-                f"not {type_name(value)}",
-                rule="bad-type",
-            )
+            says = f'{at.where}: "next" must be a node id or a list of {{when, to}} entries'
+            self.wrong_type(line, says, value)
             return ()
         result = []
         for index, entry in self.parts(at, "next"):
@@ -84,11 +79,7 @@ class Parts(Conditions, CiteReader, HazardReader):
         raw = at.data["set"]
         line = at.line_of("set")
         if not isinstance(raw, dict):
-            self.report(
-                line,
-                f'{at.where}: "set" must be a mapping of fact to value, not {type_name(raw)}',
-                rule="bad-type",
-            )
+            self.wrong_type(line, f'{at.where}: "set" must be a mapping of fact to value', raw)
             return ()
         result = []
         for fact, value in raw.items():

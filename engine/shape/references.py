@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from engine.grades import grade_problem, rec_problem
 from engine.model import Source
 from engine.shape.context import Reader
-from engine.shape.words import hint_for, suggest, type_name
+from engine.shape.words import suggest
 
 
 @dataclass
@@ -93,12 +93,8 @@ class References(Reader):
             )
             return False
         if not isinstance(value, str):
-            self.report(
-                value_at,
-                f'{where}: the value of fact "{fact}" must be text, not {type_name(value)}'
-                + hint_for(value),
-                rule="bad-type",
-            )
+            says = f'{where}: the value of fact "{fact}" must be text'
+            self.wrong_type(value_at, says, value, hint=True)
             return False
         if value not in facts[fact]:
             self.report(
