@@ -117,14 +117,15 @@ class Reader:
         if key not in at.data:
             return None
         value = at.data[key]
-        line = at.line_of(key)
+        if isinstance(value, str) and value.strip():
+            return value
         if not isinstance(value, str):
-            self.wrong_type(line, f'{at.where}: "{key}" must be text', value, hint=True)
-            return None
-        if not value.strip():
-            self.report(line, f'{at.where}: "{key}" must not be empty', rule="empty-value")
-            return None
-        return value
+            self.wrong_type(at.line_of(key), f'{at.where}: "{key}" must be text', value, hint=True)
+        else:
+            self.report(
+                at.line_of(key), f'{at.where}: "{key}" must not be empty', rule="empty-value"
+            )
+        return None
 
     def value(self, at: At, key: str) -> str | None:
         """A text key read by its type in the table: plain text, a format or a choice."""
