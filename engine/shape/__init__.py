@@ -16,9 +16,10 @@ Graph checks (reachability, cycles, ...) need a whole flow and run afterwards (e
 
 from __future__ import annotations
 
+from engine.grammar import PAGE
 from engine.shape.build import Builder, build_flow
 from engine.shape.lines import LineDict, LineList
-from engine.shape.parts import DATE, FACT_NAME, FACT_VALUE, PAGE, PARTS, SLUG, Key, Part
+from engine.shape.parts import DATE, FACT_NAME, FACT_VALUE, PARTS, SLUG, Key, Part
 from engine.shape.words import closest, hint_for, suggest, type_name
 
 __all__ = [

@@ -34,7 +34,7 @@ class Builder(Nodes):
         nodes = self.nodes(top)
         start = self.text(top, "start")
         if start is not None:
-            self.target(start, top.line_of("start"), "the flow", "{where} starts at")
+            self.target(start, top.line_of("start"), "the flow", "starts at")
         safety = self.safety(top)
         self.check_references()
         if self.problems:

@@ -9,7 +9,6 @@ from engine.shape.context import At
 from engine.shape.lines import line_of, start_line
 from engine.shape.parts import SLUG
 from engine.shape.references import References
-from engine.shape.words import hint_for, type_name
 
 
 class CiteReader(References):
@@ -66,12 +65,9 @@ class CiteReader(References):
             elif isinstance(value, str):
                 source_id = value
             else:
-                self.report(
-                    line,
-                    f'{at.where}: "cite" entries must be a source id or a mapping '
-                    f"{{source, rec, grade}}, not {type_name(value)}{hint_for(value)}",
-                    rule="bad-type",
-                )
+                says = f'{at.where}: "cite" entries must be a source id or a mapping '
+                says += "{source, rec, grade}"
+                self.wrong_type(line, says, value, hint=True)
                 continue
             if not SLUG.match(source_id):
                 self.report(

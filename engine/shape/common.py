@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from engine.model import Link, NextEntry
+from engine.model import Condition, FactSetting, Link, NextEntry
 from engine.shape.cites import CiteReader
 from engine.shape.conditions import Conditions, Place
 from engine.shape.context import At
 from engine.shape.hazard import HazardReader
 from engine.shape.lines import key_line, line_of
-from engine.shape.words import type_name
 
 
 class Parts(Conditions, CiteReader, HazardReader):
@@ -35,12 +32,8 @@ class Parts(Conditions, CiteReader, HazardReader):
             self.target(value, line, at.where)
             return (NextEntry(value, None, line),)
         if not isinstance(value, list):
-            self.report(
-                line,
-                f'{at.where}: "next" must be a node id or a list of {{when, to}} entries, '
-                f"not {type_name(value)}",
-                rule="bad-type",
-            )
+            says = f'{at.where}: "next" must be a node id or a list of {{when, to}} entries'
+            self.wrong_type(line, says, value)
             return ()
         result = []
         for index, entry in self.parts(at, "next"):
@@ -73,24 +66,20 @@ class Parts(Conditions, CiteReader, HazardReader):
                 rule="default-order",
             )
 
-    def when(self, at: At, place: Place, checklist: str | None = None) -> Any:
+    def when(self, at: At, place: Place, checklist: str | None = None) -> Condition | None:
         """The part's `when` condition (None when absent or wrong)."""
         if "when" not in at.data:
             return None
         return self.condition(at.data["when"], at.line_of("when"), at.where, place, checklist)
 
-    def setting(self, at: At) -> tuple[tuple[str, str], ...]:
+    def setting(self, at: At) -> FactSetting:
         """`set: {fact: value}`: only declared facts and values (checked as references)."""
         if "set" not in at.data:
             return ()
         raw = at.data["set"]
         line = at.line_of("set")
         if not isinstance(raw, dict):
-            self.report(
-                line,
-                f'{at.where}: "set" must be a mapping of fact to value, not {type_name(raw)}',
-                rule="bad-type",
-            )
+            self.wrong_type(line, f'{at.where}: "set" must be a mapping of fact to value', raw)
             return ()
         result = []
         for fact, value in raw.items():

@@ -101,11 +101,7 @@ class Conditions(References):
         """Read a condition; only the forms allowed in `place` are accepted."""
         forms = CONDITION_FORMS[place]
         if not isinstance(value, dict):
-            self.report(
-                line,
-                f"{where}: a condition must be a mapping such as {forms}, not {type_name(value)}",
-                rule="bad-type",
-            )
+            self.wrong_type(line, f"{where}: a condition must be a mapping such as {forms}", value)
             return None
         line = start_line(value, line)
         keys = set(value)
@@ -208,11 +204,7 @@ class Conditions(References):
                 return None
             values = [(v, line_of(raw, i, op_at)) for i, v in enumerate(raw)]
         if not isinstance(fact, str):
-            self.report(
-                fact_at,
-                f'{where}: "fact" must be a fact name, not {type_name(fact)}',
-                rule="bad-type",
-            )
+            self.wrong_type(fact_at, f'{where}: "fact" must be a fact name', fact)
             return None
         self.fact_values(fact, values, fact_at, where)
         return FactIs(fact, tuple(str(v) for v, _ in values), op, line)

@@ -17,7 +17,7 @@ from engine.shape.parts import PARTS, Format, Key, Part
 from engine.shape.words import did_you_mean, hint_for, type_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class At:
     """One part being read: its mapping, its line, how problems name it, and its table entry."""
 
@@ -45,6 +45,11 @@ class Reader:
         """Record one problem; `rule` is its id (docs/authoring.md, "Rule ids")."""
         self.problems.append(Problem(self.path, line, message, rule=rule))
 
+    def wrong_type(self, line: int, says: str, value: object, hint: bool = False) -> None:
+        """`<says>, not <its type>` (and the YAML hint for it): a value of the wrong type."""
+        tail = hint_for(value) if hint else ""
+        self.report(line, f"{says}, not {type_name(value)}{tail}", rule="bad-type")
+
     # --- parts -----------------------------------------------------------------------------
 
     def key_problems(
@@ -68,9 +73,7 @@ class Reader:
     def mapping(self, value: object, line: int, part: str, where: str) -> At | None:
         """A part: a mapping with only allowed keys and every required one (None if no mapping)."""
         if not isinstance(value, dict):
-            self.report(
-                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
-            )
+            self.wrong_type(line, f"{where} must be a mapping of keys", value)
             return None
         at = At(value, start_line(value, line), where, PARTS[part])
         self.key_problems(value, at.line, at.part, where)
@@ -114,18 +117,15 @@ class Reader:
         if key not in at.data:
             return None
         value = at.data[key]
-        line = at.line_of(key)
+        if isinstance(value, str) and value.strip():
+            return value
         if not isinstance(value, str):
+            self.wrong_type(at.line_of(key), f'{at.where}: "{key}" must be text', value, hint=True)
+        else:
             self.report(
-                line,
-                f'{at.where}: "{key}" must be text, not {type_name(value)}{hint_for(value)}',
-                rule="bad-type",
+                at.line_of(key), f'{at.where}: "{key}" must not be empty', rule="empty-value"
             )
-            return None
-        if not value.strip():
-            self.report(line, f'{at.where}: "{key}" must not be empty', rule="empty-value")
-            return None
-        return value
+        return None
 
     def value(self, at: At, key: str) -> str | None:
         """A text key read by its type in the table: plain text, a format or a choice."""
@@ -156,11 +156,7 @@ class Reader:
             return []
         value = at.data[key]
         if not isinstance(value, list):
-            self.report(
-                at.line_of(key),
-                f'{at.where}: "{key}" must be a list, not {type_name(value)}',
-                rule="bad-type",
-            )
+            self.wrong_type(at.line_of(key), f'{at.where}: "{key}" must be a list', value)
             return []
         return value
 
@@ -173,12 +169,7 @@ class Reader:
         for index, value in enumerate(values):
             line = line_of(values, index, at.line_of(key))
             if not isinstance(value, str):
-                self.report(
-                    line,
-                    f'{at.where}: "{key}" entries must be text, not {type_name(value)}'
-                    f"{hint_for(value)}",
-                    rule="bad-type",
-                )
+                self.wrong_type(line, f'{at.where}: "{key}" entries must be text', value, hint=True)
             elif not form.fits(value):
                 self.report(
                     line, form.says.format(where=at.where, key=key, value=value), rule=form.rule
@@ -200,12 +191,8 @@ class Reader:
         result = []
         for index, value in enumerate(values):
             if not isinstance(value, str) or not value.strip():
-                self.report(
-                    line_of(values, index, line),
-                    f'{at.where}: "{key}" entries must be text, not {type_name(value)}'
-                    f"{hint_for(value)}",
-                    rule="bad-type",
-                )
+                says = f'{at.where}: "{key}" entries must be text'
+                self.wrong_type(line_of(values, index, line), says, value, hint=True)
             else:
                 result.append(value)
         return tuple(result)
@@ -239,12 +226,8 @@ class Reader:
                 )
             return
         if not isinstance(value, dict):
-            self.report(
-                at.line_of(key),
-                f'{at.where}: "{key}" must be a mapping of id to {spec.part}, '
-                f"not {type_name(value)}",
-                rule="bad-type",
-            )
+            says = f'{at.where}: "{key}" must be a mapping of id to {spec.part}'
+            self.wrong_type(at.line_of(key), says, value)
             return
         self.empty(at, spec, value)
         assert spec.ids is not None, key

@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from engine import model
 from engine.model import (
     ACTION_WORDS,
     ACTIONS_REQUIRED,
     KINDS,
+    NODE_CLASSES,
     PATIENT_REQUIRED,
     Action,
     Answer,
     Item,
     Node,
+    OutcomeNode,
     PatientSheet,
     Recommendation,
     RouteRule,
@@ -22,7 +23,6 @@ from engine.model import (
 from engine.shape.common import Parts
 from engine.shape.context import At
 from engine.shape.lines import line_of, start_line
-from engine.shape.words import type_name
 
 
 class Nodes(Parts):
@@ -38,13 +38,8 @@ class Nodes(Parts):
 
     def node(self, node_id: str, value: object, line: int, where: str) -> Node | None:
         """One node: its kind decides which part of the table it is checked against."""
-        if not isinstance(value, dict):
-            self.report(
-                line, f"{where} must be a mapping of keys, not {type_name(value)}", rule="bad-type"
-            )
-            return None
-        kind = value.get("kind")
-        if kind not in KINDS:
+        kind = value.get("kind") if isinstance(value, dict) else None
+        if isinstance(value, dict) and kind not in KINDS:
             if "kind" not in value:
                 self.report(
                     start_line(value, line),
@@ -58,8 +53,9 @@ class Nodes(Parts):
                     rule="bad-choice",
                 )
             return None
-        at = self.mapping(value, line, kind, where)
-        assert at is not None
+        at = self.mapping(value, line, str(kind), where)  # not a mapping: reported there
+        if at is None:
+            return None
         title = self.text(at, "title")
         text = self.text(at, "text")
         common: dict[str, Any] = {
@@ -85,8 +81,10 @@ class Nodes(Parts):
             own["patient"] = self.patient(at)
         if title is None or text is None:
             return None
-        built = make_node(kind, id=node_id, title=title, text=text, line=line, **common, **own)
-        if kind == "outcome":
+        built = NODE_CLASSES[at.part.name](
+            id=node_id, title=title, text=text, line=line, **common, **own
+        )
+        if isinstance(built, OutcomeNode):
             self.outcome_checks(built, at, line)
         return built
 
@@ -220,7 +218,7 @@ class Nodes(Parts):
             sheet.line,
         )
 
-    def outcome_checks(self, node: Node, at: At, line: int) -> None:
+    def outcome_checks(self, node: OutcomeNode, at: At, line: int) -> None:
         """An emergency's first key action is the hand-off; required parts where switched on."""
         if node.urgency == "emergency" and node.actions:
             first = node.actions[0]
@@ -243,12 +241,3 @@ class Nodes(Parts):
                 f'{at.where} has no patient advice sheet: add "patient"',
                 rule="missing-patient-sheet",
             )
-
-
-def make_node(kind: str, **fields: Any) -> Node:
-    """The node of a kind. Transitional, for the 23:20 integration: with core's one class per
-    kind (`model.NODE_CLASSES`) it builds that class, else the old single `Node`."""
-    classes = vars(model).get("NODE_CLASSES")
-    if classes is not None:
-        return cast(Node, classes[kind](**fields))
-    return cast(Node, vars(model)["Node"](kind=kind, **fields))

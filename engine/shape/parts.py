@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from engine.grades import PUBLISHED, SCHEMES, SOURCE_KINDS
+from engine.grammar import PAGE
 from engine.hazards import LIKELIHOODS, SEVERITIES
 from engine.model import KINDS, REVIEW_STATUSES, URGENCIES
 
@@ -70,7 +71,6 @@ class Format:
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 FACT_VALUE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-PAGE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*\.md(?:#[a-z0-9][a-z0-9_-]*)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL = re.compile(r"^https?://\S+$")
 HAZARD_ID = re.compile(r"^HAZ-\d{2,3}$")

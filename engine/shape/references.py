@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from engine.grades import grade_problem, rec_problem
 from engine.model import Source
 from engine.shape.context import Reader
-from engine.shape.words import hint_for, suggest, type_name
+from engine.shape.words import suggest
 
 
 @dataclass
@@ -45,6 +45,7 @@ class References(Reader):
         super().__init__(path)
         self.ids = Tables()
         self.later: list[Callable[[], object]] = []
+        """Phase 3's work: one check per reference met in phase 2, in that order."""
 
     def check_references(self) -> None:
         """Phase 3: every reference recorded, in the order the parts named them."""
@@ -53,9 +54,9 @@ class References(Reader):
 
     # --- what is recorded ------------------------------------------------------------------
 
-    def target(self, to: str, line: int, where: str, message: str = "{where} points to") -> None:
-        """`next`, `to` or `start` names a node."""
-        self.later.append(lambda: self.known_node(to, line, f"{message.format(where=where)}"))
+    def target(self, to: str, line: int, where: str, verb: str = "points to") -> None:
+        """`next`, `to` or `start` names a node (`node "q" answer "no" points to ...`)."""
+        self.later.append(lambda: self.known_node(to, line, f"{where} {verb}"))
 
     def fact_values(
         self, fact: str, values: list[tuple[object, int]], fact_line: int, where: str
@@ -92,12 +93,8 @@ class References(Reader):
             )
             return False
         if not isinstance(value, str):
-            self.report(
-                value_at,
-                f'{where}: the value of fact "{fact}" must be text, not {type_name(value)}'
-                + hint_for(value),
-                rule="bad-type",
-            )
+            says = f'{where}: the value of fact "{fact}" must be text'
+            self.wrong_type(value_at, says, value, hint=True)
             return False
         if value not in facts[fact]:
             self.report(
