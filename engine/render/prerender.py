@@ -9,7 +9,9 @@ markdown-it-py to show that nothing is missing.
 
 from __future__ import annotations
 
-from engine.model import Flow, Link
+from typing import assert_never
+
+from engine.model import ChecklistNode, Flow, InfoNode, Link, OutcomeNode, QuestionNode
 from engine.render.markdown import Prerendered, prerender
 from engine.render.parts import OTHER_GROUP, REC_GROUP
 
@@ -23,18 +25,29 @@ def step_texts(flow: Flow) -> tuple[list[str], list[str]]:
     blocks: list[str] = []
     inlines: list[str] = [REC_GROUP, OTHER_GROUP]
     for node in flow.nodes:
-        blocks += [node.text, *filter(None, [node.help, node.follow_up])]
-        inlines += [node.title, *_links(node.links), *filter(None, [node.none])]
-        for answer in node.answers:
-            blocks += filter(None, [answer.help])
-            inlines += [answer.text, *_links(answer.links), *filter(None, [answer.not_examined])]
-        for item in node.items:
-            blocks += filter(None, [item.help])
-            inlines += [item.text, *filter(None, [item.group, item.not_examined])]
-        for rec in node.recommendations:
-            blocks += [rec.text, *filter(None, [rec.help])]
-            inlines += [*_links(rec.links), *filter(None, [rec.group])]
-        inlines += [action.text for action in node.actions]
+        blocks += [node.text, *filter(None, [node.help])]
+        inlines += [node.title, *_links(node.links)]
+        match node:
+            case QuestionNode():
+                for answer in node.answers:
+                    blocks += filter(None, [answer.help])
+                    inlines += [answer.text, *_links(answer.links)]
+                    inlines += filter(None, [answer.not_examined])
+            case ChecklistNode():
+                inlines += filter(None, [node.none])
+                for item in node.items:
+                    blocks += filter(None, [item.help])
+                    inlines += [item.text, *filter(None, [item.group, item.not_examined])]
+            case InfoNode():
+                pass
+            case OutcomeNode():
+                blocks += filter(None, [node.follow_up])
+                for rec in node.recommendations:
+                    blocks += [rec.text, *filter(None, [rec.help])]
+                    inlines += [*_links(rec.links), *filter(None, [rec.group])]
+                inlines += [action.text for action in node.actions]
+            case _:
+                assert_never(node)
     return blocks, inlines
 
 
