@@ -3,16 +3,16 @@
 `flow_from_dict` rebuilds a flow through the same shape, graph and safety checks as a YAML file
 (there is one builder), so `flow_from_dict(flow_to_dict(flow)) == flow`.
 
-The browser gets the artefact: `flow_to_dict(flow, rendered=True)`, the same data plus, under
-`RENDERED`, every text a step shows already rendered to HTML (issue 17). The walker rebuilds an
-artefact the build checked (the page names it by its hash) with `trusted_flow_from_dict`: shape
-and references only, its renderings used as they are, and nothing of the prover imported. Any
-other artefact goes through `flow_from_dict`, which ignores the renderings.
+The browser gets the flow's artefact (engine.render.prerender.artefact): the same data plus,
+under `RENDERED`, every text a step shows already rendered to HTML (issue 17). The walker
+rebuilds an artefact the build checked (the page names it by its hash) with
+`trusted_flow_from_dict`: shape and references only, nothing of the prover imported (the bridge
+then uses its renderings). Any other artefact goes through `flow_from_dict`, which ignores them.
 """
 
 from __future__ import annotations
 
-from typing import Any, assert_never, cast
+from typing import Any, assert_never
 
 from engine.hazards import hazard_to_dict
 from engine.model import (
@@ -209,9 +209,8 @@ RENDERED = "rendered"
 """The artefact's key for the texts rendered at build time (never a key of the format)."""
 
 
-def flow_to_dict(flow: Flow, *, rendered: bool = False) -> dict[str, Any]:
-    """The flow as plain data in the authoring format; `rendered`: with its steps' texts
-    rendered to HTML under RENDERED (the walker's artefact)."""
+def flow_to_dict(flow: Flow) -> dict[str, Any]:
+    """The flow as plain data in the authoring format."""
     out: dict[str, Any] = {
         "id": flow.id,
         "title": flow.title,
@@ -265,10 +264,6 @@ def flow_to_dict(flow: Flow, *, rendered: bool = False) -> dict[str, Any]:
             }
             for rule in flow.safety
         ]
-    if rendered:
-        from engine.render.prerender import prerendered
-
-        out[RENDERED] = prerendered(flow)
     return out
 
 
@@ -283,15 +278,11 @@ def flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
 
 def trusted_flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
     """Rebuild a flow from the artefact the build checked and proved (its hash matched): shape
-    and references are still checked, the graph checks and safety proofs are not run again,
-    and its renderings are used as they are. FlowError if it holds no flow."""
-    from engine.render.markdown import Prerendered, preload
-
+    and references are still checked, the graph checks and safety proofs are not run again.
+    FlowError if it holds no flow."""
     flow, problems = build_flow(
         {key: value for key, value in data.items() if key != RENDERED}, path
     )
     if problems or flow is None:
         raise FlowError(problems or [Problem(path, 1, "the file holds no flow", rule="empty-file")])
-    if RENDERED in data:
-        preload(cast(Prerendered, data[RENDERED]))
     return flow
