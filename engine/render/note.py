@@ -166,7 +166,9 @@ def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
 def note_html(flow: Flow, state: State) -> str:
     """The clinical note in `<pre data-note>`; the page writes the local date and time into its
     `<span data-note-time>` (empty until then, and on pages without JavaScript)."""
-    text = esc(clinical_note(flow, state, TIME_MARK)).replace(esc(TIME_MARK), NOTE_TIME)
+    text = NOTE_TIME.join(
+        esc(part) for part in clinical_note(flow, state, TIME_MARK).split(TIME_MARK)
+    )
     return (
         '<div class="clinical-note"><h3>Clinical note</h3>'
         f'<pre class="note" data-note>{text}</pre></div>'
