@@ -27,15 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.model import Choice, Flow, FlowError, Node, Problem
-from engine.render import (
-    clinical_note,
-    render_advice_html,
-    render_outline_html,
-    render_step_html,
-    render_summary_html,
-    routes_markdown,
-    summary_text,
-)
+from engine.render import clinical_note, render_step_html, render_summary_html, summary_text
 from engine.serialize import flow_from_dict, flow_to_dict
 from engine.states import Route, Step, enumerate_routes
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
@@ -55,6 +47,7 @@ from engine.walk import (
 
 if TYPE_CHECKING:
     from engine.pipeline import check_files, load_flow_file
+    from engine.render import render_advice_html, render_outline_html, routes_markdown
     from engine.verify import check_flow
 
 
@@ -70,6 +63,11 @@ def __getattr__(name: str) -> Any:
         from engine import verify
 
         return verify.check_flow
+    if name in ("render_advice_html", "render_outline_html", "routes_markdown"):
+        # Static pages only: the walker does not load them (nor the route enumeration).
+        from engine import render
+
+        return getattr(render, name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

@@ -31,11 +31,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from engine.model import Choice, Flow
 from engine.render import render_step_html, summary_text
-from engine.serialize import flow_from_dict, trusted_flow_from_dict
+from engine.render.markdown import Prerendered, preload
+from engine.serialize import RENDERED, flow_from_dict, trusted_flow_from_dict
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
 from engine.walk import State, WalkError, back, change, choose, restart, view
 
@@ -57,8 +58,8 @@ def digest(flow_json: str) -> str:
 
 
 def add_flow(flow_json: str, checked: str = "") -> str:
-    """Make a flow (the JSON of `flow_to_dict`, usually the build's artefact) available to
-    `handle`; returns its id.
+    """Make a flow (the JSON of `flow_to_dict`, usually the build's artefact,
+    `engine.render.prerender.artefact`) available to `handle`; returns its id.
 
     `checked`: the (prefix of the) sha256 of the JSON the build checked and proved, from the
     page (data-flow-rev). When the text's hash matches, the browser trusts that artefact: it
@@ -70,7 +71,12 @@ def add_flow(flow_json: str, checked: str = "") -> str:
     """
     data = json.loads(flow_json)
     trusted = len(checked) >= CHECKED_DIGEST_MIN and digest(flow_json).startswith(checked.lower())
-    flow = trusted_flow_from_dict(data) if trusted else flow_from_dict(data)
+    if trusted:
+        flow = trusted_flow_from_dict(data)
+        if RENDERED in data:
+            preload(cast(Prerendered, data[RENDERED]))
+    else:
+        flow = flow_from_dict(data)
     _flows[flow.id] = flow
     return flow.id
 

@@ -3,16 +3,16 @@
 `flow_from_dict` rebuilds a flow through the same shape, graph and safety checks as a YAML file
 (there is one builder), so `flow_from_dict(flow_to_dict(flow)) == flow`.
 
-The browser gets the artefact: `flow_to_dict(flow, rendered=True)`, the same data plus, under
-`RENDERED`, every text a step shows already rendered to HTML (issue 17). The walker rebuilds an
-artefact the build checked (the page names it by its hash) with `trusted_flow_from_dict`: shape
-and references only, its renderings used as they are, and nothing of the prover imported. Any
-other artefact goes through `flow_from_dict`, which ignores the renderings.
+The browser gets the flow's artefact (engine.render.prerender.artefact): the same data plus,
+under `RENDERED`, every text a step shows already rendered to HTML (issue 17). The walker
+rebuilds an artefact the build checked (the page names it by its hash) with
+`trusted_flow_from_dict`: shape and references only, nothing of the prover imported (the bridge
+then uses its renderings). Any other artefact goes through `flow_from_dict`, which ignores them.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, assert_never
 
 from engine.hazards import hazard_to_dict
 from engine.model import (
@@ -21,19 +21,24 @@ from engine.model import (
     Answer,
     Answered,
     AnyOf,
+    ChecklistNode,
     Cites,
     Condition,
     FactIs,
     Flow,
     FlowError,
+    InfoNode,
     Item,
     Link,
     NextEntry,
     Node,
     Not,
+    OutcomeNode,
     PatientSheet,
     Problem,
+    QuestionNode,
     Recommendation,
+    RouteRule,
     Ticked,
     Visited,
 )
@@ -136,54 +141,67 @@ def _node(node: Node) -> dict[str, Any]:
     out.update(_common(node))
     if node.links:
         out["links"] = _links(node.links)
-    if node.kind == "question":
-        out["answers"] = [
-            {
-                "id": a.id,
-                "text": a.text,
-                **_common(a),
-                **({"set": dict(a.set)} if a.set else {}),
-                **({"links": _links(a.links)} if a.links else {}),
-                **_not_examined(a),
-                "next": _next(a.next),
-            }
-            for a in node.answers
-        ]
-    elif node.kind == "checklist":
-        out["items"] = [
-            {
-                "id": i.id,
-                "text": i.text,
-                **_common(i),
-                **_not_examined(i),
-                **({"group": i.group} if i.group is not None else {}),
-            }
-            for i in node.items
-        ]
-        if node.none is not None:
-            out["none"] = node.none
-        out["routes"] = [
-            {
-                **({"when": condition_to_dict(r.when)} if r.when else {}),
-                "label": r.label,
-                **({"set": dict(r.set)} if r.set else {}),
-                "next": _next(r.next),
-            }
-            for r in node.routes
-        ]
-    elif node.kind == "info":
-        out["next"] = _next(node.next)
-    else:
-        out["urgency"] = node.urgency
-        out["recommendations"] = [_recommendation(r) for r in node.recommendations]
-        if node.follow_up is not None:
-            out["follow_up"] = node.follow_up
-        if node.actions:
-            out["actions"] = [_action(a) for a in node.actions]
-        if node.outcome_tags:
-            out["tags"] = list(node.outcome_tags)
-        if node.patient is not None:
-            out["patient"] = _patient(node.patient)
+    match node:
+        case QuestionNode():
+            out["answers"] = [_answer(a) for a in node.answers]
+        case ChecklistNode():
+            out["items"] = [_item(i) for i in node.items]
+            if node.none is not None:
+                out["none"] = node.none
+            out["routes"] = [_route(r) for r in node.routes]
+        case InfoNode():
+            out["next"] = _next(node.next)
+        case OutcomeNode():
+            out.update(_outcome(node))
+        case _:
+            assert_never(node)
+    return out
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    return {
+        "id": answer.id,
+        "text": answer.text,
+        **_common(answer),
+        **({"set": dict(answer.set)} if answer.set else {}),
+        **({"links": _links(answer.links)} if answer.links else {}),
+        **_not_examined(answer),
+        "next": _next(answer.next),
+    }
+
+
+def _item(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        **_common(item),
+        **_not_examined(item),
+        **({"group": item.group} if item.group is not None else {}),
+    }
+
+
+def _route(route: RouteRule) -> dict[str, Any]:
+    return {
+        **({"when": condition_to_dict(route.when)} if route.when else {}),
+        "label": route.label,
+        **({"set": dict(route.set)} if route.set else {}),
+        "next": _next(route.next),
+    }
+
+
+def _outcome(node: OutcomeNode) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "urgency": node.urgency,
+        "recommendations": [_recommendation(r) for r in node.recommendations],
+    }
+    if node.follow_up is not None:
+        out["follow_up"] = node.follow_up
+    if node.actions:
+        out["actions"] = [_action(a) for a in node.actions]
+    if node.outcome_tags:
+        out["tags"] = list(node.outcome_tags)
+    if node.patient is not None:
+        out["patient"] = _patient(node.patient)
     return out
 
 
@@ -191,9 +209,8 @@ RENDERED = "rendered"
 """The artefact's key for the texts rendered at build time (never a key of the format)."""
 
 
-def flow_to_dict(flow: Flow, *, rendered: bool = False) -> dict[str, Any]:
-    """The flow as plain data in the authoring format; `rendered`: with its steps' texts
-    rendered to HTML under RENDERED (the walker's artefact)."""
+def flow_to_dict(flow: Flow) -> dict[str, Any]:
+    """The flow as plain data in the authoring format."""
     out: dict[str, Any] = {
         "id": flow.id,
         "title": flow.title,
@@ -247,10 +264,6 @@ def flow_to_dict(flow: Flow, *, rendered: bool = False) -> dict[str, Any]:
             }
             for rule in flow.safety
         ]
-    if rendered:
-        from engine.render.prerender import prerendered
-
-        out[RENDERED] = prerendered(flow)
     return out
 
 
@@ -265,15 +278,11 @@ def flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
 
 def trusted_flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
     """Rebuild a flow from the artefact the build checked and proved (its hash matched): shape
-    and references are still checked, the graph checks and safety proofs are not run again,
-    and its renderings are used as they are. FlowError if it holds no flow."""
-    from engine.render.markdown import Prerendered, preload
-
+    and references are still checked, the graph checks and safety proofs are not run again.
+    FlowError if it holds no flow."""
     flow, problems = build_flow(
         {key: value for key, value in data.items() if key != RENDERED}, path
     )
     if problems or flow is None:
         raise FlowError(problems or [Problem(path, 1, "the file holds no flow", rule="empty-file")])
-    if RENDERED in data:
-        preload(cast(Prerendered, data[RENDERED]))
     return flow

@@ -117,10 +117,11 @@ def flow_pages(flows: list[Flow]) -> list[FlowPages]:
 
 
 def flow_json(flow: Flow) -> str:
-    """The flow as the walker loads it (assets/flows/<id>.json)."""
-    import engine
+    """The flow as the walker loads it (assets/flows/<id>.json): with its steps' texts
+    rendered, so the browser needs no Markdown library (issue 17)."""
+    from engine.render.prerender import artefact
 
-    return json.dumps(engine.flow_to_dict(flow, rendered=True), ensure_ascii=False, sort_keys=True)
+    return json.dumps(artefact(flow), ensure_ascii=False, sort_keys=True)
 
 
 def flow_revision(flow: Flow) -> str:

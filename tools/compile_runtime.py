@@ -12,6 +12,9 @@ work from every reader's phone.
   `python_stdlib_full.zip`, fetched only if a module outside the set is ever imported
   (`tools/site_fallback.py`, shipped in the slim zip as `_site_fallback`, with the index of the
   names each full archive holds). Issue 17: 2.9 MB of standard library became about 0.3 MB.
+  The flows are loaded as the walker loads the build's artefacts (trusted by their hash, their
+  texts already rendered), so neither markdown-it-py nor the prover is imported and neither
+  ships in the slim zip; both stay in the full archives for an artefact that is not the build's.
 - Wheels (the engine and its dependencies): no wheel ships. Their imported modules go into the
   same slim zip, as `.pyc`: no package loader runs in the browser (its own imports were 0.5 MB
   of the standard library), no lock entry and no request per wheel. Each source wheel ships as

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.model import Flow
+from engine.model import Flow, OutcomeNode
 from engine.render.markdown import esc, inline
 
 
@@ -16,9 +16,9 @@ def render_advice_html(flow: Flow, outcome_id: str, *, site_root: str) -> str | 
     if not flow.has_node(outcome_id):
         return None
     node = flow.node(outcome_id)
-    sheet = node.patient
-    if sheet is None:
+    if not isinstance(node, OutcomeNode) or node.patient is None:
         return None
+    sheet = node.patient
 
     def items(lines: tuple[str, ...]) -> str:
         return "<ul>" + "".join(f"<li>{inline(line)}</li>" for line in lines) + "</ul>"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.model import NONE_CHOICE, Answer, Flow, Node
+from engine.model import NONE_CHOICE, Answer, ChecklistNode, Flow
 from engine.render.markdown import esc, inline
 from engine.render.parts import citations, described_by, help_details
 from engine.semantics import checklist_branches
@@ -40,9 +40,10 @@ class StaticControls:
         url = self._url(flow, choose(flow, state, answer.id))
         return f'<a class="answer" href="{url}"{described}>{inline(answer.text)}</a>'
 
-    def checklist(self, flow: Flow, state: State, current: StepView, site_root: str) -> str:
+    def checklist(
+        self, flow: Flow, state: State, node: ChecklistNode, current: StepView, site_root: str
+    ) -> str:
         """The items as a list, then one link per route that can be taken, with example ticks."""
-        node = current.node
         items = "".join(
             f"<li>{inline(item.text)}"
             f"{help_details(item.help, f'help-{node.id}-{item.id}', site_root, 'How to check')}"
@@ -91,9 +92,10 @@ class LiveControls:
             f'data-choice="{esc(answer.id)}"{described}>{inline(answer.text)}</button>'
         )
 
-    def checklist(self, flow: Flow, state: State, current: StepView, site_root: str) -> str:
+    def checklist(
+        self, flow: Flow, state: State, node: ChecklistNode, current: StepView, site_root: str
+    ) -> str:
         """A form of tick boxes (items under their group headings, then "None of these")."""
-        node = current.node
         boxes = []
         group = None
         for item in node.items:
@@ -144,7 +146,7 @@ class LiveControls:
 Controls = StaticControls | LiveControls
 
 
-def static_example(node: Node, witness: frozenset[str]) -> str:
+def static_example(node: ChecklistNode, witness: frozenset[str]) -> str:
     """A route's example ticks in words for a page without tick boxes ("Fever and Weight
     loss", "none of the items above"): never "ticked", there is nothing to tick there."""
     texts = [item.text for item in node.items if item.id in witness]

@@ -7,9 +7,10 @@ whose note only fits with a key action cut short is a warning to the author (`no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import assert_never
 
 from engine.grades import ordered
-from engine.model import Cites, Flow, Problem
+from engine.model import ChecklistNode, Cites, Flow, InfoNode, OutcomeNode, Problem, QuestionNode
 from engine.render.markdown import esc, plain
 from engine.render.parts import URGENCY_WORDS, not_examined
 from engine.walk import AnsweredStep, State, view
@@ -40,20 +41,24 @@ def shorten(text: str, cut: int | None) -> str:
 def finding_line(step: AnsweredStep, flow: Flow, cut: int | None = None) -> str | None:
     """One answered step as a record line, negatives explicit ("Red flags: none of 16 present")."""
     node = step.node
-    if node.kind == "question" and isinstance(step.choice, str):
-        answer = node.answer(step.choice)
-        return f"{plain(node.title)}: {plain(answer.text if answer else step.choice)}."
-    if node.kind == "checklist" and isinstance(step.choice, frozenset):
-        findings = [item for item in node.items if not item.not_examined]
-        total = len(findings)
-        ticked = [item for item in findings if item.id in step.choice]
-        if not ticked:
-            return f"{plain(node.title)}: none of {total} present."
-        present = "; ".join(shorten(plain(item.text), cut) for item in ticked)
-        others = total - len(ticked)
-        rest = f" The other {others} absent." if others else ""
-        return f"{plain(node.title)}: present: {present}.{rest}"
-    return None
+    match node:
+        case QuestionNode() if isinstance(step.choice, str):
+            answer = node.answer(step.choice)
+            return f"{plain(node.title)}: {plain(answer.text if answer else step.choice)}."
+        case ChecklistNode() if isinstance(step.choice, frozenset):
+            findings = [item for item in node.items if not item.not_examined]
+            total = len(findings)
+            ticked = [item for item in findings if item.id in step.choice]
+            if not ticked:
+                return f"{plain(node.title)}: none of {total} present."
+            present = "; ".join(shorten(plain(item.text), cut) for item in ticked)
+            others = total - len(ticked)
+            rest = f" The other {others} absent." if others else ""
+            return f"{plain(node.title)}: present: {present}.{rest}"
+        case QuestionNode() | ChecklistNode() | InfoNode() | OutcomeNode():
+            return None  # an info step finds nothing
+        case _:
+            assert_never(node)
 
 
 def clinical_note(flow: Flow, state: State, assessed: str = "") -> str:
@@ -81,10 +86,10 @@ def clinical_note(flow: Flow, state: State, assessed: str = "") -> str:
         [f"Not examined: {plain(what)}." for what, _ in unexamined],
     )
     tail = ["Decision support only; clinical judgement applies."]
-    if not current.is_outcome:
-        tail.insert(0, f"Not finished: next step is {plain(current.node.title)}.")
-        return "\n".join([head, *findings, *opens[0], *tail])[:NOTE_LIMIT]
     node = current.node
+    if not isinstance(node, OutcomeNode):
+        tail.insert(0, f"Not finished: next step is {plain(node.title)}.")
+        return "\n".join([head, *findings, *opens[0], *tail])[:NOTE_LIMIT]
     badge = URGENCY_WORDS.get(node.urgency or "", "")
     outcome = [f"Outcome: {plain(node.title)} ({badge})."]
     actions = [(plain(a.text), note_tags(flow, a.cite)) for a in current.actions]
@@ -143,7 +148,7 @@ def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
     for state in states:
         current = view(flow, state)
         node = current.node
-        if not current.is_outcome or node.id in found:
+        if not isinstance(node, OutcomeNode) or node.id in found:
             continue
         note = clinical_note(flow, state, TIME_MARK)
         cut = [line for line in note.splitlines() if line.startswith("- ") and "…" in line]
@@ -161,7 +166,9 @@ def note_problems(flow: Flow, states: Sequence[State]) -> list[Problem]:
 def note_html(flow: Flow, state: State) -> str:
     """The clinical note in `<pre data-note>`; the page writes the local date and time into its
     `<span data-note-time>` (empty until then, and on pages without JavaScript)."""
-    text = esc(clinical_note(flow, state, TIME_MARK)).replace(esc(TIME_MARK), NOTE_TIME)
+    text = NOTE_TIME.join(
+        esc(part) for part in clinical_note(flow, state, TIME_MARK).split(TIME_MARK)
+    )
     return (
         '<div class="clinical-note"><h3>Clinical note</h3>'
         f'<pre class="note" data-note>{text}</pre></div>'

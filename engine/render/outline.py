@@ -5,15 +5,22 @@ Also says conditions in words (`describe_condition`), for the outline and the re
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    ChecklistNode,
     Condition,
     FactIs,
     Flow,
+    InfoNode,
     NextEntry,
+    Node,
     Not,
+    OutcomeNode,
+    QuestionNode,
     Ticked,
     Visited,
 )
@@ -63,13 +70,15 @@ def describe_condition(flow: Flow, condition: Condition) -> str:
                 return f"no item ticked{where}"
             node = flow.node(at) if at else None
             names = [
-                next((i.text for i in node.items if i.id == item), item) if node else item
+                next((i.text for i in node.items if i.id == item), item)
+                if isinstance(node, ChecklistNode)
+                else item
                 for item in items
             ]
             return " or ".join(names) + f" ticked{where}"
         case Answered(at=at, answer=answer):
             node = flow.node(at)
-            chosen = node.answer(answer)
+            chosen = node.answer(answer) if isinstance(node, QuestionNode) else None
             return f'answered "{chosen.text if chosen else answer}" at {node.title}'
         case Visited(node=node_id):
             return f"passed {flow.node(node_id).title}"
@@ -96,6 +105,66 @@ def _sets(flow: Flow, setting: tuple[tuple[str, str], ...]) -> str:
     return f' <span class="sets">(records {esc(words)})</span>'
 
 
+def _node_body(flow: Flow, node: Node, site_root: str) -> list[str]:
+    """Where a step leads (answers, items and routes, or next), or what an outcome shows."""
+    parts: list[str] = []
+    match node:
+        case QuestionNode():
+            parts.append('<ul class="outline-answers">')
+            parts.extend(
+                f"<li>{inline(a.text)}{_sets(flow, a.set)} &#8594; {_targets(flow, a.next)}</li>"
+                for a in node.answers
+            )
+            parts.append("</ul>")
+        case ChecklistNode():
+            parts.append('<ul class="outline-items">')
+            parts.extend(f"<li>{inline(i.text)}</li>" for i in node.items)
+            parts.append(
+                '</ul><p>Where to go next (the first that applies):</p><ol class="outline-routes">'
+            )
+            parts.extend(
+                f"<li>{inline(r.label)}{_sets(flow, r.set)} &#8594; {_targets(flow, r.next)}</li>"
+                for r in node.routes
+            )
+            parts.append("</ol>")
+        case InfoNode():
+            parts.append(f"<p>Then: {_targets(flow, node.next)}</p>")
+        case OutcomeNode():
+            parts += _outcome_body(flow, node, site_root)
+        case _:
+            assert_never(node)
+    return parts
+
+
+def _outcome_body(flow: Flow, node: OutcomeNode, site_root: str) -> list[str]:
+    """Every key action and recommendation of an outcome, each with when it is shown."""
+    parts: list[str] = []
+    if node.actions:
+        parts.append('<h3>Key actions</h3><ol class="key-actions">')
+        for action in node.actions:
+            only = (
+                f' <span class="only-when">Only when '
+                f"{esc(describe_condition(flow, action.when))}.</span>"
+                if action.when is not None
+                else ""
+            )
+            parts.append(action_html(flow, action, site_root, only))
+        parts.append("</ol><h3>Detail</h3>")
+    parts.append('<ol class="recommendations">')
+    for rec in node.recommendations:
+        only = (
+            f'<p class="only-when">Only when {esc(describe_condition(flow, rec.when))}.</p>'
+            if rec.when is not None
+            else ""
+        )
+        parts.append(recommendation_html(flow, rec, site_root, only))
+    parts.append("</ol>")
+    if node.follow_up:
+        follow_up = markdown(node.follow_up, site_root)
+        parts.append(f'<div class="follow-up"><h3>Follow-up</h3>{follow_up}</div>')
+    return parts
+
+
 def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str:
     """Every step and outcome as a text outline (the diagram's accessible twin)."""
     parts = [
@@ -115,7 +184,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
             f'<h2>{inline(node.title)} <span class="kind">({KIND_WORDS[node.kind]}'
             f"{', first step' if node.id == flow.start else ''})</span></h2>"
         )
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             parts.append(
                 f'<p class="urgency urgency-{esc(node.urgency or "")}"><strong>'
                 f"{esc(URGENCY_WORDS.get(node.urgency or '', ''))}</strong></p>"
@@ -124,50 +193,7 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
         parts.append(help_details(node.help, f"help-{node.id}", site_root, "How to assess this"))
         parts.append(citations(flow, node.cite, site_root))
         parts.append(page_links(node.links, site_root))
-        if node.kind == "question":
-            parts.append('<ul class="outline-answers">')
-            parts.extend(
-                f"<li>{inline(a.text)}{_sets(flow, a.set)} &#8594; {_targets(flow, a.next)}</li>"
-                for a in node.answers
-            )
-            parts.append("</ul>")
-        elif node.kind == "checklist":
-            parts.append('<ul class="outline-items">')
-            parts.extend(f"<li>{inline(i.text)}</li>" for i in node.items)
-            parts.append(
-                '</ul><p>Where to go next (the first that applies):</p><ol class="outline-routes">'
-            )
-            parts.extend(
-                f"<li>{inline(r.label)}{_sets(flow, r.set)} &#8594; {_targets(flow, r.next)}</li>"
-                for r in node.routes
-            )
-            parts.append("</ol>")
-        elif node.kind == "info":
-            parts.append(f"<p>Then: {_targets(flow, node.next)}</p>")
-        else:
-            if node.actions:
-                parts.append('<h3>Key actions</h3><ol class="key-actions">')
-                for action in node.actions:
-                    only = (
-                        f' <span class="only-when">Only when '
-                        f"{esc(describe_condition(flow, action.when))}.</span>"
-                        if action.when is not None
-                        else ""
-                    )
-                    parts.append(action_html(flow, action, site_root, only))
-                parts.append("</ol><h3>Detail</h3>")
-            parts.append('<ol class="recommendations">')
-            for rec in node.recommendations:
-                only = (
-                    f'<p class="only-when">Only when {esc(describe_condition(flow, rec.when))}.</p>'
-                    if rec.when is not None
-                    else ""
-                )
-                parts.append(recommendation_html(flow, rec, site_root, only))
-            parts.append("</ol>")
-            if node.follow_up:
-                follow_up = markdown(node.follow_up, site_root)
-                parts.append(f'<div class="follow-up"><h3>Follow-up</h3>{follow_up}</div>')
+        parts += _node_body(flow, node, site_root)
         parts.append("</li>")
     parts.append("</ol>")
     if flow.safety:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import assert_never
 
 from engine.grades import grade_text, grade_words, ordered, short_tag
 from engine.model import (
     URGENCY_BADGES,
     Action,
+    ChecklistNode,
     Citation,
     Cites,
     Flow,
+    InfoNode,
     Link,
-    Node,
+    OutcomeNode,
+    QuestionNode,
     Recommendation,
 )
 from engine.render.markdown import esc, inline, markdown, page_url
@@ -141,12 +145,14 @@ def action_html(flow: Flow, action: Action, site_root: str, tail: str = "") -> s
     )
 
 
-def ticked_groups(answered: tuple[AnsweredStep, ...]) -> list[tuple[Node, str, list[str]]]:
+def ticked_groups(
+    answered: tuple[AnsweredStep, ...],
+) -> list[tuple[ChecklistNode, str, list[str]]]:
     """For each checklist passed whose items have groups: each group ticked, with its items."""
-    found: list[tuple[Node, str, list[str]]] = []
+    found: list[tuple[ChecklistNode, str, list[str]]] = []
     for step in answered:
         node = step.node
-        if node.kind != "checklist" or not isinstance(step.choice, frozenset):
+        if not isinstance(node, ChecklistNode) or not isinstance(step.choice, frozenset):
             continue
         if not any(item.group for item in node.items):
             continue
@@ -163,16 +169,21 @@ def not_examined(answered: tuple[AnsweredStep, ...]) -> list[tuple[str, str]]:
     found = []
     for step in answered:
         node = step.node
-        if node.kind == "question" and isinstance(step.choice, str):
-            answer = node.answer(step.choice)
-            if answer is not None and answer.not_examined:
-                found.append((answer.text, answer.not_examined))
-        elif node.kind == "checklist" and isinstance(step.choice, frozenset):
-            found.extend(
-                (item.text, item.not_examined)
-                for item in node.items
-                if item.id in step.choice and item.not_examined
-            )
+        match node:
+            case QuestionNode() if isinstance(step.choice, str):
+                answer = node.answer(step.choice)
+                if answer is not None and answer.not_examined:
+                    found.append((answer.text, answer.not_examined))
+            case ChecklistNode() if isinstance(step.choice, frozenset):
+                found.extend(
+                    (item.text, item.not_examined)
+                    for item in node.items
+                    if item.id in step.choice and item.not_examined
+                )
+            case QuestionNode() | ChecklistNode() | InfoNode() | OutcomeNode():
+                pass  # nothing chosen there says "not examined"
+            case _:
+                assert_never(node)
     return found
 
 
@@ -188,7 +199,7 @@ def recommendation_groups(
 
 def outcome_html(
     flow: Flow,
-    node: Node,
+    node: OutcomeNode,
     shown: tuple[Recommendation, ...],
     site_root: str,
     *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.model import Flow
+from engine.model import Flow, OutcomeNode
 from engine.render.parts import short_tags
 from engine.semantics import shown_facts
 from engine.states import Route, describe_choice, enumerate_routes
@@ -18,6 +18,8 @@ def route_row(flow: Flow, number: int, route: Route) -> str:
         for s in route.steps
     )
     outcome = flow.node(route.outcome)
+    if not isinstance(outcome, OutcomeNode):
+        raise TypeError(f"route {number} ends at {route.outcome!r}, which is no outcome")
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
     recs = "; ".join(f"{r.text} [{short_tags(flow, r.cite)}]" for r in shown)
     facts = "; ".join(f"{f} = {v}" for f, v in shown_facts(route.facts)) or "-"

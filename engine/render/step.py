@@ -7,9 +7,9 @@ forbids them), and is deterministic: the same flow and state always give the sam
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, assert_never
 
-from engine.model import Flow, Node
+from engine.model import ChecklistNode, Flow, InfoNode, Node, OutcomeNode, QuestionNode
 from engine.render.controls import Controls, LiveControls, StaticControls, StepUrl
 from engine.render.markdown import esc, inline, markdown
 from engine.render.note import note_html
@@ -61,43 +61,15 @@ def render_step_html(
         f'<section class="step step-{node.kind}" aria-labelledby="step-{esc(node.id)}" '
         f'data-node="{esc(node.id)}">',
     ]
-    if node.kind != "outcome":
-        parts.append(f'<p class="progress">Step {current.k} of at most {current.n}</p>')
-    if node.kind == "outcome":
-        parts.append(
-            outcome_html(
-                flow,
-                node,
-                current.recommendations,
-                site_root,
-                heading="h2",
-                heading_id=f"step-{node.id}",
-                actions=current.actions,
-                answered=current.answered,
-                advice_url=advice_url,
-            )
-        )
-        parts.append(note_html(flow, state))
-        parts.append(
-            '<details class="note-text"><summary>Full summary text</summary>'
-            f"<pre>{esc(summary_text(flow, state))}</pre></details>"
-        )
-    else:
-        help_id = f"help-{node.id}"
-        parts.append(f'<h2 id="step-{esc(node.id)}">{inline(node.title)}</h2>')
-        parts.append(
-            f'<div class="step-text"{described_by(node.help, help_id)}>'
-            f"{markdown(node.text, site_root)}</div>"
-        )
-        parts.append(help_details(node.help, help_id, site_root, "How to assess this"))
-        parts.append(citations(flow, node.cite, site_root))
-        parts.append(page_links(node.links, site_root))
-        if node.kind == "question":
-            parts.append(_answers(flow, state, node, controls, site_root))
-        elif node.kind == "checklist":
-            parts.append(controls.checklist(flow, state, current, site_root))
-        else:
-            parts.append(controls.proceed(flow, state))
+    match node:
+        case OutcomeNode():
+            parts += _outcome(flow, state, current, node, site_root, advice_url)
+        case QuestionNode() | ChecklistNode() | InfoNode():
+            parts.append(f'<p class="progress">Step {current.k} of at most {current.n}</p>')
+            parts += _step_text(flow, node, site_root)
+            parts.append(_choices(flow, state, current, node, controls, site_root))
+        case _:
+            assert_never(node)
     if current.answered:
         parts.append(controls.navigation(flow, state))
         parts.append(_answered(flow, state, current, controls))
@@ -106,7 +78,69 @@ def render_step_html(
     return "".join(p for p in parts if p)
 
 
-def _answers(flow: Flow, state: State, node: Node, controls: Controls, site_root: str) -> str:
+def _outcome(
+    flow: Flow,
+    state: State,
+    current: StepView,
+    node: OutcomeNode,
+    site_root: str,
+    advice_url: AdviceUrl | None,
+) -> list[str]:
+    """The outcome box, the clinical note and, folded, the full summary text."""
+    box = outcome_html(
+        flow,
+        node,
+        current.recommendations,
+        site_root,
+        heading="h2",
+        heading_id=f"step-{node.id}",
+        actions=current.actions,
+        answered=current.answered,
+        advice_url=advice_url,
+    )
+    summary = (
+        '<details class="note-text"><summary>Full summary text</summary>'
+        f"<pre>{esc(summary_text(flow, state))}</pre></details>"
+    )
+    return [box, note_html(flow, state), summary]
+
+
+def _step_text(flow: Flow, node: Node, site_root: str) -> list[str]:
+    """A step's heading, text, help, sources and links (every kind but an outcome)."""
+    help_id = f"help-{node.id}"
+    return [
+        f'<h2 id="step-{esc(node.id)}">{inline(node.title)}</h2>',
+        f'<div class="step-text"{described_by(node.help, help_id)}>'
+        f"{markdown(node.text, site_root)}</div>",
+        help_details(node.help, help_id, site_root, "How to assess this"),
+        citations(flow, node.cite, site_root),
+        page_links(node.links, site_root),
+    ]
+
+
+def _choices(
+    flow: Flow,
+    state: State,
+    current: StepView,
+    node: QuestionNode | ChecklistNode | InfoNode,
+    controls: Controls,
+    site_root: str,
+) -> str:
+    """What the reader does at this step: answer, tick or continue."""
+    match node:
+        case QuestionNode():
+            return _answers(flow, state, node, controls, site_root)
+        case ChecklistNode():
+            return controls.checklist(flow, state, node, current, site_root)
+        case InfoNode():
+            return controls.proceed(flow, state)
+        case _:
+            assert_never(node)
+
+
+def _answers(
+    flow: Flow, state: State, node: QuestionNode, controls: Controls, site_root: str
+) -> str:
     items = []
     for answer in node.answers:
         help_id = f"help-{node.id}-{answer.id}"

@@ -7,7 +7,7 @@ folds beside the clinical note.
 from __future__ import annotations
 
 from engine.grades import ordered
-from engine.model import Flow
+from engine.model import Flow, OutcomeNode
 from engine.render.markdown import esc, inline
 from engine.render.parts import (
     JUDGEMENT,
@@ -41,7 +41,7 @@ def render_summary_html(flow: Flow, state: State, *, site_root: str) -> str:
     if shown_facts(current.facts):
         parts.append("<h3>Facts recorded</h3>")
         parts.append(facts_list(flow, current.facts))
-    if current.is_outcome:
+    if isinstance(current.node, OutcomeNode):
         parts.append(
             outcome_html(
                 flow,
@@ -90,8 +90,8 @@ def summary_text(flow: Flow, state: State) -> str:
                 for f, v in shown_facts(current.facts)
             )
         )
-    if current.is_outcome:
-        node = current.node
+    node = current.node
+    if isinstance(node, OutcomeNode):
         lines.append(f"Outcome: {node.title} ({URGENCY_WORDS.get(node.urgency or '', '')})")
         if current.actions:
             lines.append("Key actions:")

@@ -29,6 +29,7 @@ from engine import (
     summary_text,
 )
 from engine.render import esc, markdown
+from engine.render.prerender import artefact
 from engine.serialize import RENDERED, trusted_flow_from_dict
 
 
@@ -200,9 +201,9 @@ def test_the_walker_renders_every_state_byte_for_byte_without_markdown_it(demo: 
     work = []
     expected = []
     for flow in flows:
-        artefact = json.dumps(flow_to_dict(flow, rendered=True), ensure_ascii=False)
+        text = json.dumps(artefact(flow), ensure_ascii=False)
         states = reachable_states(flow)
-        work.append([artefact, [encode_token(flow, state) for state in states]])
+        work.append([text, [encode_token(flow, state) for state in states]])
         for state in states:
             html_ = render_step_html(flow, state, mode="live", site_root="../", step_url=url)
             expected.append([html_, summary_text(flow, state)])
@@ -222,16 +223,16 @@ def test_the_walker_renders_every_state_byte_for_byte_without_markdown_it(demo: 
 
 
 def test_the_artefact_is_the_flow_plus_its_renderings(demo: Flow) -> None:
-    artefact = flow_to_dict(demo, rendered=True)
-    assert {key: v for key, v in artefact.items() if key != RENDERED} == flow_to_dict(demo)
-    assert flow_from_dict(artefact) == demo == trusted_flow_from_dict(artefact)
-    assert "Keep moving; avoid bed rest." in artefact[RENDERED]["block"]
+    data = artefact(demo)
+    assert {key: v for key, v in data.items() if key != RENDERED} == flow_to_dict(demo)
+    assert flow_from_dict(data) == demo == trusted_flow_from_dict(data)
+    assert "Keep moving; avoid bed rest." in data[RENDERED]["block"]
 
 
 def test_an_unchecked_artefacts_renderings_are_not_used(demo: Flow) -> None:
     """Only the checked artefact (hash from the page) is trusted with HTML; any other text is
     fully checked and its Markdown rendered here, escaped."""
-    data = flow_to_dict(demo, rendered=True)
+    data = artefact(demo)
     data["nodes"]["advice"]["text"] = "Rest a little."
     data[RENDERED]["block"]["Rest a little."] = ["<script>alert(1)</script>"]
     text = json.dumps(data)
