@@ -120,7 +120,7 @@ def build(
 
             mkdocs_yml = yaml.safe_load((project / "mkdocs.yml").read_text())
             nav = nav_with_flows(mkdocs_yml["nav"], all_pages)
-            from engine import governance_site as gov
+            from engine.io import governance_site as gov
 
             build_date = datetime.datetime.now(datetime.UTC).date().isoformat()
             reviewed = gov.flow_reviews(project, [(p.flow, p.base) for p in all_pages])

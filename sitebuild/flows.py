@@ -50,7 +50,7 @@ def load_flows(project: Path, cache: dict[tuple[str, str, str], Flow] | None = N
             problems.append(engine.Problem(flow.path, 1, message))
         first_file.setdefault(flow.id, flow.path)
     if not problems:  # review records, and `review_status: approved` only when it is true
-        from engine.governance_site import governance_problems
+        from engine.io.governance_site import governance_problems
 
         problems += governance_problems(project, flows)
     if not problems:  # authoring problems: a question that cannot change anything fails a build
@@ -120,7 +120,7 @@ def flow_json(flow: Flow) -> str:
     """The flow as the walker loads it (assets/flows/<id>.json)."""
     import engine
 
-    return json.dumps(engine.flow_to_dict(flow), ensure_ascii=False, sort_keys=True)
+    return json.dumps(engine.flow_to_dict(flow, rendered=True), ensure_ascii=False, sort_keys=True)
 
 
 def flow_revision(flow: Flow) -> str:

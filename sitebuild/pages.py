@@ -299,8 +299,8 @@ def review_page(all_pages: list[FlowPages], project: Path = ROOT) -> str:
     passes raw HTML and `{: attr_list}` handlers through.
     """
     import engine
-    from engine.govcli import with_review_columns
-    from engine.records import flow_states
+    from engine.io.govcli import with_review_columns
+    from engine.io.records import flow_states
 
     parts = [
         front_matter(title="Route review", search={"exclude": True}),

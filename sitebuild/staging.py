@@ -109,7 +109,7 @@ def generated_pages(all_pages: list[FlowPages]) -> dict[str, str]:
                 result[path] = f'the patient advice sheet of "{node.id}" in flow "{flow}"'
     if all_pages:
         result[REVIEW_SOURCE] = "the route review page"
-    from engine import governance_site as gov
+    from engine.io import governance_site as gov
 
     result[gov.SAFETY_PAGE] = "the Clinical safety page"
     result[gov.CHANGES_PAGE] = "the What changed page"
