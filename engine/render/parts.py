@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from engine.states import FactsKey
 from engine.grades import grade_text, grade_words, ordered, short_tag
 from engine.model import (
     URGENCY_BADGES,
@@ -23,6 +22,7 @@ from engine.model import (
 )
 from engine.render.markdown import esc, inline, markdown, page_url
 from engine.semantics import shown_facts
+from engine.states import FactsKey
 from engine.walk import AnsweredStep
 
 URGENCY_WORDS = URGENCY_BADGES

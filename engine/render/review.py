@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.states import Route, describe_choice, enumerate_routes
 from engine.model import Flow
 from engine.render.parts import short_tags
 from engine.semantics import shown_facts
+from engine.states import Route, describe_choice, enumerate_routes
 
 
 def _cell(text: str) -> str:

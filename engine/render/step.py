@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from engine.states import describe_choice
 from engine.model import Flow, Node
 from engine.render.controls import Controls, LiveControls, StaticControls, StepUrl
 from engine.render.markdown import esc, inline, markdown
@@ -24,6 +23,7 @@ from engine.render.parts import (
     page_links,
 )
 from engine.render.summary import summary_text
+from engine.states import describe_choice
 from engine.walk import State, StepView, view
 
 Mode = Literal["static", "live"]

@@ -6,7 +6,6 @@ folds beside the clinical note.
 
 from __future__ import annotations
 
-from engine.states import describe_choice
 from engine.grades import ordered
 from engine.model import Flow
 from engine.render.markdown import esc, inline
@@ -21,6 +20,7 @@ from engine.render.parts import (
     short_tags,
 )
 from engine.semantics import shown_facts
+from engine.states import describe_choice
 from engine.walk import State, view
 
 
