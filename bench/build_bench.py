@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from sitebuild.common import run_build_command, scratch_project  # noqa: E402
+from sitebuild.urls import ALGORITHM, FLOWS_DIR, PYODIDE_DIR, WALKER_DIR  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "build.md"
 RUNS = 3
@@ -107,9 +108,9 @@ def size_split(site: Path) -> dict[str, tuple[int, int, int]]:
         if not path.is_file():
             continue
         relative = path.relative_to(site).as_posix()
-        if relative.startswith(("assets/pyodide/", "assets/flows/", "assets/walker/")):
+        if relative.startswith((PYODIDE_DIR, FLOWS_DIR, WALKER_DIR)):
             category = "algorithm runtime (Pyodide, wheels, flow JSON, walker)"
-        elif relative.startswith("algorithm/"):
+        elif relative.startswith(ALGORITHM):
             category = "algorithm pages (start, static steps, outline, diagram, review)"
         else:
             category = "reading pages and theme (HTML, CSS, JS, search index, service worker)"

@@ -51,15 +51,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from sitehelpers import CHROMIUM_ARGS, MIME_TYPES  # noqa: E402  (the tests' flags and types)
 
+sys.path.insert(0, str(ROOT))
+from sitebuild.urls import MAIN_FLOW_ID, PYODIDE_DIR, flow_base, flow_json_path  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BASELINE_URL_PATH = "__bench__/baseline.html"
 # The baseline loads Pyodide as npm ships it, from here (the site's copy is precompiled).
 BASELINE_PYODIDE_PATH = "__bench__/pyodide/"
 STOCK_PYODIDE = ROOT / "node_modules" / "pyodide"
-RUNTIME_PATHS = ("/assets/pyodide/", "/" + BASELINE_PYODIDE_PATH)
+RUNTIME_PATHS = ("/" + PYODIDE_DIR, "/" + BASELINE_PYODIDE_PATH)
 READING_PAGE = "treatment/"
-ALGORITHM_PAGE = "algorithm/"
-PROBE_PAGE = "assets/flows/back-spasm.json"
+ALGORITHM_PAGE = flow_base(MAIN_FLOW_ID)
+PROBE_PAGE = flow_json_path(MAIN_FLOW_ID)
 RESULTS = ROOT / "bench" / "results" / "runtime.md"
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LOAD_TIMEOUT_MS = 180_000

@@ -25,30 +25,27 @@ def load_flows(project: Path, cache: dict[tuple[str, str, str], Flow] | None = N
     """Every flow in flows/, checked; raises BuildError with every problem line of every file.
 
     Loads each file once (the safety proof is the slow part), naming files the way the author
-    knows them (`flows/x.yaml`), then checks that flow ids are unique across files. `cache`
+    knows them (`flows/x.yaml`), then checks that flow ids are unique across files (both by
+    engine.pipeline.load_flows). `cache`
     (default LOADED_FLOWS) keeps checked flows between builds: `serve` passes its own, which
     outlives the reload of this package.
     """
-    loaded = LOADED_FLOWS if cache is None else cache
-    import engine
+    from engine.pipeline import load_flow_file
+    from engine.pipeline import load_flows as load_flow_files
 
-    flows: list[Flow] = []
-    problems: list[engine.Problem] = []
+    loaded = LOADED_FLOWS if cache is None else cache
     engine_version = engine_digest(project)
-    for path in sorted((project / "flows").glob("*.yaml")):
+
+    def load_once(path: Path, shown: str) -> Flow:
+        """engine.pipeline's loader, through the cache."""
         key = (str(path), sha256_file(path), engine_version)
-        try:
-            if key not in loaded:
-                loaded[key] = engine.load_flow_file(path, display_path=f"flows/{path.name}")
-            flows.append(loaded[key])
-        except engine.FlowError as error:
-            problems += error.problems
-    first_file: dict[str, str] = {}
-    for flow in flows:
-        if flow.id in first_file:
-            message = f'flow id "{flow.id}" is already used by {first_file[flow.id]}'
-            problems.append(engine.Problem(flow.path, 1, message))
-        first_file.setdefault(flow.id, flow.path)
+        if key not in loaded:
+            loaded[key] = load_flow_file(path, display_path=shown)
+        return loaded[key]
+
+    paths = sorted((project / "flows").glob("*.yaml"))
+    result = load_flow_files(paths, root=project, load=load_once)
+    flows, problems = list(result.flows), list(result.problems)
     if not problems:  # review records, and `review_status: approved` only when it is true
         from engine.io.governance_site import governance_problems
 

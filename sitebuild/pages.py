@@ -81,14 +81,17 @@ def walker_root(flow: Flow, step: Step, site_root: str, step_html: str) -> str:
     """The element the walker enhances, holding the static step, and the walker's live region.
 
     The live region is in the page from the start: screen readers announce changes to a region
-    they already know more reliably, and the walker's start adds nothing to the page.
+    they already know more reliably, and the walker's start adds nothing to the page. Its id,
+    class and first state are the browser contract's (engine/contract.py).
     """
+    from engine.contract import LIVE_REGION_CLASS, WALKER_ID, WALKER_STATES
+
     return (
-        f'<div class="walker" id="walker" data-state="static" data-flow="{html.escape(flow.id)}"'
-        f' data-flow-rev="{flow_revision(flow)}" data-flow-version="{html.escape(flow.version)}"'
-        f' data-token="{html.escape(step.token)}" data-site-root="{html.escape(site_root)}">\n'
-        f"{step_html}\n</div>\n"
-        '<div class="walker-live" role="status" aria-live="polite"></div>'
+        f'<div class="walker" id="{WALKER_ID}" data-state="{WALKER_STATES[0]}"'
+        f' data-flow="{html.escape(flow.id)}" data-flow-rev="{flow_revision(flow)}"'
+        f' data-flow-version="{html.escape(flow.version)}" data-token="{html.escape(step.token)}"'
+        f' data-site-root="{html.escape(site_root)}">\n{step_html}\n</div>\n'
+        f'<div class="{LIVE_REGION_CLASS}" role="status" aria-live="polite"></div>'
     )
 
 

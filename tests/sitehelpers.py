@@ -10,6 +10,8 @@ import http.server
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -90,6 +92,19 @@ def serve_directory(
     thread.start()
     host, port = server.server_address[:2]
     return server, f"http://{host!s}:{port}/"
+
+
+@contextmanager
+def serving(
+    directory: Path, handler: type[SiteRequestHandler] = SiteRequestHandler
+) -> Iterator[str]:
+    """`serve_directory` for a `with` block: yields the base URL, stops the server after."""
+    server, url = serve_directory(directory, handler)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def record_requests(page: Page) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sitehelpers import ROOT, serve_directory
+from sitehelpers import ROOT, serving
 
 import build_site
 from sitebuild.common import scratch_project
@@ -44,10 +44,8 @@ def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def evil_url(evil_site: Path) -> Iterator[str]:
-    server, url = serve_directory(evil_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(evil_site) as url:
+        yield url
 
 
 def step_page(site: Path) -> str:

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from sitehelpers import ROOT, SiteRequestHandler, serve_directory
+from sitehelpers import ROOT, SiteRequestHandler, serving
 
 import build_site
 from sitebuild import manifest
@@ -97,10 +97,8 @@ class Served:
 def served(builds: Builds, tmp_path: Path) -> Iterator[Served]:
     folder = tmp_path / "site"
     shutil.copytree(builds.one, folder)
-    server, url = serve_directory(folder, MaxAgeHandler)
-    yield Served(folder, url)
-    server.shutdown()
-    server.server_close()
+    with serving(folder, MaxAgeHandler) as url:
+        yield Served(folder, url)
 
 
 def flow_page(served: Served, token: str) -> str:
