@@ -1,11 +1,16 @@
-// Program: the engine client (main thread). Owns the walker's connection to the engine: the
-// tab's one engine worker (prefetch.mjs starts it, perhaps on an earlier page), each bridge
-// request matched to its answer by id (see engine/contract.py for the messages), a time limit
-// per request, and the failure of everything waiting when the worker stops.
+// Program: the engine client (main thread). Owns the connection to the engine: the tab's one
+// engine worker (started by the walker, or ahead of need by prefetch.mjs, perhaps on an earlier
+// page), each bridge request matched to its answer by id (engine/contract.py says what crosses),
+// a time limit per request, and the failure of everything waiting when the worker stops.
+//
+// Served from /assets/walker/engine-client.mjs beside worker.mjs. `engineWorker()` gives the
+// tab's one worker (maybe already running) and a promise of its readiness, which a late caller
+// cannot miss even if the worker said "ready" before it listened.
 
-import { TO_WORKER } from "./contract.mjs";
+import { FROM_WORKER, TO_WORKER } from "./contract.mjs";
 import { watchStartup } from "./loading.mjs";
-import { engineWorker } from "./prefetch.mjs";
+
+const WORKER_URL = new URL("worker.mjs", import.meta.url);
 
 /** @typedef {import("./contract.mjs").BridgeRequest} BridgeRequest */
 /** @typedef {import("./contract.mjs").StepResponse} StepResponse */
@@ -23,6 +28,84 @@ import { engineWorker } from "./prefetch.mjs";
  * What the client needs of a worker (a Worker, or a MessagePort in the unit tests).
  * @typedef {Pick<Worker, "postMessage" | "addEventListener">} EnginePort
  */
+
+/** @typedef {{worker: Worker, ready: Promise<void>}} TabWorker */
+
+/** @type {TabWorker | null} The tab's engine worker once started, else null. */
+let engine = null;
+
+/**
+ * The tab's one engine worker, started now if it is not running yet. `ready` resolves when the
+ * worker has posted {type: "ready"} and rejects with the reason it posted with {type: "failed"}.
+ * Throws when the browser cannot start a module worker.
+ *
+ * @returns {TabWorker}
+ */
+export function engineWorker() {
+  if (engine) return engine;
+  // A browser without module workers ignores `type`: reading it proves the option is known.
+  let knowsModuleWorkers = false;
+  /** @type {WorkerOptions} */
+  const options = {
+    /** @returns {"module"} */
+    get type() {
+      knowsModuleWorkers = true;
+      return "module";
+    },
+  };
+  const worker = new Worker(WORKER_URL, options);
+  if (!knowsModuleWorkers) {
+    worker.terminate();
+    throw new Error("module workers are not supported");
+  }
+  /** @type {Promise<void>} */
+  const ready = new Promise((resolve, reject) => {
+    worker.addEventListener("message", function onStatus(event) {
+      const type = event.data?.type;
+      if (type !== FROM_WORKER.ready && type !== FROM_WORKER.failed) return;
+      worker.removeEventListener("message", onStatus);
+      if (type === FROM_WORKER.ready) resolve();
+      else reject(new Error(event.data.reason));
+    });
+    worker.addEventListener("error", (event) => reject(new Error(event.message || "worker")));
+  });
+  ready.catch(() => {
+    // The walker reports failures; an early start that failed is simply dropped.
+    if (engine?.worker === worker) engine = null;
+  });
+  engine = { worker, ready };
+  return engine;
+}
+
+/**
+ * @typedef {object} NetworkInformation what Chromium's navigator.connection says
+ * @property {boolean} [saveData]
+ * @property {string} [effectiveType]
+ */
+
+/**
+ * Whether the reader's connection is one where a few megabytes are fine to spend unasked.
+ *
+ * @param {NetworkInformation | null} [connection] (null: the browser does not say)
+ * @returns {boolean}
+ */
+export function connectionAllowsPrefetch(
+  connection = /** @type {{connection?: NetworkInformation}} */ (navigator).connection,
+) {
+  if (!connection) return true; // Most desktop browsers do not say: assume a normal connection.
+  if (connection.saveData) return false;
+  return !["slow-2g", "2g", "3g"].includes(connection.effectiveType ?? "");
+}
+
+/** @returns {boolean} whether the tab's engine worker has been started (and not failed) */
+export function workerStarted() {
+  return engine !== null;
+}
+
+/** @returns {boolean} whether this browser can run the engine at all */
+export function canRunEngine() {
+  return typeof WebAssembly === "object" && typeof Worker === "function";
+}
 
 /** How long one step may take (the first also fetches the flow) before the walker says so. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -118,7 +201,7 @@ export function tabEngine() {
 
 /** @returns {EngineClient} */
 function connectTab() {
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+  if (!canRunEngine()) {
     return failedClient("this browser has no WebAssembly or no Web Workers");
   }
   let tab;

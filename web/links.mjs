@@ -1,8 +1,22 @@
 // Program: the walker (main thread). Owns the walker's URLs: the walk token in a link's fragment,
-// the flow's start page (BASE), a state's share link (BASE#<token>) and its static step page
-// (BASE<token>/). Pure functions of strings (unit-tested under Node, tests/js/).
+// the flow's start page (BASE), a state's share link and its static step page, as the site's
+// layout (layout.mjs, from the build) spells them. Pure functions of strings and the layout
+// (unit-tested under Node, tests/js/).
 
 import { MAX_TOKEN_LENGTH, TOKEN_PATTERN } from "./contract.mjs";
+
+/** @typedef {Pick<import("./layout.mjs").Layout, "step_page" | "share_link">} LinkLayout */
+
+/**
+ * A layout template with its `{name}` placeholders filled (MANIFEST.md: no other syntax).
+ *
+ * @param {string} template
+ * @param {Record<string, string>} values
+ * @returns {string}
+ */
+export function fill(template, values) {
+  return template.replace(/\{([a-z_]+)\}/g, (placeholder, name) => values[name] ?? placeholder);
+}
 
 /**
  * What often sticks to a link pasted into text: a full stop, a closing bracket or quote, a
@@ -37,16 +51,17 @@ export function tokenFromHash(hash, isElementId) {
 }
 
 /**
- * BASE, the flow's start page, from the path of a page of the flow: a static step page is
- * BASE<token>/ (`pageToken` being its token), the start page is BASE itself.
+ * BASE, the flow's start page, from the path of a page of the flow: a static step page is the
+ * layout's step page of its token (`pageToken`), the start page is BASE itself.
  *
+ * @param {LinkLayout} layout
  * @param {string} pagePath
  * @param {string} pageToken
  * @param {string | null} startToken null while unknown (before the engine's first answer)
  * @returns {string}
  */
-export function flowBase(pagePath, pageToken, startToken) {
-  const suffix = `${pageToken}/`;
+export function flowBase(layout, pagePath, pageToken, startToken) {
+  const suffix = fill(layout.step_page, { base: "", token: pageToken });
   if (pageToken !== startToken && pagePath.endsWith(`/${suffix}`)) {
     return pagePath.slice(0, -suffix.length);
   }
@@ -54,24 +69,26 @@ export function flowBase(pagePath, pageToken, startToken) {
 }
 
 /**
- * The share link of a state: BASE#<token>, BASE alone for the start.
+ * The share link of a state (BASE#<token>), BASE alone for the start.
  *
+ * @param {LinkLayout} layout
  * @param {string} base
  * @param {string} token
  * @param {string | null} startToken
  * @returns {string}
  */
-export function shareUrl(base, token, startToken) {
-  return token === startToken ? base : `${base}#${token}`;
+export function shareUrl(layout, base, token, startToken) {
+  return token === startToken ? base : fill(layout.share_link, { base, token });
 }
 
 /**
- * The static page of a state (where the build wrote one): BASE<token>/.
+ * The static page of a state, where the build wrote one (BASE<token>/).
  *
+ * @param {LinkLayout} layout
  * @param {string} base
  * @param {string} token
  * @returns {string}
  */
-export function stepPageUrl(base, token) {
-  return `${base}${token}/`;
+export function stepPageUrl(layout, base, token) {
+  return fill(layout.step_page, { base, token });
 }

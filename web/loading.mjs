@@ -1,11 +1,12 @@
 // Program: the walker (main thread). Owns what the reader sees while the interactive version
 // loads, and why it failed if it did.
 //
-// Served from /assets/walker/loading.mjs beside walker.mjs, which uses three things from here:
-// - `watchStartup(worker, ready)`: a promise that rejects (with a `cause`) only when the start
-//   cannot succeed: no byte arrived for a while (a network too slow or gone), or the bytes are
-//   all in and the engine still did not start. No fixed give-up while bytes are arriving: on a
-//   slow line the download may take minutes and still succeed.
+// Served from /assets/walker/loading.mjs beside walker.mjs. Three things from here:
+// - `watchStartup(worker, ready)`, which engine-client.mjs races with the start: a promise that
+//   rejects (with a `cause`) only when the start cannot succeed: no byte arrived for a while (a
+//   network too slow or gone), or the bytes are all in and the engine still did not start. No
+//   fixed give-up while bytes are arriving: on a slow line the download may take minutes and
+//   still succeed.
 // - the progress line: while the runtime downloads, the worker posts {type: "progress", loaded,
 //   total} (gzip bytes, web/worker.mjs); a small status line under the walker says "Loading the
 //   interactive version: 1.8 of 4.2 MB". The static step above it works all the while.

@@ -1,14 +1,14 @@
 // Program: offline (every page). Owns registering the site's service worker (sw.js, written at build time by tools/build_sw.mjs) and
 // tells the reader when a newer version of the guide has been deployed.
 //
-// Served from /assets/walker/sw-register.mjs, so the site root is two folders up: this works
+// Served from /assets/walker/sw-register.mjs; the site root is the layout's (layout.mjs): this works
 // under a project subpath (GitHub Pages) too. Clinical content must never go stale silently:
 // a waiting new version is announced in a small banner, and it takes over only when the reader
 // asks for it (then the page reloads once). Text is set with textContent only.
 
 import { STATES, WALKER_ID } from "./contract.mjs";
+import { SITE_ROOT } from "./layout.mjs";
 
-const SITE_ROOT = new URL("../../", import.meta.url);
 const BANNER_ID = "sw-update";
 
 /** Set when the reader asked for the new version; only then does a controller change reload. */

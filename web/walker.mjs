@@ -25,6 +25,7 @@ import {
 } from "./contract.mjs";
 import { tabEngine } from "./engine-client.mjs";
 import { splitIntoFrames } from "./frames.mjs";
+import { LAYOUT } from "./layout.mjs";
 import { flowBase, shareUrl, stepPageUrl, tokenFromHash } from "./links.mjs";
 import { failureNotice } from "./loading.mjs";
 import {
@@ -358,7 +359,7 @@ class Walker {
    * @returns {string}
    */
   urlFor(token) {
-    return shareUrl(this.baseUrl(), token, this.startToken);
+    return shareUrl(LAYOUT, this.baseUrl(), token, this.startToken);
   }
 
   /**
@@ -367,7 +368,7 @@ class Walker {
    * @returns {string}
    */
   baseUrl() {
-    return flowBase(this.pagePath, this.pageToken, this.startToken);
+    return flowBase(LAYOUT, this.pagePath, this.pageToken, this.startToken);
   }
 
   /** The token the address bar stands for (null: another page). */
@@ -528,7 +529,7 @@ class Walker {
    */
   async staticUrlFor(token) {
     if (token === this.startToken) return this.baseUrl();
-    const page = stepPageUrl(this.baseUrl(), token);
+    const page = stepPageUrl(LAYOUT, this.baseUrl(), token);
     try {
       const response = await fetch(page, { method: "HEAD" });
       if (response.ok) return `${page}#${token}`;

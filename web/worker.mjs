@@ -24,6 +24,8 @@
 // @ts-expect-error: served beside this folder (assets/pyodide/), typed as the package's below
 import { loadPyodide as untypedLoadPyodide } from "../pyodide/pyodide.mjs";
 import { FLOW_ID_PATTERN, FLOW_REV_PATTERN, FROM_WORKER, TO_WORKER } from "./contract.mjs";
+import { LAYOUT, SITE_ROOT } from "./layout.mjs";
+import { fill } from "./links.mjs";
 // @ts-expect-error: written by the build (build_site.py), typed below
 import { RUNTIME_SIZES as untypedSizes } from "./runtime-sizes.mjs";
 
@@ -42,8 +44,7 @@ function errorText(error) {
   return String(/** @type {{message?: unknown} | null} */ (error)?.message ?? error);
 }
 
-const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
-const FLOWS_URL = new URL("../flows/", import.meta.url).href;
+const PYODIDE_URL = new URL(LAYOUT.pyodide_dir, SITE_ROOT).href;
 
 /**
  * Pyodide only logs a failed download or compile of its WebAssembly module, and then waits
@@ -147,9 +148,12 @@ async function boot() {
  */
 async function fetchFlow(flowId) {
   if (!FLOW_ID_PATTERN.test(flowId)) throw new Error(`bad flow id ${flowId}`);
-  const url = new URL(`${flowId}.json`, FLOWS_URL);
   const rev = flowRevisions.get(flowId);
-  if (rev) url.search = `v=${rev}`;
+  const path = fill(rev ? LAYOUT.flow_json_url : LAYOUT.flow_json, {
+    flow: flowId,
+    revision: rev ?? "",
+  });
+  const url = new URL(path, SITE_ROOT);
   const reply = await fetch(url);
   if (!reply.ok) throw new Error(`flow ${flowId}: HTTP ${reply.status}`);
   return reply.text();

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { MAX_TOKEN_LENGTH, START_TOKEN } from "../../web/contract.mjs";
-import { flowBase, shareUrl, stepPageUrl, tokenFromHash } from "../../web/links.mjs";
+import { fill, flowBase, shareUrl, stepPageUrl, tokenFromHash } from "../../web/links.mjs";
+
+/** The layout's link templates, as the build writes them (MANIFEST.md, sitebuild/urls.py). */
+const LAYOUT = { step_page: "{base}{token}/", share_link: "{base}#{token}" };
+/** Another layout: the helpers follow the templates, not a spelling of their own. */
+const OTHER = { step_page: "{base}step/{token}/", share_link: "{base}?walk={token}" };
 
 const noIds = () => false;
 
@@ -40,19 +45,31 @@ test("anything else is handed on as it is, to be refused by the engine with its 
   assert.equal(tokenFromHash(`#${"a".repeat(MAX_TOKEN_LENGTH)}`, noIds)?.length, MAX_TOKEN_LENGTH);
 });
 
-test("BASE is the start page: a step page's path less its token", () => {
-  assert.equal(flowBase("/algorithm/", START_TOKEN, START_TOKEN), "/algorithm/");
-  assert.equal(flowBase("/algorithm/AbCd12/", "AbCd12", START_TOKEN), "/algorithm/");
+test("fill replaces every known placeholder and leaves the rest", () => {
+  assert.equal(fill("{base}{token}/", { base: "/a/", token: "T" }), "/a/T/");
   assert.equal(
-    flowBase("/site/algorithm/follow-up/AbCd12/", "AbCd12", null),
+    fill("assets/flows/{flow}.json?v={revision}", { flow: "f", revision: "9" }),
+    "assets/flows/f.json?v=9",
+  );
+  assert.equal(fill("{base}{other}", { base: "/a/" }), "/a/{other}");
+});
+
+test("BASE is the start page: a step page's path less its token", () => {
+  assert.equal(flowBase(LAYOUT, "/algorithm/", START_TOKEN, START_TOKEN), "/algorithm/");
+  assert.equal(flowBase(LAYOUT, "/algorithm/AbCd12/", "AbCd12", START_TOKEN), "/algorithm/");
+  assert.equal(
+    flowBase(LAYOUT, "/site/algorithm/follow-up/AbCd12/", "AbCd12", null),
     "/site/algorithm/follow-up/",
   );
   // A page whose path does not end in its token is the start page itself.
-  assert.equal(flowBase("/algorithm/", "AbCd12", START_TOKEN), "/algorithm/");
+  assert.equal(flowBase(LAYOUT, "/algorithm/", "AbCd12", START_TOKEN), "/algorithm/");
+  assert.equal(flowBase(OTHER, "/algorithm/step/AbCd12/", "AbCd12", START_TOKEN), "/algorithm/");
 });
 
-test("share links and step pages", () => {
-  assert.equal(shareUrl("/algorithm/", START_TOKEN, START_TOKEN), "/algorithm/");
-  assert.equal(shareUrl("/algorithm/", "AbCd12", START_TOKEN), "/algorithm/#AbCd12");
-  assert.equal(stepPageUrl("/algorithm/", "AbCd12"), "/algorithm/AbCd12/");
+test("share links and step pages follow the layout", () => {
+  assert.equal(shareUrl(LAYOUT, "/algorithm/", START_TOKEN, START_TOKEN), "/algorithm/");
+  assert.equal(shareUrl(LAYOUT, "/algorithm/", "AbCd12", START_TOKEN), "/algorithm/#AbCd12");
+  assert.equal(stepPageUrl(LAYOUT, "/algorithm/", "AbCd12"), "/algorithm/AbCd12/");
+  assert.equal(shareUrl(OTHER, "/algorithm/", "AbCd12", START_TOKEN), "/algorithm/?walk=AbCd12");
+  assert.equal(stepPageUrl(OTHER, "/algorithm/", "AbCd12"), "/algorithm/step/AbCd12/");
 });

@@ -1,10 +1,9 @@
-// Unit tests of the pure parts of web/loading.mjs and web/prefetch.mjs: the progress line, the
+// Unit tests of the pure parts of web/loading.mjs and web/engine-client.mjs: the progress line, the
 // cause a failed start is blamed on, and when a prefetch may spend the reader's data.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-
+import { connectionAllowsPrefetch } from "../../web/engine-client.mjs";
 import { failureCause, failureNotice, progressText, StartupError } from "../../web/loading.mjs";
-import { connectionAllowsPrefetch } from "../../web/prefetch.mjs";
 
 test("progress is shown in megabytes to one decimal", () => {
   assert.equal(

@@ -42,6 +42,21 @@ def test_no_browser_module_writes_its_own_token_grammar() -> None:
             assert "A-Za-z0-9_-" not in path.read_text(), path
 
 
+SITE_PATH = re.compile(r"assets/|algorithm/|\.\./")
+"""What a spelled-out path of the built site looks like in a browser module."""
+
+
+def test_no_browser_module_spells_a_site_path() -> None:
+    """The URL layout comes from the build (web/layout.mjs reads assets/walker/site-layout.mjs);
+    only a static import may name a file beside the walker's folder."""
+    for path in sorted((ROOT / "web").glob("*.mjs")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.strip()
+            if code.startswith(("//", "*", "/*", "import ")):
+                continue
+            assert not SITE_PATH.search(code), f"{path.name}:{number}: {code}"
+
+
 def test_the_bridge_and_the_renderer_speak_the_contract() -> None:
     """Every response has the contract's fields, and every control on every step of every route
     of the demo flow has a `data-action` of the contract (the walker finds nothing else)."""
