@@ -117,12 +117,6 @@ def survey(request: pytest.FixtureRequest, static_page: Page, site_url: str) -> 
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="21:16 tree: static outcome pages are 404 px wide on a 390 px phone (horizontal "
-    "overflow) and on many a 4th/5th key action ends below y 844 (e.g. if-emergency action 4 at "
-    "y 838-1069, fu-emergency 4-5) (u-web layout / u-flows action length)",
-)
 def test_static_outcome_shows_urgency_and_actions_on_the_first_screen(survey: Survey) -> None:
     if survey.screen:
         pytest.fail(report(survey.screen, f"of {survey.count} outcome pages"), pytrace=False)
