@@ -340,6 +340,24 @@ def outcome_html(
     return "".join(p for p in parts if p)
 
 
+def print_references(flow: Flow, cites: Sequence[Citation]) -> str:
+    """Each cited source once, short label and full reference, for the printout without
+    JavaScript (on screen it is hidden; the walker builds the same list before printing)."""
+    seen: dict[str, str] = {}
+    for citation in cites:
+        source = flow.source(citation.source)
+        if source is not None and citation.source not in seen:
+            seen[citation.source] = (
+                f"<li><strong>{esc(source.short)}</strong>: {esc(source.citation)}</li>"
+            )
+    if not seen:
+        return ""
+    return (
+        '<section class="walker-print-refs" aria-label="References"><p>References</p>'
+        f"<ol>{''.join(seen.values())}</ol></section>"
+    )
+
+
 # --- a step -------------------------------------------------------------------------------------
 
 
@@ -385,6 +403,10 @@ def render_step_html(
                 advice_url=advice_url,
             )
         )
+        if mode == "static":
+            cites = [c for a in current.actions for c in a.cite]
+            cites += [*node.cite, *(c for r in current.recommendations for c in r.cite)]
+            parts.append(print_references(flow, cites))
         parts.append(note_html(flow, state))
         parts.append(
             '<details class="note-text"><summary>Full summary text</summary>'
