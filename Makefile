@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3.13 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup serve build test lint test-pyodide bench-build clean
+.PHONY: setup serve build test lint test-pyodide bench-build clean contract
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,6 +36,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	# The browser code: JSDoc types checked by TypeScript (page modules; the engine worker with a
+	# worker's globals), then Biome's linter and formatter (web/, overrides/assets/, tests/js/).
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/tsc -p tsconfig.worker.json
+	node_modules/.bin/biome check
 
 # The engine's own test suite, run again inside real Pyodide under Node (offline).
 test-pyodide: setup
@@ -43,8 +49,13 @@ test-pyodide: setup
 
 # The whole test suite: lint, every pytest test (real Chromium, real Pyodide), engine in Pyodide.
 test: lint
+	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
 	$(MAKE) test-pyodide
+
+# web/contract.mjs from engine/contract.py (committed; tests/js/test_contract.py fails when stale).
+contract: setup
+	$(BIN)/python -c "from engine.contract import js_module; print(js_module(), end='')" > web/contract.mjs
 
 # Build speed and size (writes bench/results/build.md).
 bench-build: setup

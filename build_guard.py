@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from build_site import FlowPages
+    from sitebuild.flows import FlowPages
 
 # --- Checks of the rendered site ------------------------------------------------------------
 

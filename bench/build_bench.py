@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-import build_site  # noqa: E402  (the project root is not on the path of a bench script)
+from sitebuild.common import run_build_command, scratch_project  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "build.md"
 RUNS = 3
@@ -36,10 +36,7 @@ def copy_project(into: Path, cache: Path) -> Path:
     """A copy of the project sharing node_modules and a given .build cache folder."""
     project = into / "project"
     project.mkdir()
-    build_site.copy_sources(ROOT, project)
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    (project / ".build").symlink_to(cache)
-    return project
+    return scratch_project(project, cache)
 
 
 PHASES: list[str] = []
@@ -48,13 +45,7 @@ PHASES: list[str] = []
 
 def timed_build(project: Path) -> float:
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "build_site.py", "build"],
-        cwd=project,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    result = run_build_command(project, check=True)
     elapsed = time.perf_counter() - started
     PHASES.append(result.stdout.strip().splitlines()[-1].partition(" s (")[2].rstrip(")"))
     return elapsed

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import enumerate_routes, flow_from_dict, reachable_states  # noqa: E402
-from engine.checks import edges  # noqa: E402
+from engine.graph import edges  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 RESULTS = ROOT / "bench" / "results" / "engine.md"

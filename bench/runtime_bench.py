@@ -49,7 +49,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sitehelpers import CHROMIUM_ARGS  # noqa: E402  (the tests' launch flags: no background traffic)
+from sitehelpers import CHROMIUM_ARGS, MIME_TYPES  # noqa: E402  (the tests' flags and types)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BASELINE_URL_PATH = "__bench__/baseline.html"
@@ -266,21 +266,6 @@ class TransferLog:
 
 
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".xml", ".txt", ".map"}
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".wasm": "application/wasm",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".xml": "application/xml",
-    ".gz": "application/gzip",
-}
 
 
 class BenchHandler(http.server.BaseHTTPRequestHandler):
@@ -345,7 +330,7 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.log.add(self.path, 200)
             return
         self.send_response(200)
-        self.send_header("Content-Type", CONTENT_TYPES.get(file.suffix, "application/octet-stream"))
+        self.send_header("Content-Type", MIME_TYPES.get(file.suffix, "application/octet-stream"))
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "max-age=600")
         self.send_header("ETag", f'"{etag}"')

@@ -1,7 +1,7 @@
-"""`python -m engine check|paths|walk` (see engine/cli.py)."""
+"""`python -m engine check|paths|walk` (see engine/io/cli.py)."""
 
 import sys
 
-from engine.cli import main
+from engine.io.cli import main
 
 sys.exit(main())

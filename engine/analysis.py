@@ -1,41 +1,36 @@
-"""Route analysis: every route start -> outcome, route feasibility, and the safety proof.
+"""The proof: route feasibility, safety rules over every route, and authoring lints.
 
-A route is a walk from the start to an outcome. A question branches once per answer; a checklist
-branches once per route rule that some tick set takes under first-match semantics, and carries the
-smallest such tick set as its witness (so 15 red flags do not make 2**15 routes).
-
-The checks never list routes (their number can grow much faster than the flow): they explore
-states `(node, facts)` once each, so they stay linear in the number of distinct states times the
-branching. A safety rule adds to the state the truth of the few route facts its premise names
-(visited X, answered A at X, ticked at X), each True, False or Unknown, so every rule is proved by
-one memoised search, and an offending route is rebuilt from parent links (the shortest one).
+Built on the state graph (`engine.states`): the checks never list routes (their number can grow
+much faster than the flow); they explore states `(node, facts)` once each, so they stay linear in
+the number of distinct states times the branching. A safety rule adds to the state the truth of
+the few route facts its premise names (visited X, answered A at X, ticked at X), each True, False
+or Unknown (`engine.semantics.kleene`), so every rule is proved by one memoised search, and an
+offending route is rebuilt from parent links (the shortest one).
 
 Safety is conservative: a rule applies to a route when its premise could hold for some tick set
-consistent with the route (Unknown counts as could-hold).
+consistent with the route (Unknown counts as could-hold). The walk never imports this module.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from engine.checks import reachable_from
+from engine.graph import reachable_from
 from engine.model import (
     ACTIONS_MAX,
     ACTIONS_MIN,
-    NONE_CHOICE,
     AllOf,
     Answered,
     AnyOf,
-    Choice,
+    ChecklistNode,
     Condition,
-    FactIs,
     Flow,
-    Node,
     Not,
+    OutcomeNode,
     Problem,
+    QuestionNode,
     SafetyRule,
     Ticked,
     Visited,
@@ -44,176 +39,38 @@ from engine.semantics import (
     FALSE,
     TRUE,
     UNKNOWN,
-    apply_set,
-    checklist_branches,
-    content_atoms,
+    Leaf,
     first_match,
-    kleene_all,
-    kleene_any,
-    kleene_not,
+    kleene,
     leaves,
-    resolve_next,
     satisfying_ticks,
     shown_actions,
     shown_facts,
     shown_recommendations,
     solve,
     tick_fact,
-    tick_facts,
     tick_pool,
 )
+from engine.states import (
+    FactsKey,
+    StateKey,
+    Step,
+    describe_choice,
+    post_order,
+    reachable_state_keys,
+    successors,
+)
 
-FactsKey = tuple[tuple[str, str], ...]
-"""Facts as sorted pairs: hashable, so states can be memoised."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One node passed on a route and what was chosen there."""
-
-    node: str
-    choice: Choice
-    """Answer id, witness tick set, or None for an info node."""
-    route_rule: int | None = None
-    """Checklist only: index of the route rule taken."""
+Result = tuple[str, tuple[str, ...], tuple[int, ...]]
+"""What a route ends with: the outcome, the recommendations and the key actions shown."""
 
 
-@dataclass(frozen=True)
-class Route:
-    """One distinct route from the start to an outcome."""
+@dataclass
+class AnalysisMemo:
+    """What the proof derives from one flow, computed once (`Flow.memo`)."""
 
-    steps: tuple[Step, ...]
-    outcome: str
-    facts: FactsKey
-    """Facts recorded along the route (final values)."""
-    recommendations: tuple[str, ...]
-    """Ids of the outcome's recommendations shown on this route."""
-
-    @property
-    def choices(self) -> tuple[Choice, ...]:
-        return tuple(step.choice for step in self.steps)
-
-
-StateKey = tuple[str, FactsKey]
-
-
-def facts_key(facts: dict[str, str]) -> FactsKey:
-    return tuple(sorted(facts.items()))
-
-
-def successors(flow: Flow, state: StateKey) -> list[tuple[Step, StateKey]]:
-    """Every way on from a (node, facts) state, memoised on the flow."""
-    memo: dict[StateKey, list[tuple[Step, StateKey]]] = flow.cache.setdefault("successors", {})
-    found = memo.get(state)
-    if found is not None:
-        return found
-    node_id, key = state
-    node = flow.node(node_id)
-    facts = dict(key)
-    result: list[tuple[Step, StateKey]] = []
-    if node.kind == "question":
-        for answer in node.answers:
-            after = apply_set(facts, answer.set)
-            to = resolve_next(answer.next, after)
-            if to is not None:
-                result.append((Step(node_id, answer.id), (to, facts_key(after))))
-    elif node.kind == "checklist":
-        atoms = content_atoms(flow).get(node_id, ())
-        for index, witness in checklist_branches(node, facts, atoms):
-            route = node.routes[index]
-            after = apply_set(facts, (*route.set, *tick_facts(flow, node, witness)))
-            to = resolve_next(route.next, after)
-            if to is not None:
-                result.append((Step(node_id, witness, index), (to, facts_key(after))))
-    elif node.kind == "info":
-        to = resolve_next(node.next, facts)
-        if to is not None:
-            result.append((Step(node_id, None), (to, key)))
-    memo[state] = result
-    return result
-
-
-def iter_routes(flow: Flow) -> Iterator[Route]:
-    """Every route, depth first, in the order the author wrote answers and routes."""
-    # Paths are linked lists (step, rest) turned into tuples only at an outcome, so listing the
-    # routes costs their total length, not its square.
-    Path = tuple[Step, Any] | None
-    stack: list[tuple[StateKey, Path]] = [((flow.start, ()), None)]
-    while stack:
-        state, path = stack.pop()
-        node = flow.node(state[0])
-        if node.kind == "outcome":
-            steps: list[Step] = []
-            while path is not None:
-                steps.append(path[0])
-                path = path[1]
-            shown = shown_recommendations(node, dict(state[1]))
-            yield Route(tuple(reversed(steps)), node.id, state[1], tuple(r.id for r in shown))
-            continue
-        for step, after in reversed(successors(flow, state)):
-            stack.append((after, (step, path)))
-
-
-def enumerate_routes(flow: Flow) -> list[Route]:
-    """Every distinct route start -> outcome (for review tables and static pages)."""
-    return list(iter_routes(flow))
-
-
-def reachable_state_keys(flow: Flow) -> set[StateKey]:
-    """Every (node, facts) state some route passes, found without listing routes."""
-    start: StateKey = (flow.start, ())
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for _, after in successors(flow, queue.popleft()):
-            if after not in seen:
-                seen.add(after)
-                queue.append(after)
-    return seen
-
-
-def longest_remaining(flow: Flow) -> dict[str, int]:
-    """For each node, the most steps left to an outcome (the outcome counts as one step).
-
-    Conditions are ignored, so this is an upper bound: "step k of at most n".
-    """
-    cached: dict[str, int] | None = flow.cache.get("longest")
-    if cached is not None:
-        return cached
-    from engine.checks import edges
-
-    result: dict[str, int] = {}
-    for root in (n.id for n in flow.nodes):
-        stack = [(root, False)]
-        while stack:
-            node_id, done = stack.pop()
-            if node_id in result:
-                continue
-            node = flow.node(node_id)
-            targets = [to for to, _ in edges(node)]
-            if done or not targets:
-                result[node_id] = 1 + max((result.get(t, 0) for t in targets), default=0)
-                continue
-            stack.append((node_id, True))
-            stack.extend((t, False) for t in targets if t not in result)
-    flow.cache["longest"] = result
-    return result
-
-
-# --- describing routes in words ---------------------------------------------------------------
-
-
-def describe_choice(flow: Flow, node: Node, choice: Choice) -> str:
-    """What was chosen, in the words of the flow: answer text, ticked items, or "continue"."""
-    if node.kind == "question" and isinstance(choice, str):
-        answer = node.answer(choice)
-        return answer.text if answer else choice
-    if node.kind == "checklist" and isinstance(choice, frozenset):
-        if node.none is not None and NONE_CHOICE in choice:
-            return node.none
-        ticked = [item.text for item in node.items if item.id in choice]
-        return "ticked: " + "; ".join(ticked) if ticked else "nothing ticked"
-    return "continue"
+    ticked: dict[tuple[str, int, FactsKey, Ticked], int] = field(default_factory=dict)
+    results: dict[StateKey, frozenset[Result]] = field(default_factory=dict)
 
 
 # --- problems: feasibility ----------------------------------------------------------------------
@@ -231,13 +88,13 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
                 taken.add((step.node, step.route_rule))
     for node in flow.nodes:
         if node.id in in_graph and node.id not in reached:
-            what = "outcome" if node.kind == "outcome" else "node"
+            what = "outcome" if isinstance(node, OutcomeNode) else "node"
             yield Problem(
                 flow.path,
                 node.line,
                 f'{what} "{node.id}" is never reached: the conditions on every way in never hold',
             )
-        if node.kind == "checklist" and node.id in reached:
+        if isinstance(node, ChecklistNode) and node.id in reached:
             for index, route in enumerate(node.routes):
                 if (node.id, index) not in taken:
                     yield Problem(
@@ -250,35 +107,26 @@ def feasibility_problems(flow: Flow) -> Iterator[Problem]:
 
 # --- problems: safety rules ---------------------------------------------------------------------
 
-RouteAtom = Ticked | Answered | Visited
 
-
-def route_atoms(condition: Condition) -> list[RouteAtom]:
+def route_atoms(condition: Condition) -> list[Leaf]:
     """The route facts a premise names, once each."""
     named = (leaf for leaf in leaves(condition) if isinstance(leaf, Ticked | Answered | Visited))
     return list(dict.fromkeys(named))
 
 
 def three_valued(
-    condition: Condition, atoms: list[RouteAtom], values: tuple[int, ...], facts: dict[str, str]
+    condition: Condition, atoms: list[Leaf], values: tuple[int, ...], facts: dict[str, str]
 ) -> int:
-    """Kleene logic over route atoms (True/False/Unknown) and the route's final facts."""
-    match condition:
-        case FactIs(fact=fact, values=allowed):
-            return TRUE if facts.get(fact) in allowed else FALSE
-        case AllOf(parts=parts):
-            return kleene_all([three_valued(p, atoms, values, facts) for p in parts])
-        case AnyOf(parts=parts):
-            return kleene_any([three_valued(p, atoms, values, facts) for p in parts])
-        case Not(part=part):
-            return kleene_not(three_valued(part, atoms, values, facts))
-        case Ticked() | Answered() | Visited():
-            return values[atoms.index(condition)]
+    """A premise's truth on a route (`engine.semantics.kleene`): each atom as far as the route
+    decides it (`values`, in the order of `atoms`), facts as they are at the route's end."""
+    return kleene(condition, facts, lambda leaf: values[atoms.index(leaf)])
 
 
-def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom: Ticked) -> int:
+def ticked_truth(
+    flow: Flow, node: ChecklistNode, rule_index: int, facts: FactsKey, atom: Ticked
+) -> int:
     """Whether `atom` holds for every / no / some tick set that takes this checklist route."""
-    memo: dict[tuple[str, int, FactsKey, Ticked], int] = flow.cache.setdefault("ticked", {})
+    memo = flow.memo(AnalysisMemo).ticked
     key = (node.id, rule_index, facts, atom)
     if key in memo:
         return memo[key]
@@ -294,7 +142,7 @@ def ticked_truth(flow: Flow, node: Node, rule_index: int, facts: FactsKey, atom:
 
 def passed(
     flow: Flow,
-    atoms: list[RouteAtom],
+    atoms: list[Leaf],
     values: tuple[int, ...],
     step: Step,
     facts: FactsKey,
@@ -316,13 +164,14 @@ def passed(
                 updated[index] = TRUE if recorded[tick_fact(atom)] == "yes" else FALSE
             case Ticked(at=at) if at == step.node and step.route_rule is not None:
                 node = flow.node(step.node)
+                assert isinstance(node, ChecklistNode)
                 updated[index] = ticked_truth(flow, node, step.route_rule, facts, atom)
             case _:
                 pass
     return tuple(updated)
 
 
-def arrived_at(atoms: list[RouteAtom], values: tuple[int, ...], outcome: str) -> tuple[int, ...]:
+def arrived_at(atoms: list[Leaf], values: tuple[int, ...], outcome: str) -> tuple[int, ...]:
     """Atom truths at the end of a route: the outcome itself counts as visited."""
     return tuple(
         TRUE if isinstance(atom, Visited) and atom.node == outcome else value
@@ -330,7 +179,7 @@ def arrived_at(atoms: list[RouteAtom], values: tuple[int, ...], outcome: str) ->
     )
 
 
-def requirement_failure(flow: Flow, rule: SafetyRule, outcome: Node, facts: FactsKey) -> str:
+def requirement_failure(flow: Flow, rule: SafetyRule, outcome: OutcomeNode, facts: FactsKey) -> str:
     """Why an outcome breaks a rule's requirement ("" when it does not)."""
     need = rule.require
     if need.urgency and outcome.urgency not in need.urgency:
@@ -362,7 +211,7 @@ DpState = tuple[str, FactsKey, tuple[int, ...]]
 
 def describe_violation(
     flow: Flow,
-    atoms: list[RouteAtom],
+    atoms: list[Leaf],
     parents: dict[DpState, tuple[DpState, Step] | None],
     end: DpState,
 ) -> str:
@@ -373,7 +222,7 @@ def describe_violation(
     while cursor is not None:
         (node_id, facts, _), step = cursor
         node = flow.node(node_id)
-        if step.route_rule is None:
+        if step.route_rule is None or not isinstance(node, ChecklistNode):
             parts.append(f"{node.title}: {describe_choice(flow, node, step.choice)}")
         else:
             here = [a for a in atoms if isinstance(a, Ticked) and a.at == node_id]
@@ -385,6 +234,7 @@ def describe_violation(
             parts.append(f'{node.title}: "{label}" (for example {example})')
         cursor = parents[cursor[0]]
     outcome = flow.node(end[0])
+    assert isinstance(outcome, OutcomeNode)
     parts.reverse()
     parts.append(f'outcome "{outcome.title}" ({outcome.urgency})')
     return " -> ".join(parts)
@@ -400,7 +250,7 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
         state = queue.popleft()
         node_id, facts, values = state
         node = flow.node(node_id)
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             values = arrived_at(atoms, values, node_id)
             if three_valued(rule.when, atoms, values, dict(facts)) == FALSE:
                 continue
@@ -424,11 +274,8 @@ def rule_violation(flow: Flow, rule: SafetyRule) -> Problem | None:
 
 # --- problems: outcomes and useless questions --------------------------------------------------
 
-Result = tuple[str, tuple[str, ...], tuple[int, ...]]
-"""What a route ends with: the outcome, the recommendations and the key actions shown."""
 
-
-def state_result(flow: Flow, node: Node, facts: FactsKey) -> Result:
+def state_result(flow: Flow, node: OutcomeNode, facts: FactsKey) -> Result:
     shown = shown_recommendations(node, dict(facts))
     actions = shown_actions(node, dict(facts))
     return (node.id, tuple(r.id for r in shown), tuple(node.actions.index(a) for a in actions))
@@ -436,25 +283,13 @@ def state_result(flow: Flow, node: Node, facts: FactsKey) -> Result:
 
 def results_from(flow: Flow, state: StateKey) -> frozenset[Result]:
     """Every end a route from this state can reach (memoised on the flow; the graph is acyclic)."""
-    memo: dict[StateKey, frozenset[Result]] = flow.cache.setdefault("results", {})
-    stack = [state]
-    while stack:
-        top = stack[-1]
-        if top in memo:
-            stack.pop()
-            continue
+    memo = flow.memo(AnalysisMemo).results
+    for top in post_order(flow, state, memo):
         node = flow.node(top[0])
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             memo[top] = frozenset((state_result(flow, node, top[1]),))
-            stack.pop()
-            continue
-        after = [a for _, a in successors(flow, top)]
-        missing = [a for a in after if a not in memo]
-        if missing:
-            stack.extend(missing)
-            continue
-        memo[top] = frozenset().union(*(memo[a] for a in after))
-        stack.pop()
+        else:
+            memo[top] = frozenset().union(*(memo[after] for _, after in successors(flow, top)))
     return memo[state]
 
 
@@ -468,7 +303,7 @@ def useless_question_problems(flow: Flow) -> Iterator[Problem]:
     reported: set[str] = set()
     for state in sorted(reachable_state_keys(flow)):
         node = flow.node(state[0])
-        if node.kind != "question" or node.id in reported or len(node.answers) < 2:
+        if not isinstance(node, QuestionNode) or node.id in reported or len(node.answers) < 2:
             continue
         ends = [results_from(flow, after) for _, after in successors(flow, state)]
         if len(ends) >= 2 and all(len(e) == 1 for e in ends) and len(set(ends)) == 1:
@@ -489,7 +324,7 @@ def key_action_problems(flow: Flow) -> Iterator[Problem]:
     reported: set[str] = set()
     for node_id, facts in sorted(reachable_state_keys(flow)):
         node = flow.node(node_id)
-        if node.kind != "outcome" or not node.actions or node_id in reported:
+        if not isinstance(node, OutcomeNode) or not node.actions or node_id in reported:
             continue
         count = len(shown_actions(node, dict(facts)))
         if not ACTIONS_MIN <= count <= ACTIONS_MAX:

@@ -33,10 +33,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from engine.model import Choice, Flow, FlowError, Problem
+from engine.model import Choice, Flow
 from engine.render import render_step_html, summary_text
-from engine.serialize import flow_from_dict
-from engine.shape import build_flow
+from engine.serialize import flow_from_dict, trusted_flow_from_dict
 from engine.token import START_TOKEN, TokenError, decode_token, encode_token
 from engine.walk import State, WalkError, back, change, choose, restart, view
 
@@ -58,22 +57,20 @@ def digest(flow_json: str) -> str:
 
 
 def add_flow(flow_json: str, checked: str = "") -> str:
-    """Make a flow (the JSON of `flow_to_dict`) available to `handle`; returns its id.
+    """Make a flow (the JSON of `flow_to_dict`, usually the build's artefact) available to
+    `handle`; returns its id.
 
     `checked`: the (prefix of the) sha256 of the JSON the build checked and proved, from the
     page (data-flow-rev). When the text's hash matches, the browser trusts that artefact: it
-    rebuilds the model (shape and references still checked) but skips the graph checks and the
-    safety proofs over every route, which the build ran already (issue 17: the largest part of
-    the flow's start-up). Any other text (another build's, edited, no hash) is fully checked.
+    rebuilds the model (shape and references still checked) and uses the texts the build
+    rendered, but skips the graph checks and the safety proofs over every route, which the build
+    ran already (issue 17: the largest part of the flow's start-up), and imports neither the
+    prover nor markdown-it-py. Any other text (another build's, edited, no hash) is fully
+    checked and its texts rendered here.
     """
     data = json.loads(flow_json)
     trusted = len(checked) >= CHECKED_DIGEST_MIN and digest(flow_json).startswith(checked.lower())
-    if trusted:
-        flow, problems = build_flow(data, "<flow json>")
-        if problems or flow is None:
-            raise FlowError(problems or [Problem("<flow json>", 1, "the file holds no flow")])
-    else:
-        flow = flow_from_dict(data)
+    flow = trusted_flow_from_dict(data) if trusted else flow_from_dict(data)
     _flows[flow.id] = flow
     return flow.id
 

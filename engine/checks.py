@@ -1,39 +1,19 @@
-"""Graph checks over a shape-clean flow, then the route analysis.
+"""Graph problems of a shape-clean flow: cycles, unreachable nodes, dead ends, unknown tags.
 
-Each check is a small generator of problems over the node graph (an edge per `next` target),
-linear in nodes plus edges. Cycles are forbidden: a clinical algorithm that loops cannot be
-enumerated, cannot promise "step 3 of at most 7", and hides whether it ever ends; re-assessment is
-written as a separate flow. When the graph has a cycle the route analysis is skipped (it would
-not terminate), but every graph problem is still reported.
+Each check is a small generator of problems over the node graph (`engine.graph`: an edge per
+`next` target), linear in nodes plus edges. Cycles are forbidden: a clinical algorithm that loops
+cannot be enumerated, cannot promise "step 3 of at most 7", and hides whether it ever ends;
+re-assessment is written as a separate flow. When the graph has a cycle the route analysis is
+skipped (it would not terminate; see `engine.verify`), but every graph problem is still reported.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
-from engine.model import Flow, FlowError, Node, Problem
-from engine.shape import build_flow, suggest
-
-
-def edges(node: Node) -> list[tuple[str, int]]:
-    """Every node this node can lead to, with the line of the entry that says so."""
-    entries = [e for a in node.answers for e in a.next]
-    entries += [e for r in node.routes for e in r.next]
-    entries += list(node.next)
-    return [(e.to, e.line or node.line) for e in entries]
-
-
-def reachable_from(flow: Flow, start: str) -> set[str]:
-    seen = {start}
-    stack = [start]
-    while stack:
-        for to, _ in edges(flow.node(stack.pop())):
-            if to not in seen:
-                seen.add(to)
-                stack.append(to)
-    return seen
+from engine.graph import edges, reachable_from
+from engine.model import Flow, OutcomeNode, Problem
+from engine.shape import suggest
 
 
 def check_cycles(flow: Flow) -> Iterator[Problem]:
@@ -72,9 +52,11 @@ def check_unreachable(flow: Flow) -> Iterator[Problem]:
     for node in flow.nodes:
         if node.id in reached:
             continue
-        if node.kind == "outcome":
+        if isinstance(node, OutcomeNode):
             yield Problem(
-                flow.path, node.line, f'outcome "{node.id}" is never reached: no node leads to it'
+                flow.path,
+                node.line,
+                f'outcome "{node.id}" is never reached: no node leads to it',
             )
         else:
             yield Problem(
@@ -90,7 +72,7 @@ def check_path_to_outcome(flow: Flow) -> Iterator[Problem]:
     for node in flow.nodes:
         for to, _ in edges(node):
             leads_to[to].append(node.id)
-    good = {n.id for n in flow.nodes if n.kind == "outcome"}
+    good = {n.id for n in flow.nodes if isinstance(n, OutcomeNode)}
     stack = list(good)
     while stack:
         for before in leads_to[stack.pop()]:
@@ -109,9 +91,10 @@ def check_path_to_outcome(flow: Flow) -> Iterator[Problem]:
 
 def check_tags(flow: Flow) -> Iterator[Problem]:
     """Safety rules may only name tags some recommendation carries (a typo would prove nothing)."""
-    tags = {t for n in flow.nodes for r in n.recommendations for t in r.tags}
-    tags |= {t for n in flow.nodes for a in n.actions for t in a.tags}
-    outcome_tags = {t for n in flow.nodes for t in n.outcome_tags}
+    outcomes = [n for n in flow.nodes if isinstance(n, OutcomeNode)]
+    tags = {t for n in outcomes for r in n.recommendations for t in r.tags}
+    tags |= {t for n in outcomes for a in n.actions for t in a.tags}
+    outcome_tags = {t for n in outcomes for t in n.outcome_tags}
     for rule in flow.safety:
         for tag in (*rule.require.outcome_tags, *rule.require.never_outcome_tags):
             if tag not in outcome_tags:
@@ -165,54 +148,3 @@ GRAPH_CHECKS: tuple[Callable[[Flow], Iterator[Problem]], ...] = (
     check_tags,
     check_flow_id,
 )
-
-
-def check_flow(flow: Flow) -> list[Problem]:
-    """Graph checks, then (on an acyclic graph) route feasibility and safety rules."""
-    from engine import grades
-    from engine.analysis import analysis_problems
-    from engine.limits import limit_problems
-
-    cycles = list(check_cycles(flow))
-    problems = cycles + [p for check in GRAPH_CHECKS[1:] for p in check(flow)]
-    if grades.REQUIRE_GRADES:
-        problems.extend(grades.check_grades(flow))
-    if not cycles:
-        too_big = limit_problems(flow)  # first: the route analysis is as big as the flow
-        problems.extend(too_big or analysis_problems(flow))
-    return sorted(problems)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Checking a big flow allocates many small tuples and no cyclic garbage; the cyclic garbage
-    collector would rescan them again and again (a third of the time at 10,000 nodes)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def build_and_check(data: object, path: str, earlier: list[Problem] | None = None) -> Flow:
-    """Plain data -> a completely checked Flow, or FlowError with every problem (and `earlier`
-    ones, e.g. the YAML reader's). The one way in for YAML files and for JSON alike."""
-    problems = list(earlier or [])
-    with paused_gc():
-        try:
-            flow, shape_problems = build_flow(data, path)
-            problems.extend(shape_problems)
-            if flow is not None:
-                problems.extend(check_flow(flow))
-        except RecursionError:
-            flow = None
-            problems.append(
-                Problem(path, 1, "the flow is nested too deeply (conditions in conditions?)")
-            )
-    if flow is None and not problems:
-        problems.append(Problem(path, 1, "the file holds no flow; a flow starts with id, title"))
-    if problems or flow is None:
-        raise FlowError(problems)
-    return flow

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from engine.analysis import Route, enumerate_routes
-from engine.model import Choice, Flow, Node
+from engine.model import ChecklistNode, Choice, Flow, Node, OutcomeNode
+from engine.states import Route, enumerate_routes
 
 HIDDEN_FIELDS = frozenset({"line", "next", "when", "set", "routes", "tags", "outcome_tags"})
 """Model fields no reader sees (routing, safety tags, source lines): never fingerprinted."""
@@ -37,14 +37,39 @@ DIGITS = 16
 """Hex digits kept of each SHA-256: 64 bits, short enough to read aloud, far from colliding."""
 
 
+NODE_PARTS: dict[str, Any] = {
+    "id": None,
+    "kind": None,
+    "title": None,
+    "text": None,
+    "help": None,
+    "cite": [],
+    "links": [],
+    "answers": [],
+    "items": [],
+    "urgency": None,
+    "recommendations": [],
+    "follow_up": None,
+    "none": None,
+    "actions": [],
+    "patient": None,
+}
+"""A node's dump, in this order and with every key, whatever its kind: the form it had when
+one class held every kind's parts (empty where not its own). Kept so the fingerprints in signed
+review records stay valid (sources are fingerprinted in the order their citations are met)."""
+
+
 def dump(value: Any) -> Any:
     """A model value as plain JSON data: every field a reader may see, recursively."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {
+        dumped = {
             f.name: dump(getattr(value, f.name))
             for f in fields(value)
             if f.compare and f.name not in HIDDEN_FIELDS and not f.name.startswith("_")
         }
+        if isinstance(value, Node):
+            return {**NODE_PARTS, **dumped, "kind": value.kind}
+        return dumped
     if isinstance(value, frozenset):
         return sorted(dump(v) for v in value)
     if isinstance(value, tuple | list):
@@ -73,7 +98,7 @@ def page_fingerprint(text: str) -> str:
 
 def choice_word(node: Node, choice: Choice) -> str:
     """A choice as one word: answer id, ticked items joined by `+` (or `none`), `continue`."""
-    if node.kind == "checklist" and isinstance(choice, frozenset):
+    if isinstance(node, ChecklistNode) and isinstance(choice, frozenset):
         return "+".join(sorted(choice)) or "none"
     if isinstance(choice, str):
         return choice
@@ -114,6 +139,7 @@ def route_parts(flow: Flow, route: Route) -> dict[str, Any]:
         node = flow.node(step.node)
         parts[f"step:{node.id}"] = dump(node)
     outcome = flow.node(route.outcome)
+    assert isinstance(outcome, OutcomeNode)
     shown = [r for r in outcome.recommendations if r.id in route.recommendations]
     parts[f"outcome:{outcome.id}"] = dump(replace(outcome, recommendations=()))
     for rec in shown:
@@ -157,12 +183,18 @@ def route_print(flow: Flow, route: Route) -> RoutePrint:
     )
 
 
+@dataclass
+class PrintsMemo:
+    """`flow_prints` of one flow, kept with it (`Flow.memo`)."""
+
+    prints: list[RoutePrint] | None = None
+
+
 def flow_prints(flow: Flow) -> list[RoutePrint]:
     """Every route of a flow with its fingerprint, in the order of the review table."""
-    cached: list[RoutePrint] | None = flow.cache.get("route_prints")
-    if cached is None:
+    memo = flow.memo(PrintsMemo)
+    if memo.prints is None:
         # enumerate_routes, not iter_routes: whatever limit the engine puts on listing routes
         # applies here too.
-        cached = [route_print(flow, route) for route in enumerate_routes(flow)]
-        flow.cache["route_prints"] = cached
-    return cached
+        memo.prints = [route_print(flow, route) for route in enumerate_routes(flow)]
+    return memo.prints

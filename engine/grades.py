@@ -12,12 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from engine.model import Citation, Cites, Flow, Problem, Source
-
-if TYPE_CHECKING:
-    from engine.shape import Builder
+from engine.model import Citation, Flow, Problem, Source
 
 SOURCE_KINDS = (
     "guideline",
@@ -206,104 +202,11 @@ def check_grades(flow: Flow) -> Iterator[Problem]:
             yield Problem(flow.path, citation.line, f"[missing-grade] {where}: {message}")
 
 
-# --- the loader's part (called by engine.shape.Builder) ---------------------------------------
+# --- the loader's part (engine.shape reads sources and citations with these) ----------------
 
 
 SourceMeta = tuple[str | None, str | None, str | None, str | None]
 """kind, published, grading, design."""
-
-
-def source_metadata(b: Builder, data: dict[str, Any], line: int, where: str) -> SourceMeta:
-    """A source's `kind`, `published`, `grading` and `design`, each checked against its table."""
-    kind = b.choice(data, "kind", line, where, SOURCE_KINDS)
-    grading = b.choice(data, "grading", line, where, tuple(SCHEMES))
-    published = b.text(data, "published", line, where)
-    if published is not None and not PUBLISHED.match(published):
-        b.report(
-            b.line_of(data, "published", line),
-            f'{where}: "published" is "{published}" but must be a year, YYYY-MM or YYYY-MM-DD '
-            '(in quotes, e.g. "2017"), or "undated"',
-        )
-        published = None
-    design = b.text(data, "design", line, where)
-    if design is not None and grading not in (None, "study"):
-        b.report(
-            b.line_of(data, "design", line),
-            f'{where}: "design" belongs to sources with grading "study" only',
-        )
-    if grading == "study" and "design" not in data:
-        b.report(
-            line,
-            f'{where} has grading "study" but no "design": say what the study is, e.g. '
-            'design: "double-blind RCT, n=323" (shown as its tag)',
-        )
-    return kind, published, grading, design
-
-
-def cite_entries(b: Builder, data: dict[str, Any], line: int, where: str) -> Cites:
-    """A `cite:` list; each entry a bare source id or `{source, rec, grade}`.
-
-    Problems: entries that are neither, unknown sources, repeated entries, and `[bad-grade]`
-    for a grade (or NICE recommendation number) outside the source's scheme.
-    """
-    from engine.shape import SLUG, hint_for, suggest, type_name
-
-    entries = b.list_of(data, "cite", line, where)
-    sources = b.source_meta
-    result: list[Citation] = []
-    seen: set[tuple[str, str | None, str | None]] = set()
-    """Exact repeats only: one source may back a recommendation through several of its own
-    recommendations, each with its grade (NICE "consider" manual therapy, "do not offer" TENS)."""
-    for index, value in enumerate(entries):
-        at = b.line_of(entries, index, b.line_of(data, "cite", line))
-        rec: str | None = None
-        grade: str | None = None
-        if isinstance(value, dict):
-            entry_where = f"{where} citation {index + 1}"
-            item = b.mapping(value, at, "cite", entry_where)
-            assert item is not None
-            at = b.start_line(item, at)
-            source_id = b.text(item, "source", at, entry_where)
-            rec = b.text(item, "rec", at, entry_where)
-            grade = b.text(item, "grade", at, entry_where)
-            if source_id is None:
-                continue
-        elif isinstance(value, str):
-            source_id = value
-        else:
-            b.report(
-                at,
-                f'{where}: "cite" entries must be a source id or a mapping '
-                f"{{source, rec, grade}}, not {type_name(value)}{hint_for(value)}",
-            )
-            continue
-        if not SLUG.match(source_id):
-            b.report(at, f'{where}: "cite" entry "{source_id}" is not a lower-case slug')
-            continue
-        if (source_id, rec, grade) in seen:
-            b.report(at, f'{where}: "cite" lists "{source_id}" twice')
-            continue
-        seen.add((source_id, rec, grade))
-        if source_id not in b.source_ids:
-            b.report(
-                at,
-                f'{where} cites unknown source "{source_id}"'
-                + suggest(source_id, b.source_ids, "sources"),
-            )
-            continue
-        source = sources.get(source_id)
-        if source is not None:
-            problems = [
-                grade_problem(source, grade) if grade is not None else None,
-                rec_problem(source, rec) if rec is not None else None,
-            ]
-            reported = [p for p in problems if p]
-            for problem in reported:
-                b.report(at, f"[bad-grade] {where}: {problem}")
-            if reported:
-                continue
-        result.append(Citation(source_id, rec, grade, at))
-    return tuple(result)
 
 
 # --- what readers see ---------------------------------------------------------------------------

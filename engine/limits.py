@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.model import Flow, Problem
+from engine.model import Flow, OutcomeNode, Problem
+from engine.states import StateKey, post_order, reachable_state_keys, start_state, successors
 
 ENVIRONMENT = {"routes": "FLOW_MAX_ROUTES", "states": "FLOW_MAX_STATES", "pages": "FLOW_MAX_PAGES"}
 
@@ -65,33 +66,15 @@ def count(flow: Flow, state_limit: int | None = None) -> Counts:
     routes(s) = 1 at an outcome, else the sum over the states after s; pages(s) = 1 + the sum:
     every path to a state is a page of its own (a page's URL is the answers that lead to it).
     """
-    from engine.analysis import StateKey, successors
-
-    start: StateKey = (flow.start, ())
-    seen = {start}
-    stack = [start]
-    while stack:
-        state = stack.pop()
-        if state_limit is not None and len(seen) > state_limit:
-            return Counts(len(seen), None, None)
-        for _, after in successors(flow, state):
-            if after not in seen:
-                seen.add(after)
-                stack.append(after)
+    seen = reachable_state_keys(flow, state_limit)
+    if state_limit is not None and len(seen) > state_limit:
+        return Counts(len(seen), None, None)
     routes: dict[StateKey, int] = {}
     pages: dict[StateKey, int] = {}
-    # Post-order without recursion: a state is summed once all the states after it are.
-    pending: list[tuple[StateKey, bool]] = [(start, False)]
-    while pending:
-        state, ready = pending.pop()
-        if state in routes:
-            continue
-        following = [a for _, a in successors(flow, state)]
-        if not ready:
-            pending.append((state, True))
-            pending.extend((a, False) for a in following if a not in routes)
-            continue
-        outcome = flow.node(state[0]).kind == "outcome"
+    start = start_state(flow)
+    for state in post_order(flow, start):
+        following = [after for _, after in successors(flow, state)]
+        outcome = isinstance(flow.node(state[0]), OutcomeNode)
         routes[state] = 1 if outcome else sum(routes[a] for a in following)
         pages[state] = 1 + sum(pages[a] for a in following)
     return Counts(len(seen), routes[start], pages[start])

@@ -8,7 +8,7 @@ equality: a flow rebuilt from its JSON form equals the flow loaded from YAML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import ClassVar, Literal, cast
 
 KINDS = ("question", "checklist", "info", "outcome")
 URGENCIES = ("emergency", "urgent", "soon", "routine", "self-care")
@@ -295,44 +295,126 @@ class PatientSheet:
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
-class Node:
-    """A step of the flow. Fields that do not belong to its `kind` stay empty."""
+@dataclass(frozen=True, kw_only=True)
+class BaseNode:
+    """What every step of a flow has; each kind below adds its own parts."""
 
     id: str
-    kind: Literal["question", "checklist", "info", "outcome"]
     title: str
     text: str
     help: str | None = None
     cite: Cites = ()
     links: tuple[Link, ...] = ()
-    answers: tuple[Answer, ...] = ()
-    """question only"""
-    items: tuple[Item, ...] = ()
-    """checklist only"""
-    routes: tuple[RouteRule, ...] = ()
-    """checklist only"""
-    next: tuple[NextEntry, ...] = ()
-    """info only"""
-    urgency: str | None = None
-    """outcome only: one of URGENCIES"""
-    recommendations: tuple[Recommendation, ...] = ()
-    """outcome only"""
-    follow_up: str | None = None
-    """outcome only"""
     line: int = field(default=0, compare=False)
-    none: str | None = None
-    """checklist only: the text of its exclusive "None of these" answer."""
-    actions: tuple[Action, ...] = ()
-    """outcome only: the key actions, shown first"""
-    outcome_tags: tuple[str, ...] = ()
-    """outcome only: tags safety rules test (`require: {outcome_tags: [paediatric]}`)"""
-    patient: PatientSheet | None = None
-    """outcome only: the patient advice sheet"""
+
+    # Transitional (issue 12): the parts of the other kinds, always empty here, for code that
+    # still tells kinds apart by `kind ==` (engine.render, engine.shape, engine.serialize).
+    # New code matches on the class instead; these go once nothing reads them.
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        return ()
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return ()
+
+    @property
+    def routes(self) -> tuple[RouteRule, ...]:
+        return ()
+
+    @property
+    def none(self) -> str | None:
+        return None
+
+    @property
+    def next(self) -> tuple[NextEntry, ...]:
+        return ()
+
+    @property
+    def urgency(self) -> str | None:
+        return None
+
+    @property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        return ()
+
+    @property
+    def follow_up(self) -> str | None:
+        return None
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return ()
+
+    @property
+    def outcome_tags(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def patient(self) -> PatientSheet | None:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionNode(BaseNode):
+    """A question: one answer is chosen."""
+
+    kind: ClassVar[Literal["question"]] = "question"
+    answers: tuple[Answer, ...] = ()
 
     def answer(self, answer_id: str) -> Answer | None:
         """The answer with this id, or None."""
         return next((a for a in self.answers if a.id == answer_id), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecklistNode(BaseNode):
+    """A checklist: any items are ticked; the first route whose `when` holds is taken."""
+
+    kind: ClassVar[Literal["checklist"]] = "checklist"
+    items: tuple[Item, ...] = ()
+    routes: tuple[RouteRule, ...] = ()
+    none: str | None = None
+    """The text of its exclusive "None of these" answer (None: it has none)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InfoNode(BaseNode):
+    """Information only: the reader continues."""
+
+    kind: ClassVar[Literal["info"]] = "info"
+    next: tuple[NextEntry, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutcomeNode(BaseNode):
+    """Where a route ends: urgency, key actions, recommendations, the patient's sheet."""
+
+    kind: ClassVar[Literal["outcome"]] = "outcome"
+    urgency: str | None = None
+    """One of URGENCIES."""
+    recommendations: tuple[Recommendation, ...] = ()
+    follow_up: str | None = None
+    actions: tuple[Action, ...] = ()
+    """The key actions, shown first."""
+    outcome_tags: tuple[str, ...] = ()
+    """Tags safety rules test (`require: {outcome_tags: [paediatric]}`)."""
+    patient: PatientSheet | None = None
+
+
+Node = QuestionNode | ChecklistNode | InfoNode | OutcomeNode
+"""A step of the flow: `match` on the four classes (mypy's `assert_never` catches a missing one).
+Each also has `kind` ("question", ...), the word the YAML uses."""
+NODE_CLASSES: dict[str, type[Node]] = {
+    "question": QuestionNode,
+    "checklist": ChecklistNode,
+    "info": InfoNode,
+    "outcome": OutcomeNode,
+}
+"""The class of each `kind:` word, in the order of KINDS."""
 
 
 @dataclass(frozen=True)
@@ -395,12 +477,20 @@ class Flow:
     path: str = field(default="<flow>", compare=False)
     """Where it was loaded from, for problem lines."""
     _nodes_by_id: dict[str, Node] = field(init=False, repr=False, compare=False)
-    cache: dict[str, Any] = field(init=False, repr=False, compare=False)
-    """Derived data computed once per flow (e.g. longest remaining routes); never part of it."""
+    _derived: dict[type, object] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_nodes_by_id", {n.id: n for n in self.nodes})
-        object.__setattr__(self, "cache", {})
+        object.__setattr__(self, "_derived", {})
+
+    def memo[T](self, kind: type[T]) -> T:
+        """The one `kind()` kept with this flow: data derived from it (the state graph, the
+        longest remaining routes, ...), computed once per flow and never part of it. Each
+        module declares its own memo class, so every memo is typed (`engine.states.StateMemo`)."""
+        found = self._derived.get(kind)
+        if found is None:
+            found = self._derived[kind] = kind()
+        return cast(T, found)
 
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError if unknown: a checked flow has no dangling ids)."""

@@ -8,7 +8,7 @@ records from plain data (the YAML loader's `LineDict`s keep lines for `reviews/x
 problems), and derives, never takes from the author, the state of each route (approved, changed
 since approval, never reviewed) and the status every page shows.
 
-Pure: no I/O (`engine.records` reads the files and writes skeletons).
+Pure: no I/O (`engine.io.records` reads the files and writes skeletons).
 """
 
 from __future__ import annotations

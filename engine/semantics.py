@@ -6,7 +6,8 @@ flow is written down once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.model import (
@@ -15,6 +16,7 @@ from engine.model import (
     AllOf,
     Answered,
     AnyOf,
+    ChecklistNode,
     Condition,
     FactIs,
     FactSetting,
@@ -22,6 +24,7 @@ from engine.model import (
     NextEntry,
     Node,
     Not,
+    OutcomeNode,
     Recommendation,
     Ticked,
     Visited,
@@ -45,17 +48,26 @@ def real_ticks(ticks: frozenset[str]) -> frozenset[str]:
     return ticks - {NONE_CHOICE}
 
 
+@dataclass
+class ContentAtomsMemo:
+    """`content_atoms` of one flow, kept with it (`Flow.memo`)."""
+
+    atoms: dict[str, tuple[Ticked, ...]] | None = None
+
+
 def content_atoms(flow: Flow) -> dict[str, tuple[Ticked, ...]]:
     """Per checklist, the `{at, ticked}` conditions recommendations and key actions test.
 
     After each checklist the walk records whether each holds (`tick_facts`), so content shown
     at an outcome can depend on ticks while states stay (node, facts): the analysis stays exact.
     """
-    cached: dict[str, tuple[Ticked, ...]] | None = flow.cache.get("content_atoms")
-    if cached is not None:
-        return cached
+    memo = flow.memo(ContentAtomsMemo)
+    if memo.atoms is not None:
+        return memo.atoms
     found: dict[str, dict[Ticked, None]] = {}
     for node in flow.nodes:
+        if not isinstance(node, OutcomeNode):
+            continue
         parts: list[Recommendation | Action] = [*node.recommendations, *node.actions]
         for part in parts:
             if part.when is None:
@@ -63,12 +75,11 @@ def content_atoms(flow: Flow) -> dict[str, tuple[Ticked, ...]]:
             for leaf in leaves(part.when):
                 if isinstance(leaf, Ticked) and leaf.at is not None:
                     found.setdefault(leaf.at, {})[leaf] = None
-    result = {at: tuple(atoms) for at, atoms in found.items()}
-    flow.cache["content_atoms"] = result
-    return result
+    memo.atoms = {at: tuple(atoms) for at, atoms in found.items()}
+    return memo.atoms
 
 
-def tick_facts(flow: Flow, node: Node, ticks: frozenset[str]) -> FactSetting:
+def tick_facts(flow: Flow, node: ChecklistNode, ticks: frozenset[str]) -> FactSetting:
     """What a checklist's ticks record for the content conditions that look at it."""
     real = real_ticks(ticks)
     return tuple(
@@ -130,7 +141,7 @@ def resolve_next(entries: tuple[NextEntry, ...], facts: Facts) -> str | None:
     return None
 
 
-def checklist_route(node: Node, ticks: frozenset[str], facts: Facts) -> int | None:
+def checklist_route(node: ChecklistNode, ticks: frozenset[str], facts: Facts) -> int | None:
     """Index of the first route of a checklist whose `when` holds (None: none holds)."""
     for index, route in enumerate(node.routes):
         if route.when is None or holds(route.when, facts, ticks):
@@ -138,12 +149,12 @@ def checklist_route(node: Node, ticks: frozenset[str], facts: Facts) -> int | No
     return None
 
 
-def shown_recommendations(node: Node, facts: Facts) -> tuple[Recommendation, ...]:
+def shown_recommendations(node: OutcomeNode, facts: Facts) -> tuple[Recommendation, ...]:
     """The recommendations of an outcome whose `when` holds for these facts."""
     return tuple(r for r in node.recommendations if r.when is None or holds(r.when, facts))
 
 
-def shown_actions(node: Node, facts: Facts) -> tuple[Action, ...]:
+def shown_actions(node: OutcomeNode, facts: Facts) -> tuple[Action, ...]:
     """The key actions of an outcome whose `when` holds for these facts."""
     return tuple(a for a in node.actions if a.when is None or holds(a.when, facts))
 
@@ -179,7 +190,10 @@ def condition_items(condition: Condition | None) -> list[str]:
 
 
 FALSE, TRUE, UNKNOWN = 0, 1, 2
-"""Kleene truth values, for conditions over a partly decided set of ticks."""
+"""Kleene truth values, for conditions over a partly known route or set of ticks."""
+
+Leaf = Ticked | Answered | Visited
+"""The leaves that are not facts: what was ticked, answered or passed on the route."""
 
 
 def kleene_all(results: list[int]) -> int:
@@ -200,39 +214,53 @@ def kleene_not(value: int) -> int:
     return TRUE if value == FALSE else FALSE if value == TRUE else UNKNOWN
 
 
+def kleene(condition: Condition, facts: Facts, leaf: Callable[[Leaf], int]) -> int:
+    """The one three-valued reading of a condition (Kleene's strong logic), for the checklist
+    search (ticks partly decided) and the safety proof (route facts partly known) alike.
+
+    Facts are known; `leaf` gives the truth of each tick, answer or visit leaf as far as the
+    caller knows it, and UNKNOWN where it cannot tell (never FALSE for "cannot tell": `not`
+    would turn that guess into a certainty).
+    """
+    match condition:
+        case FactIs(fact=fact, values=values):
+            return TRUE if facts.get(fact) in values else FALSE
+        case AllOf(parts=parts):
+            return kleene_all([kleene(p, facts, leaf) for p in parts])
+        case AnyOf(parts=parts):
+            return kleene_any([kleene(p, facts, leaf) for p in parts])
+        case Not(part=part):
+            return kleene_not(kleene(part, facts, leaf))
+        case Ticked() | Answered() | Visited():
+            return leaf(condition)
+
+
 def partial_truth(
     condition: Condition, facts: Facts, decided: dict[str, bool], pool: tuple[str, ...]
 ) -> int:
     """Truth of a checklist condition when only some items are decided (ticked or not).
 
     TRUE means true for every way of deciding the rest; FALSE, false for every way.
-    `pool` is every item that can matter (see `tick_pool`).
+    `pool` is every item that can matter (see `tick_pool`). Answers and visits are not a
+    checklist's to decide: UNKNOWN (they never occur in a checklist's routes).
     """
-    match condition:
-        case FactIs(fact=fact, values=values):
-            return TRUE if facts.get(fact) in values else FALSE
-        case AllOf(parts=parts):
-            return kleene_all([partial_truth(p, facts, decided, pool) for p in parts])
-        case AnyOf(parts=parts):
-            return kleene_any([partial_truth(p, facts, decided, pool) for p in parts])
-        case Not(part=part):
-            return kleene_not(partial_truth(part, facts, decided, pool))
-        case Ticked(mode=mode, items=items):
-            watched = pool if mode in ("any", "none") else items
-            if any(decided.get(i) for i in watched):
-                some = TRUE
-            elif all(decided.get(i) is False for i in watched):
-                some = FALSE
-            else:
-                some = UNKNOWN
-            if mode != "none":
-                return some
-            return TRUE if some == FALSE else FALSE if some == TRUE else UNKNOWN
-        case Answered() | Visited():
-            return FALSE
+
+    def ticked(leaf: Leaf) -> int:
+        if not isinstance(leaf, Ticked):
+            return UNKNOWN
+        watched = pool if leaf.mode in ("any", "none") else leaf.items
+        if any(decided.get(i) for i in watched):
+            some = TRUE
+        elif all(decided.get(i) is False for i in watched):
+            some = FALSE
+        else:
+            some = UNKNOWN
+        return kleene_not(some) if leaf.mode == "none" else some
+
+    return kleene(condition, facts, ticked)
 
 
-def tick_pool(node: Node, extra_items: tuple[str, ...] = ()) -> tuple[str, ...]:
+def tick_pool(node: ChecklistNode, extra_items: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The items that can make a difference to a checklist's routes, in checklist order.
 
     Items that no condition names are interchangeable (they only count towards `any`/`none`),
@@ -313,7 +341,7 @@ def _solve(
     return satisfying_ticks(goal, dict(facts), pool)
 
 
-def first_match(node: Node, index: int) -> Condition:
+def first_match(node: ChecklistNode, index: int) -> Condition:
     """The condition "route `index` is the first route of this checklist that holds"."""
     return _first_match(tuple(route.when for route in node.routes), index)
 
@@ -334,7 +362,8 @@ def checklist_branches(
     With `atoms` (the content conditions looking at this checklist, `content_atoms`), a route is
     listed once per combination of their truth values some tick set gives it, so every
     combination of ticked groups gets its own branch. On a checklist with "None of these", the
-    empty witness is the "None of these" answer.
+    empty witness is the "None of these" answer. (Typed `Node` until engine.render passes only
+    checklists; any other node has no routes, hence no branches.)
     """
     whens = tuple(route.when for route in node.routes)
     tested = frozenset().union(*(condition_facts(w) for w in whens if w is not None))

@@ -1,15 +1,19 @@
-"""Flow <-> plain dict (JSON-able), in exactly the authoring format.
+"""Flow <-> plain dict (JSON-able), in exactly the authoring format, and the walker's artefact.
 
-The browser gets a flow as JSON written by `flow_to_dict` and rebuilds it with `flow_from_dict`,
-which goes through the same shape, graph and safety checks as a YAML file (there is one builder),
-so `flow_from_dict(flow_to_dict(flow)) == flow`.
+`flow_from_dict` rebuilds a flow through the same shape, graph and safety checks as a YAML file
+(there is one builder), so `flow_from_dict(flow_to_dict(flow)) == flow`.
+
+The browser gets the artefact: `flow_to_dict(flow, rendered=True)`, the same data plus, under
+`RENDERED`, every text a step shows already rendered to HTML (issue 17). The walker rebuilds an
+artefact the build checked (the page names it by its hash) with `trusted_flow_from_dict`: shape
+and references only, its renderings used as they are, and nothing of the prover imported. Any
+other artefact goes through `flow_from_dict`, which ignores the renderings.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from engine.checks import build_and_check
 from engine.hazards import hazard_to_dict
 from engine.model import (
     Action,
@@ -21,16 +25,19 @@ from engine.model import (
     Condition,
     FactIs,
     Flow,
+    FlowError,
     Item,
     Link,
     NextEntry,
     Node,
     Not,
     PatientSheet,
+    Problem,
     Recommendation,
     Ticked,
     Visited,
 )
+from engine.shape import build_flow
 
 
 def condition_to_dict(condition: Condition) -> dict[str, Any]:
@@ -180,8 +187,13 @@ def _node(node: Node) -> dict[str, Any]:
     return out
 
 
-def flow_to_dict(flow: Flow) -> dict[str, Any]:
-    """The flow as plain data in the authoring format (what the browser gets as JSON)."""
+RENDERED = "rendered"
+"""The artefact's key for the texts rendered at build time (never a key of the format)."""
+
+
+def flow_to_dict(flow: Flow, *, rendered: bool = False) -> dict[str, Any]:
+    """The flow as plain data in the authoring format; `rendered`: with its steps' texts
+    rendered to HTML under RENDERED (the walker's artefact)."""
     out: dict[str, Any] = {
         "id": flow.id,
         "title": flow.title,
@@ -235,9 +247,33 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
             }
             for rule in flow.safety
         ]
+    if rendered:
+        from engine.render.prerender import prerendered
+
+        out[RENDERED] = prerendered(flow)
     return out
 
 
 def flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
-    """Rebuild and fully check a flow from plain data; FlowError with every problem."""
-    return build_and_check(data, path)
+    """Rebuild and fully check a flow from plain data; FlowError with every problem. An
+    artefact's renderings are ignored: only a checked artefact's are trusted."""
+    # Imported here: the walker loads checked artefacts only, and never needs the prover.
+    from engine.verify import build_and_check
+
+    return build_and_check({key: value for key, value in data.items() if key != RENDERED}, path)
+
+
+def trusted_flow_from_dict(data: dict[str, Any], path: str = "<flow json>") -> Flow:
+    """Rebuild a flow from the artefact the build checked and proved (its hash matched): shape
+    and references are still checked, the graph checks and safety proofs are not run again,
+    and its renderings are used as they are. FlowError if it holds no flow."""
+    from engine.render.markdown import Prerendered, preload
+
+    flow, problems = build_flow(
+        {key: value for key, value in data.items() if key != RENDERED}, path
+    )
+    if problems or flow is None:
+        raise FlowError(problems or [Problem(path, 1, "the file holds no flow", rule="empty-file")])
+    if RENDERED in data:
+        preload(cast(Prerendered, data[RENDERED]))
+    return flow

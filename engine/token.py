@@ -14,15 +14,34 @@ import base64
 import binascii
 import hashlib
 import re
+from typing import assert_never
 
-from engine.model import NONE_CHOICE, Choice, Flow
+from engine.contract import MAX_TOKEN_LENGTH, START_TOKEN, TOKEN_PATTERN
+from engine.model import (
+    NONE_CHOICE,
+    ChecklistNode,
+    Choice,
+    Flow,
+    InfoNode,
+    OutcomeNode,
+    QuestionNode,
+)
 from engine.walk import State, WalkError, advance, normalise_choice, view
 
-START_TOKEN = "start"
-"""The token of the state before any answer (the same for every flow and version)."""
+__all__ = [
+    "MAX_TOKEN_LENGTH",
+    "START_TOKEN",
+    "TAG_LENGTH",
+    "TOKEN_CHARS",
+    "TokenError",
+    "decode_token",
+    "encode_token",
+    "flow_tag",
+]
+
 TAG_LENGTH = 4
-MAX_TOKEN_LENGTH = 4096
-TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
+TOKEN_CHARS = re.compile(TOKEN_PATTERN)
+"""The token grammar of engine.contract (the walker reads the same, from web/contract.mjs)."""
 
 
 class TokenError(ValueError):
@@ -54,17 +73,19 @@ def encode_token(flow: Flow, state: State) -> str:
         return START_TOKEN
     payload = bytearray()
     for step in answered:
-        node = step.node
-        if node.kind == "question":
-            payload += _varint([a.id for a in node.answers].index(str(step.choice)))
-        elif node.kind == "checklist":
-            ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
-            mask = sum(1 << i for i, item in enumerate(node.items) if item.id in ticks)
-            if NONE_CHOICE in ticks:
-                mask |= 1 << len(node.items)
-            payload += _varint(mask)
-        else:
-            payload += _varint(0)
+        match step.node:
+            case QuestionNode() as node:
+                payload += _varint([a.id for a in node.answers].index(str(step.choice)))
+            case ChecklistNode() as node:
+                ticks = step.choice if isinstance(step.choice, frozenset) else frozenset()
+                mask = sum(1 << i for i, item in enumerate(node.items) if item.id in ticks)
+                if NONE_CHOICE in ticks:
+                    mask |= 1 << len(node.items)
+                payload += _varint(mask)
+            case InfoNode() | OutcomeNode():
+                payload += _varint(0)
+            case _:
+                assert_never(step.node)
     encoded = base64.urlsafe_b64encode(bytes(payload)).decode("ascii").rstrip("=")
     return flow_tag(flow) + encoded
 
@@ -75,7 +96,7 @@ def decode_token(flow: Flow, token: object) -> State:
         raise TokenError("the link has no answers in it")
     if token == START_TOKEN:
         return State(flow.id, flow.version, ())
-    if len(token) > MAX_TOKEN_LENGTH or not TOKEN_CHARS.match(token):
+    if len(token) > MAX_TOKEN_LENGTH or not TOKEN_CHARS.fullmatch(token):
         raise TokenError("the link is damaged: it contains characters a share link never has")
     if len(token) < TAG_LENGTH + 2:
         raise TokenError("the link is damaged: it is too short")
@@ -119,28 +140,32 @@ def _choices_from_numbers(flow: Flow, numbers: list[int]) -> tuple[Choice, ...]:
     choices: list[Choice] = []
     for position, number in enumerate(numbers, start=1):
         choice: Choice
-        if node.kind == "outcome":
-            raise TokenError(
-                "the link has more answers than the flowchart has steps; please start again"
-            )
-        if node.kind == "question":
-            if number >= len(node.answers):
+        match node:
+            case OutcomeNode():
                 raise TokenError(
-                    f'answer {position} does not exist at step "{node.title}"; please start again'
+                    "the link has more answers than the flowchart has steps; please start again"
                 )
-            choice = node.answers[number].id
-        elif node.kind == "checklist":
-            width = len(node.items) + (node.none is not None)
-            if number >= 1 << width:
-                raise TokenError(
-                    f'answer {position} ticks items that step "{node.title}" does not have'
-                )
-            ids = [item.id for item in node.items] + [NONE_CHOICE] * (node.none is not None)
-            choice = frozenset(item for i, item in enumerate(ids) if number >> i & 1)
-        else:
-            if number != 0:
-                raise TokenError(f'answer {position} does not fit step "{node.title}"')
-            choice = None
+            case QuestionNode():
+                if number >= len(node.answers):
+                    raise TokenError(
+                        f'answer {position} does not exist at step "{node.title}"; '
+                        "please start again"
+                    )
+                choice = node.answers[number].id
+            case ChecklistNode():
+                width = len(node.items) + (node.none is not None)
+                if number >= 1 << width:
+                    raise TokenError(
+                        f'answer {position} ticks items that step "{node.title}" does not have'
+                    )
+                ids = [item.id for item in node.items] + [NONE_CHOICE] * (node.none is not None)
+                choice = frozenset(item for i, item in enumerate(ids) if number >> i & 1)
+            case InfoNode():
+                if number != 0:
+                    raise TokenError(f'answer {position} does not fit step "{node.title}"')
+                choice = None
+            case _:
+                assert_never(node)
         try:
             choice = normalise_choice(node, choice)
             to, facts, _ = advance(flow, node, facts, choice)

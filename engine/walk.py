@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import assert_never
 
-from engine.analysis import FactsKey, StateKey, facts_key, longest_remaining, successors
-from engine.model import NONE_CHOICE, Action, Choice, Flow, Node, Recommendation
+from engine.graph import longest_remaining
+from engine.model import (
+    NONE_CHOICE,
+    Action,
+    ChecklistNode,
+    Choice,
+    Flow,
+    InfoNode,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+    Recommendation,
+)
 from engine.semantics import (
     apply_set,
     checklist_route,
@@ -22,6 +34,7 @@ from engine.semantics import (
     shown_recommendations,
     tick_facts,
 )
+from engine.states import FactsKey, StateKey, facts_key, start_state, successors
 
 
 class WalkError(ValueError):
@@ -72,58 +85,67 @@ class StepView:
 
     @property
     def is_outcome(self) -> bool:
-        return self.node.kind == "outcome"
+        return isinstance(self.node, OutcomeNode)
 
 
 def normalise_choice(node: Node, choice: object) -> Choice:
     """Check a choice fits a node and give it its one canonical form."""
-    if node.kind == "question":
-        if not isinstance(choice, str) or node.answer(choice) is None:
-            known = ", ".join(a.id for a in node.answers)
-            raise WalkError(
-                f'node "{node.id}" has no answer {choice!r}; answers are: {known}',
-                node=node.id,
-                choice=choice,
-            )
-        return choice
-    if node.kind == "checklist":
-        if isinstance(choice, str | bytes) or not isinstance(choice, Iterable):
-            raise WalkError(
-                f'node "{node.id}" is a checklist: choose a set of item ids',
-                node=node.id,
-                choice=choice,
-            )
-        ticks = frozenset(choice)
-        known_items = {item.id for item in node.items}
-        if node.none is not None:
-            known_items.add(NONE_CHOICE)
-        strangers = sorted(str(t) for t in ticks if t not in known_items)
-        if strangers:
-            raise WalkError(
-                f'node "{node.id}" has no item {", ".join(strangers)}', node=node.id, choice=choice
-            )
-        if node.none is not None and not ticks:
-            raise WalkError(
-                f'node "{node.id}": tick what applies, or "{node.none}"',
-                node=node.id,
-                choice=choice,
-            )
-        if NONE_CHOICE in ticks and len(ticks) > 1:
-            raise WalkError(
-                f'node "{node.id}": "{node.none}" cannot be ticked with other items',
-                node=node.id,
-                choice=choice,
-            )
-        return ticks
-    if node.kind == "info":
-        if choice is not None:
-            raise WalkError(
-                f'node "{node.id}" is information only: continue with None',
-                node=node.id,
-                choice=choice,
-            )
-        return None
-    raise WalkError(f'node "{node.id}" is an outcome: the walk has ended', node=node.id)
+    match node:
+        case QuestionNode():
+            if not isinstance(choice, str) or node.answer(choice) is None:
+                known = ", ".join(a.id for a in node.answers)
+                raise WalkError(
+                    f'node "{node.id}" has no answer {choice!r}; answers are: {known}',
+                    node=node.id,
+                    choice=choice,
+                )
+            return choice
+        case ChecklistNode():
+            return _ticks(node, choice)
+        case InfoNode():
+            if choice is not None:
+                raise WalkError(
+                    f'node "{node.id}" is information only: continue with None',
+                    node=node.id,
+                    choice=choice,
+                )
+            return None
+        case OutcomeNode():
+            raise WalkError(f'node "{node.id}" is an outcome: the walk has ended', node=node.id)
+        case _:
+            assert_never(node)
+
+
+def _ticks(node: ChecklistNode, choice: object) -> frozenset[str]:
+    """A checklist's choice: a set of its item ids, or "None of these" alone where it has it."""
+    if isinstance(choice, str | bytes) or not isinstance(choice, Iterable):
+        raise WalkError(
+            f'node "{node.id}" is a checklist: choose a set of item ids',
+            node=node.id,
+            choice=choice,
+        )
+    ticks = frozenset(choice)
+    known_items = {item.id for item in node.items}
+    if node.none is not None:
+        known_items.add(NONE_CHOICE)
+    strangers = sorted(str(t) for t in ticks if t not in known_items)
+    if strangers:
+        raise WalkError(
+            f'node "{node.id}" has no item {", ".join(strangers)}', node=node.id, choice=choice
+        )
+    if node.none is not None and not ticks:
+        raise WalkError(
+            f'node "{node.id}": tick what applies, or "{node.none}"',
+            node=node.id,
+            choice=choice,
+        )
+    if NONE_CHOICE in ticks and len(ticks) > 1:
+        raise WalkError(
+            f'node "{node.id}": "{node.none}" cannot be ticked with other items',
+            node=node.id,
+            choice=choice,
+        )
+    return ticks
 
 
 def advance(
@@ -131,19 +153,24 @@ def advance(
 ) -> tuple[str, dict[str, str], int | None]:
     """Where a (normalised) choice at a node leads: next node, facts, checklist route taken."""
     rule_index = None
-    if node.kind == "question":
-        answer = node.answer(str(choice))
-        assert answer is not None
-        setting, entries = answer.set, answer.next
-    elif node.kind == "checklist":
-        ticks = choice if isinstance(choice, frozenset) else frozenset()
-        rule_index = checklist_route(node, real_ticks(ticks), facts)
-        if rule_index is None:
-            raise WalkError(f'no route of node "{node.id}" holds', node=node.id, choice=choice)
-        route = node.routes[rule_index]
-        setting, entries = (*route.set, *tick_facts(flow, node, ticks)), route.next
-    else:
-        setting, entries = (), node.next
+    match node:
+        case QuestionNode():
+            answer = node.answer(str(choice))
+            assert answer is not None
+            setting, entries = answer.set, answer.next
+        case ChecklistNode():
+            ticks = choice if isinstance(choice, frozenset) else frozenset()
+            rule_index = checklist_route(node, real_ticks(ticks), facts)
+            if rule_index is None:
+                raise WalkError(f'no route of node "{node.id}" holds', node=node.id, choice=choice)
+            route = node.routes[rule_index]
+            setting, entries = (*route.set, *tick_facts(flow, node, ticks)), route.next
+        case InfoNode():
+            setting, entries = (), node.next
+        case OutcomeNode():
+            setting, entries = (), ()  # nothing leads on: refused below
+        case _:
+            assert_never(node)
     after = apply_set(facts, setting)
     to = resolve_next(entries, after)
     if to is None:
@@ -213,7 +240,7 @@ def change(flow: Flow, state: State, step_index: int, choice: Choice | Iterable[
     old_answers = {a.node.id: a.choice for a in old.answered[step_index + 1 :]}
     while True:
         current = _replay(flow, new_state).current
-        if current.kind == "outcome" or current.id not in old_answers:
+        if isinstance(current, OutcomeNode) or current.id not in old_answers:
             return new_state
         try:
             new_state = choose(flow, new_state, old_answers.pop(current.id))
@@ -228,7 +255,7 @@ def view(flow: Flow, state: State) -> StepView:
     remaining = longest_remaining(flow)[replay.current.id]
     shown: tuple[Recommendation, ...] = ()
     actions: tuple[Action, ...] = ()
-    if replay.current.kind == "outcome":
+    if isinstance(replay.current, OutcomeNode):
         shown = shown_recommendations(replay.current, replay.facts)
         actions = shown_actions(replay.current, replay.facts)
     return StepView(
@@ -249,7 +276,7 @@ def reachable_states(flow: Flow) -> list[State]:
     are the same state): the cost is the total length of the states listed.
     """
     result: list[State] = []
-    stack: list[tuple[StateKey, tuple[Choice, ...]]] = [((flow.start, ()), ())]
+    stack: list[tuple[StateKey, tuple[Choice, ...]]] = [(start_state(flow), ())]
     while stack:
         state, choices = stack.pop()
         result.append(State(flow.id, flow.version, choices))

@@ -40,18 +40,31 @@ def chromium_executable() -> str | None:
     return None
 
 
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".xml": "application/xml",
+    ".gz": "application/gzip",
+}
+"""Content-Type by file ending, as a host must send the site's files (Pyodide hangs on a wrong
+.wasm type); the tests' server and the benchmark's (bench/runtime_bench.py) both send these."""
+
+
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     """Static file server with the MIME types Pyodide needs (it hangs on a wrong .wasm type)."""
 
     extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".svg": "image/svg+xml",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
+        **MIME_TYPES,
     }
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -2,8 +2,9 @@
 //
 // Usage: node tools/compile_runtime.mjs PYODIDE_DIR OUT_DIR WHEEL... [-- FLOW_JSON...]
 //
-// With flows, each is loaded and its first step rendered (as the walker does) before the
-// imported modules are recorded: the modules a walk needs ship, all others stay out.
+// With flows (the build's artefacts), each is loaded as the walker loads it (trusted by its hash)
+// and its first step rendered before the imported modules are recorded: the modules a walk
+// needs ship, all others stay out.
 //
 // The bytecode must come from the interpreter that runs it in the browser (Python 3.14 of this
 // exact Pyodide), not from the build's CPython: hence Pyodide here. The host folders are mounted
@@ -51,14 +52,16 @@ try {
   // What web/worker.mjs does: the wheels' modules on sys.path (the browser has them in its slim
   // zip), import the bridge, load the flows and render their first step. The modules loaded by
   // now are the ones every walker start imports; the script's own imports must not count.
+  // The page names each flow's artefact by its hash, so the walker loads it trusted: the full
+  // checks, the prover and markdown-it-py (the artefact carries its texts rendered) are not
+  // imported and stay in the full archives, fetched only for an artefact that is not the build's.
   pyodide.runPython(`
 import sys
 sys.path[0:0] = list(argv[2:])
 import json
 import engine.bridge
 for text in flows:
-    flow_id = engine.bridge.add_flow(text)
-    engine.bridge.add_flow(text, engine.bridge.digest(text))
+    flow_id = engine.bridge.add_flow(text, engine.bridge.digest(text))
     for op in ("open", "restart"):
         engine.bridge.handle(json.dumps({"op": op, "flow": flow_id, "token": "start", "site_root": "/"}))
 WALKER_MODULES = list(sys.modules)

@@ -1,4 +1,5 @@
-// What the reader sees while the interactive version loads, and why it failed if it did.
+// Program: the walker (main thread). Owns what the reader sees while the interactive version
+// loads, and why it failed if it did.
 //
 // Served from /assets/walker/loading.mjs beside walker.mjs, which uses three things from here:
 // - `watchStartup(worker, ready)`: a promise that rejects (with a `cause`) only when the start
@@ -11,6 +12,8 @@
 // - `failureNotice(error)`: the notice naming the cause: offline, a network too slow, or a
 //   browser that cannot run it (never blaming the browser for the network).
 
+import { FROM_WORKER, STATES, TO_WORKER, WALKER_ID } from "./contract.mjs";
+
 /** How long with no byte arriving before the start is given up as "network too slow". */
 const STALL_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 30_000;
 /** After the last byte, how long the engine may take to start (a slow phone's CPU). */
@@ -20,6 +23,10 @@ const KEEP_WORKING = "The step-by-step pages work as they are.";
 
 /** An error that knows its cause: "offline", "slow" or "browser" (else a generic failure). */
 export class StartupError extends Error {
+  /**
+   * @param {string} message
+   * @param {"offline" | "slow" | "browser"} cause
+   */
   constructor(message, cause) {
     super(message);
     this.cause = cause;
@@ -28,8 +35,8 @@ export class StartupError extends Error {
 
 /** The status line under the walker (created on first progress, removed when done). */
 function statusLine() {
-  const root = document.getElementById("walker");
-  if (!root || root.dataset.state !== "loading") return null;
+  const root = document.getElementById(WALKER_ID);
+  if (!root?.parentElement || root.dataset.state !== STATES.loading) return null;
   let line = root.parentElement.querySelector(":scope > .walker-loading");
   if (!line) {
     line = document.createElement("p");
@@ -44,11 +51,21 @@ function removeStatusLine() {
   for (const line of document.querySelectorAll(".walker-loading")) line.remove();
 }
 
+/**
+ * @param {number} bytes
+ * @returns {string}
+ */
 function megabytes(bytes) {
   return (bytes / 1_000_000).toFixed(1);
 }
 
-/** Progress text for `loaded` of `total` bytes. */
+/**
+ * Progress text for `loaded` of `total` bytes.
+ *
+ * @param {number} loaded
+ * @param {number} total
+ * @returns {string}
+ */
 export function progressText(loaded, total) {
   return `Loading the interactive version: ${megabytes(loaded)} of ${megabytes(total)} MB`;
 }
@@ -56,12 +73,18 @@ export function progressText(loaded, total) {
 /**
  * Watches the worker's start: shows progress and rejects when it cannot succeed (see the top).
  * Settles never on success: race it with `ready`.
+ *
+ * @param {Worker} worker
+ * @param {Promise<void>} ready
+ * @returns {Promise<never>}
  */
 export function watchStartup(worker, ready) {
-  let timer = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   let lastText = "";
   let done = false;
   return new Promise((_, reject) => {
+    /** @param {StartupError} error */
     const giveUp = (error) => {
       if (done) return;
       done = true;
@@ -69,6 +92,10 @@ export function watchStartup(worker, ready) {
       removeStatusLine();
       reject(error);
     };
+    /**
+     * @param {number} ms
+     * @param {StartupError} error
+     */
     const arm = (ms, error) => {
       clearTimeout(timer);
       timer = setTimeout(() => giveUp(error), ms);
@@ -78,9 +105,9 @@ export function watchStartup(worker, ready) {
         ? new StartupError("the connection was lost while loading", "offline")
         : new StartupError(`no data arrived for ${Math.round(STALL_MS / 1000)} s`, "slow");
     arm(STALL_MS, stalled());
-    worker.postMessage({ type: "progress?" }); // a worker started earlier tells where it is
+    worker.postMessage({ type: TO_WORKER.askProgress }); // a worker started earlier says where
     worker.addEventListener("message", (event) => {
-      if (done || event.data?.type !== "progress") return;
+      if (done || event.data?.type !== FROM_WORKER.progress) return;
       const { loaded, total } = event.data;
       if (loaded >= total) {
         arm(START_MS, new StartupError("the engine did not start after loading", "browser"));
@@ -100,11 +127,17 @@ export function watchStartup(worker, ready) {
   });
 }
 
-/** The cause of a failed start, from the error and the browser's state. */
-export function failureCause(error) {
-  if (navigator.onLine === false) return "offline";
+/**
+ * The cause of a failed start, from the error and the browser's state.
+ *
+ * @param {unknown} error
+ * @param {boolean} [online] navigator.onLine
+ * @returns {"offline" | "slow" | "browser" | "network"}
+ */
+export function failureCause(error, online = navigator.onLine) {
+  if (online === false) return "offline";
   if (error instanceof StartupError && error.cause) return error.cause;
-  const text = String(error?.message ?? error);
+  const text = String(/** @type {{message?: unknown} | null} */ (error)?.message ?? error);
   if (/no WebAssembly|no Web Workers|module workers|CompileError|out of memory/i.test(text)) {
     return "browser";
   }
@@ -112,9 +145,16 @@ export function failureCause(error) {
   return "browser";
 }
 
-/** The notice for a failed start: names the cause (and keeps "could not start" for all). */
-export function failureNotice(error, offlineNotice) {
-  switch (failureCause(error)) {
+/**
+ * The notice for a failed start: names the cause (and keeps "could not start" for all).
+ *
+ * @param {unknown} error
+ * @param {string} offlineNotice
+ * @param {boolean} [online] navigator.onLine
+ * @returns {string}
+ */
+export function failureNotice(error, offlineNotice, online = navigator.onLine) {
+  switch (failureCause(error, online)) {
     case "offline":
       return offlineNotice;
     case "slow":

@@ -1,5 +1,5 @@
-// One engine worker per tab, started early enough that the walker is ready when the reader
-// arrives at the algorithm.
+// Program: the engine client (every page). Owns the tab's one engine worker, started early
+// enough that the walker is ready when the reader arrives at the algorithm.
 //
 // Served from /assets/walker/prefetch.mjs beside worker.mjs. Two ways to use it:
 // - the walker calls `engineWorker()` instead of `new Worker(...)`: it gets the tab's one worker
@@ -14,24 +14,32 @@
 // With Material's instant navigation the worker survives the move to the algorithm page, so the
 // walker takes over at once instead of after a start-up of several seconds.
 
+import { FROM_WORKER } from "./contract.mjs";
+
 const WORKER_URL = new URL("worker.mjs", import.meta.url);
 const SITE_ROOT = new URL("../../", import.meta.url);
 const RUNTIME_PROBE_URL = new URL("assets/pyodide/pyodide.asm.wasm", SITE_ROOT);
 const ALGORITHM_PATH = new URL("algorithm/", SITE_ROOT).pathname;
 
-/** The tab's engine: {worker, ready} once started, else null. */
+/** @typedef {{worker: Worker, ready: Promise<void>}} TabWorker */
+
+/** @type {TabWorker | null} The tab's engine once started, else null. */
 let engine = null;
 
 /**
  * The tab's one engine worker, started now if it is not running yet. `ready` resolves when the
  * worker has posted {type: "ready"} and rejects with the reason it posted with {type: "failed"}.
  * Throws when the browser cannot start a module worker.
+ *
+ * @returns {TabWorker}
  */
 export function engineWorker() {
   if (engine) return engine;
   // A browser without module workers ignores `type`: reading it proves the option is known.
   let knowsModuleWorkers = false;
+  /** @type {WorkerOptions} */
   const options = {
+    /** @returns {"module"} */
     get type() {
       knowsModuleWorkers = true;
       return "module";
@@ -42,12 +50,13 @@ export function engineWorker() {
     worker.terminate();
     throw new Error("module workers are not supported");
   }
+  /** @type {Promise<void>} */
   const ready = new Promise((resolve, reject) => {
     worker.addEventListener("message", function onStatus(event) {
       const type = event.data?.type;
-      if (type !== "ready" && type !== "failed") return;
+      if (type !== FROM_WORKER.ready && type !== FROM_WORKER.failed) return;
       worker.removeEventListener("message", onStatus);
-      if (type === "ready") resolve();
+      if (type === FROM_WORKER.ready) resolve();
       else reject(new Error(event.data.reason));
     });
     worker.addEventListener("error", (event) => reject(new Error(event.message || "worker")));
@@ -60,11 +69,24 @@ export function engineWorker() {
   return engine;
 }
 
-/** Whether the reader's connection is one where a few megabytes are fine to spend unasked. */
-export function connectionAllowsPrefetch(connection = navigator.connection) {
+/**
+ * @typedef {object} NetworkInformation what Chromium's navigator.connection says
+ * @property {boolean} [saveData]
+ * @property {string} [effectiveType]
+ */
+
+/**
+ * Whether the reader's connection is one where a few megabytes are fine to spend unasked.
+ *
+ * @param {NetworkInformation | null} [connection] (null: the browser does not say)
+ * @returns {boolean}
+ */
+export function connectionAllowsPrefetch(
+  connection = /** @type {{connection?: NetworkInformation}} */ (navigator).connection,
+) {
   if (!connection) return true; // Most desktop browsers do not say: assume a normal connection.
   if (connection.saveData) return false;
-  return !["slow-2g", "2g", "3g"].includes(connection.effectiveType);
+  return !["slow-2g", "2g", "3g"].includes(connection.effectiveType ?? "");
 }
 
 /** Whether the runtime was cached by this site's service worker on an earlier visit. */
@@ -81,11 +103,19 @@ function canRunEngine() {
   return typeof WebAssembly === "object" && typeof Worker === "function";
 }
 
+/**
+ * @param {EventTarget | null} target
+ * @returns {boolean}
+ */
 function isAlgorithmLink(target) {
   const link = target instanceof Element ? target.closest("a[href]") : null;
-  return Boolean(link) && new URL(link.href, document.baseURI).pathname.startsWith(ALGORITHM_PATH);
+  return (
+    link instanceof HTMLAnchorElement &&
+    new URL(link.href, document.baseURI).pathname.startsWith(ALGORITHM_PATH)
+  );
 }
 
+/** @param {() => void} callback */
 function whenIdle(callback) {
   if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 3000 });
   else setTimeout(callback, 2000);
@@ -103,6 +133,7 @@ function startQuietly() {
 /** Page-script mode: start the engine ahead of need, on the terms described at the top. */
 function startAheadOfNeed() {
   if (!canRunEngine()) return;
+  /** @param {Event} event */
   const onIntent = (event) => {
     if (!engine && connectionAllowsPrefetch() && isAlgorithmLink(event.target)) startQuietly();
   };

@@ -1,4 +1,4 @@
-// Registers the site's service worker (sw.js, written at build time by tools/build_sw.mjs) and
+// Program: offline (every page). Owns registering the site's service worker (sw.js, written at build time by tools/build_sw.mjs) and
 // tells the reader when a newer version of the guide has been deployed.
 //
 // Served from /assets/walker/sw-register.mjs, so the site root is two folders up: this works
@@ -6,12 +6,15 @@
 // a waiting new version is announced in a small banner, and it takes over only when the reader
 // asks for it (then the page reloads once). Text is set with textContent only.
 
+import { STATES, WALKER_ID } from "./contract.mjs";
+
 const SITE_ROOT = new URL("../../", import.meta.url);
 const BANNER_ID = "sw-update";
 
 /** Set when the reader asked for the new version; only then does a controller change reload. */
 let reloadRequested = false;
 
+/** @param {ServiceWorkerRegistration} registration */
 function showUpdateBanner(registration) {
   if (document.getElementById(BANNER_ID)) return;
   const banner = document.createElement("div");
@@ -63,7 +66,12 @@ function showUpdateBanner(registration) {
   document.body.append(banner);
 }
 
-/** Announce `worker` once it has installed, if it is an update (not the very first install). */
+/**
+ * Announce `worker` once it has installed, if it is an update (not the very first install).
+ *
+ * @param {ServiceWorkerRegistration} registration
+ * @param {ServiceWorker | null} worker
+ */
 function watchInstalling(registration, worker) {
   if (!worker) return;
   worker.addEventListener("statechange", () => {
@@ -76,13 +84,16 @@ function watchInstalling(registration, worker) {
 /**
  * Resolves once the walker on this page (if any) has reached one of `states`; null when the page
  * has no walker.
+ *
+ * @param {string[]} states
+ * @returns {Promise<void> | null}
  */
 function walkerReaches(states) {
-  const walker = document.getElementById("walker");
+  const walker = document.getElementById(WALKER_ID);
   if (!walker) return null;
   return new Promise((resolve) => {
     const check = () => {
-      if (!states.includes(walker.dataset.state)) return false;
+      if (!states.includes(walker.dataset.state ?? "")) return false;
       observer.disconnect();
       resolve();
       return true;
@@ -101,10 +112,11 @@ function walkerReaches(states) {
  * the 13 MB. Marks <html data-offline="ready"> once it is all kept.
  */
 async function keepAlgorithmOffline() {
-  const ready = walkerReaches(["ready"]);
+  const ready = walkerReaches([STATES.ready]);
   if (!ready || document.documentElement.dataset.offline === "ready") return;
   await ready;
   const { active } = await navigator.serviceWorker.ready;
+  if (!active) return;
   const channel = new MessageChannel();
   const reply = new Promise((resolve) => {
     channel.port1.onmessage = (event) => resolve(event.data);
@@ -159,7 +171,7 @@ async function start() {
   if (!("serviceWorker" in navigator)) return;
   // On the algorithm page, install (download the precache) only once the walker has its
   // runtime, so the two never share a slow connection; at most 60 s later in any case.
-  const walkerSettled = walkerReaches(["ready", "failed"]);
+  const walkerSettled = walkerReaches([STATES.ready, STATES.failed]);
   if (walkerSettled) await Promise.race([walkerSettled, new Promise((r) => setTimeout(r, 60_000))]);
   if (await serviceWorkerRemoved()) {
     const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);

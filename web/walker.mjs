@@ -1,140 +1,89 @@
-// The interactive algorithm: enhances the static step page once the engine is ready.
+// Program: the walker (main thread, algorithm pages). Owns the interactive algorithm: it enhances
+// the static step page once the engine is ready.
 //
 // Served from /assets/walker/walker.mjs on algorithm pages. The page already shows the current
 // step as static HTML whose answers are plain links, so a reader can start at once (and with
-// JavaScript off). Meanwhile this module starts the engine (Pyodide in a module worker, one per
-// tab, kept across Material's instant navigation: see prefetch.mjs) and, when it is ready, swaps
-// the static step for the live one, carrying over the answers of the page. Every step goes on
-// the page a screenful per frame (splitIntoFrames), so no frame is long even on a slow phone.
+// JavaScript off). Meanwhile the engine starts (engine-client.mjs: Pyodide in a module worker,
+// one per tab, kept across Material's instant navigation) and, when it is ready, this module
+// swaps the static step for the live one, carrying over the answers of the page. Every step goes
+// on the page a screenful per frame (frames.mjs), so no frame is long even on a slow phone.
 //
-// The state of a walk is a token: in the page (`data-token`), in share links (`BASE#<token>`) and
-// in every engine response (see engine/bridge.py for the requests). The engine renders all step
-// HTML from escaped Markdown; text from the URL is never inserted as HTML (notices use
-// textContent). Controls are found by their data attributes (see engine/render.py).
+// The state of a walk is a token: in the page (`data-token`), in share links (`BASE#<token>`,
+// links.mjs) and in every engine response (engine/contract.py says what crosses; engine/bridge.py
+// what each request does). The engine renders all step HTML from escaped Markdown; text from the
+// URL is never inserted as HTML (notices use textContent). Controls are found by their
+// `data-action` (the contract's ACTIONS).
 
-import { failureNotice, watchStartup } from "./loading.mjs";
-import { engineWorker } from "./prefetch.mjs";
+import { loadAnswers, saveAnswers } from "./answers.mjs";
+import {
+  ACTIONS,
+  CHECKLIST_ITEM_NAME,
+  LIVE_REGION_CLASS,
+  OPS,
+  STATES,
+  WALKER_ID,
+} from "./contract.mjs";
+import { tabEngine } from "./engine-client.mjs";
+import { splitIntoFrames } from "./frames.mjs";
+import { flowBase, shareUrl, stepPageUrl, tokenFromHash } from "./links.mjs";
+import { failureNotice } from "./loading.mjs";
+import {
+  fillNoteTime,
+  isoLocal,
+  noticeElement,
+  referenceList,
+  restoreAnswers,
+  tickedItems,
+} from "./step.mjs";
 
-/** How long one step may take (the first also fetches the flow) before the walker says so. */
-const REQUEST_TIMEOUT_MS = 30_000;
-
-/** A token as the engine writes them (engine/token.py: at most 4096 characters). */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,4096}$/;
-
-/**
- * What often sticks to a link pasted into text: a full stop, a closing bracket or quote, a
- * space. Stripped from the end of a share link (a token never ends in any of these).
- */
-const TRAILING_JUNK = /[\s.,;:!?)\]}>'"\u00bb\u201d\u2019]+$/u;
+/** @typedef {import("./answers.mjs").Answer} Answer */
+/** @typedef {import("./engine-client.mjs").BridgeRequest} BridgeRequest */
+/** @typedef {import("./engine-client.mjs").BridgeResponse} BridgeResponse */
+/** @typedef {import("./engine-client.mjs").StepResponse} StepResponse */
+/** @typedef {string | string[] | null} Choice an answer id, ticked item ids, or null: continue */
 
 const NOTICE_OFFLINE =
   "You are offline, and the interactive version is not saved on this device yet: it is kept " +
   "once the algorithm has been used while online. Offline, the reading pages and the steps " +
   "you have opened before still work.";
-const NOTICE_SHARED_LOST = "The answers in the link could not be opened, so this is the first step.";
+const NOTICE_SHARED_LOST =
+  "The answers in the link could not be opened, so this is the first step.";
 const NOTICE_OPENING = "Opening the shared answers…";
 const NOTICE_ERROR = "That did not work. Please try again, or start again.";
 
-/** The tab's engine connection ({ready, request}), made on first use. */
-let engine = null;
-/** The walker on the current page, if any. */
+/** @type {Walker | null} The walker on the current page, if any. */
 let current = null;
 
-// --- The engine: one worker per tab -----------------------------------------------------------
-
-function getEngine() {
-  if (engine === null) engine = connectEngine();
-  return engine;
-}
-
-function failedEngine(reason) {
-  const ready = Promise.reject(new Error(reason));
-  ready.catch(() => {});
-  return { ready, request: () => ready, preload: () => {} };
-}
-
-function connectEngine() {
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    return failedEngine("this browser has no WebAssembly or no Web Workers");
-  }
-  let tab;
-  try {
-    tab = engineWorker(); // throws where module workers are not supported
-  } catch (error) {
-    return failedEngine(`the engine worker could not start: ${error}`);
-  }
-  const { worker } = tab;
-  const pending = new Map();
-  let nextId = 1;
-  worker.addEventListener("message", (event) => {
-    const { id, response, error } = event.data ?? {};
-    if (!pending.has(id)) return;
-    const { resolve, reject } = pending.get(id);
-    pending.delete(id);
-    if (error !== undefined) reject(new Error(error));
-    else resolve(response);
-  });
-  // No fixed give-up while bytes arrive; progress shown meanwhile (loading.mjs).
-  const ready = Promise.race([tab.ready, watchStartup(worker, tab.ready)]);
-
-  // A worker that crashes after start-up answers nothing more: fail what is waiting.
-  worker.addEventListener("error", () => {
-    for (const { reject } of pending.values()) reject(new Error("the engine worker stopped"));
-    pending.clear();
-  });
-
-  /** One request to engine.bridge.handle; resolves to its response object. */
-  const request = (body) =>
-    ready.then(
-      () =>
-        new Promise((resolve, reject) => {
-          const id = `walker-${nextId++}`;
-          const timer = setTimeout(() => {
-            pending.delete(id);
-            reject(new Error("the engine did not answer"));
-          }, REQUEST_TIMEOUT_MS);
-          pending.set(id, {
-            resolve: (response) => {
-              clearTimeout(timer);
-              resolve(response);
-            },
-            reject: (error) => {
-              clearTimeout(timer);
-              reject(error);
-            },
-          });
-          worker.postMessage({ id, request: body });
-        }),
-    );
-  /**
-   * Let the worker fetch a flow while the runtime is still starting (no answer expected); `rev`
-   * (the page's data-flow-rev) makes it fetch exactly this build's flow JSON.
-   */
-  const preload = (flow, rev) => worker.postMessage({ type: "load-flow", flow, rev });
-  return { ready, request, preload };
-}
+/** @typedef {{token: string, step: number}} Editing an earlier answer being changed */
+/** @typedef {Map<string, Promise<BridgeResponse>>} Prepared JSON of an answer -> its response */
+/** @typedef {{focus?: boolean, announce?: boolean}} PlaceOptions */
 
 // --- One walker on one page -------------------------------------------------------------------
 
 class Walker {
+  /** @param {HTMLElement} root the element `#walker` (build_site.py writes it) */
   constructor(root) {
     this.root = root;
-    this.flow = root.dataset.flow;
+    this.flow = root.dataset.flow ?? "";
     this.siteRoot = root.dataset.siteRoot ?? "";
     this.pageToken = root.dataset.token ?? "";
     this.pagePath = location.pathname;
     this.token = this.pageToken;
-    this.startToken = null; // from the first engine response
-    this.editing = null; // {token, step} while an earlier answer is being changed
+    /** @type {string | null} from the first engine response */
+    this.startToken = null;
+    /** @type {Editing | null} while an earlier answer is being changed */
+    this.editing = null;
     this.summaryText = "";
     this.busy = false;
     this.popPending = false; // a history move arrived while busy
-    this.prepared = new Map(); // JSON of an answer to the shown step -> the engine's response
+    /** @type {Prepared} answers to the shown step, asked for ahead (prepareAnswers) */
+    this.prepared = new Map();
     this.renders = 0; // counts steps put on the page: a later one stops an earlier one's frames
     this.given = loadAnswers(this.flow); // step token -> the answer given there (see restoreAnswers)
-    this.live = root.parentElement.querySelector(".walker-live"); // written by build_site.py
+    /** @type {HTMLElement | null} the live region (written by build_site.py) */
+    this.live = root.parentElement?.querySelector(`.${LIVE_REGION_CLASS}`) ?? null;
     root.addEventListener("click", (event) => this.onClick(event));
-    root.addEventListener("submit", (event) => this.onSubmit(event));
+    root.addEventListener("submit", (event) => this.onSubmit(/** @type {SubmitEvent} */ (event)));
     root.addEventListener("change", (event) => this.onTick(event));
   }
 
@@ -145,18 +94,18 @@ class Walker {
   /** Start (or reuse) the engine and take over the static page when it is ready. */
   async start() {
     const shared = tokenFromFragment();
-    this.root.dataset.state = "loading";
+    this.root.dataset.state = STATES.loading;
     if (shared !== null && shared !== this.pageToken) this.showNotice(NOTICE_OPENING);
     try {
-      getEngine().preload(this.flow, this.root.dataset.flowRev);
-      await getEngine().ready;
-      const response = await this.ask({ op: "open", token: shared ?? this.pageToken });
+      tabEngine().preload(this.flow, this.root.dataset.flowRev);
+      await tabEngine().ready;
+      const response = await this.ask({ op: OPS.open, token: shared ?? this.pageToken });
       if (!response.ok) throw new Error(response.error);
       if (this.mounted) await this.takeOver(response);
     } catch (error) {
       if (!this.mounted) return;
       console.warn("walker:", error);
-      this.root.dataset.state = "failed";
+      this.root.dataset.state = STATES.failed;
       // Blame what is to blame: offline, the runtime is simply not on this device yet.
       const reason = failureNotice(error, NOTICE_OFFLINE);
       const lost = shared !== null && shared !== this.pageToken;
@@ -164,13 +113,21 @@ class Walker {
     }
   }
 
+  /**
+   * One request to the engine about this walker's flow.
+   *
+   * @param {Omit<BridgeRequest, "flow" | "site_root">} fields
+   * @returns {Promise<BridgeResponse>}
+   */
   ask(fields) {
-    return getEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields });
+    return tabEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields });
   }
 
   /**
    * First live render: same place, height kept, focus only if it was here. The new step is
    * built in this task and put on the page after the next paint (see place()).
+   *
+   * @param {StepResponse} response
    */
   async takeOver(response) {
     // A page opened at the first step starts a new walk: nothing from an earlier patient.
@@ -183,7 +140,7 @@ class Walker {
     await this.place(response, step, { focus: hadFocus, announce: Boolean(response.notice) });
     if (!this.mounted) return;
     this.root.style.minHeight = ""; // the live step is complete: the page may take its height
-    this.root.dataset.state = "ready";
+    this.root.dataset.state = STATES.ready;
     const fragment = tokenFromFragment();
     if (
       response.notice ||
@@ -197,18 +154,28 @@ class Walker {
     if (this.popPending) this.onPopState();
   }
 
-  /** Put a response on the page: the engine's step HTML, then the walker's own tools. */
+  /**
+   * Put a response on the page: the engine's step HTML, then the walker's own tools.
+   *
+   * @param {StepResponse} response
+   * @param {PlaceOptions} [options]
+   */
   show(response, options) {
     return this.place(response, this.build(response), options);
   }
 
-  /** A fragment (not yet on the page) with the nodes that show a response. */
+  /**
+   * A fragment (not yet on the page) with the nodes that show a response.
+   *
+   * @param {StepResponse} response
+   * @returns {DocumentFragment}
+   */
   build(response) {
     const template = document.createElement("template");
     template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render.py)
     const step = template.content;
-    if (this.editing) step.prepend(noticeElement(response.editing_note));
-    if (response.notice) step.prepend(noticeElement(response.notice));
+    if (this.editing) step.prepend(noticeElement(document, response.editing_note));
+    if (response.notice) step.prepend(noticeElement(document, response.notice));
     restoreAnswers(step, this.given.get(response.token));
     fillNoteTime(step);
     step.append(this.toolbar(response.kind === "outcome"));
@@ -220,12 +187,18 @@ class Walker {
    * which also moves the focus), the rest one part per frame (see splitIntoFrames). Until the
    * whole step is there the walker is `aria-busy` and `data-token` still names the step before.
    * Resolves when the step is complete, or when another one has replaced it.
+   *
+   * @param {StepResponse} response
+   * @param {DocumentFragment} step
+   * @param {PlaceOptions} [options]
    */
   async place(response, step, { focus = true, announce = true } = {}) {
     const render = ++this.renders;
     const isCurrent = () => this.renders === render && this.mounted;
     const laterFrames = splitIntoFrames(step);
-    const prepared = (this.prepared = new Map());
+    /** @type {Prepared} */
+    const prepared = new Map();
+    this.prepared = prepared;
     this.token = response.token;
     this.startToken = response.start_token;
     this.summaryText = response.summary_text;
@@ -251,7 +224,7 @@ class Walker {
     };
     requestAnimationFrame(focusWhenThere);
     // One frame more after the last part: by then the heading has the focus.
-    for (const frame of [...laterFrames, []]) {
+    for (const frame of [...laterFrames, /** @type {typeof laterFrames[number]} */ ([])]) {
       await afterNextPaint();
       if (!isCurrent()) return;
       for (const [marker, node] of frame) marker.replaceWith(node);
@@ -268,29 +241,49 @@ class Walker {
    * While the reader reads a step, ask the engine for the step behind each of its answers, one
    * at a time: a click then shows the next step without waiting for the engine. Responses
    * depend only on the token and the answer, so a prepared one is exactly what a click would
-   * get. Of a checklist's many answers only the commonest is prepared: nothing ticked. Changes
-   * to earlier answers are asked for when they happen.
+   * get. Of a checklist's many answers only the commonest is prepared: "None of these" (nothing
+   * ticked where the checklist has no such box). Changes to earlier answers are asked for when
+   * they happen.
+   *
+   * @param {Prepared} prepared
+   * @param {() => boolean} isCurrent
    */
   async prepareAnswers(prepared, isCurrent) {
-    const choices = [...this.root.querySelectorAll("button[data-action=choose]")].map(
-      (button) => button.dataset.choice,
+    /** @type {Choice[]} */
+    const choices = [...this.root.querySelectorAll(`button[data-action=${ACTIONS.choose}]`)].map(
+      (button) => /** @type {HTMLElement} */ (button).dataset.choice ?? "",
     );
-    if (this.root.querySelector("button[data-action=continue]") !== null) choices.push(null);
-    if (this.root.querySelector("form[data-action=tick]") !== null) choices.push([]);
+    if (this.root.querySelector(`button[data-action=${ACTIONS.continue}]`) !== null) {
+      choices.push(null);
+    }
+    const checklist = this.root.querySelector(`form[data-action=${ACTIONS.tick}]`);
+    if (checklist !== null) {
+      const none = checklist.querySelector("input[data-none]");
+      choices.push(none instanceof HTMLInputElement ? [none.value] : []);
+    }
     for (const choice of choices) {
       // Stop once another step is shown (it has a map of its own), or an answer is being changed.
       if (!isCurrent() || this.editing) return;
       const key = JSON.stringify(choice);
-      const response = this.ask({ op: "choose", token: this.token, choice });
+      const response = this.ask({ op: OPS.choose, token: this.token, choice });
       prepared.set(key, response);
       await response.catch(() => prepared.delete(key)); // asked again on a click
     }
   }
 
-  /** Copy, share and print: built from fixed labels, never from flow or URL text. */
+  /**
+   * Copy, share and print: built from fixed labels, never from flow or URL text.
+   *
+   * @param {boolean} outcome
+   * @returns {HTMLElement}
+   */
   toolbar(outcome) {
     const bar = document.createElement("div");
     bar.className = "walker-tools";
+    /**
+     * @param {string} action
+     * @param {string} label
+     */
     const add = (action, label) => {
       const button = document.createElement("button");
       button.type = "button";
@@ -299,11 +292,11 @@ class Walker {
       button.textContent = label;
       bar.append(button);
     };
-    if (this.editing) add("cancel", "Keep the earlier answers");
-    if (outcome) add("copy-note", "Copy note");
-    add("copy", outcome ? "Copy full summary" : "Copy summary");
-    add("share", typeof navigator.share === "function" ? "Share" : "Copy share link");
-    add("print", "Print");
+    if (this.editing) add(ACTIONS.cancel, "Keep the earlier answers");
+    if (outcome) add(ACTIONS.copyNote, "Copy note");
+    add(ACTIONS.copy, outcome ? "Copy full summary" : "Copy summary");
+    add(ACTIONS.share, typeof navigator.share === "function" ? "Share" : "Copy share link");
+    add(ACTIONS.print, "Print");
     // Only where there is a keyboard worth the hint (not on a touch phone).
     if (window.matchMedia?.("(hover: hover) and (pointer: fine)").matches) {
       const keys = document.createElement("p");
@@ -341,31 +334,40 @@ class Walker {
     }
   }
 
+  /** @param {string} text what the live region says */
   announce(text) {
+    const live = this.live;
+    if (live === null) return;
     // Emptied first, then filled in the next frame: screen readers then repeat even a same text.
-    this.live.textContent = "";
+    live.textContent = "";
     requestAnimationFrame(() => {
-      this.live.textContent = text;
+      live.textContent = text;
     });
   }
 
+  /** @param {string} text a notice above the step */
   showNotice(text) {
     this.root.querySelector(":scope > .walker-notice")?.remove();
-    this.root.prepend(noticeElement(text));
+    this.root.prepend(noticeElement(document, text));
   }
 
-  /** The share link of a state: BASE#<token> (BASE alone for the start). */
+  /**
+   * The share link of a state: BASE#<token> (BASE alone for the start).
+   *
+   * @param {string} token
+   * @returns {string}
+   */
   urlFor(token) {
-    return token === this.startToken ? this.baseUrl() : `${this.baseUrl()}#${token}`;
+    return shareUrl(this.baseUrl(), token, this.startToken);
   }
 
-  /** BASE: the flow's start page; every other static step page is BASE<token>/. */
+  /**
+   * BASE: the flow's start page; every other static step page is BASE<token>/.
+   *
+   * @returns {string}
+   */
   baseUrl() {
-    const suffix = `${this.pageToken}/`;
-    if (this.pageToken !== this.startToken && this.pagePath.endsWith(`/${suffix}`)) {
-      return this.pagePath.slice(0, -suffix.length);
-    }
-    return this.pagePath;
+    return flowBase(this.pagePath, this.pageToken, this.startToken);
   }
 
   /** The token the address bar stands for (null: another page). */
@@ -379,7 +381,12 @@ class Walker {
 
   // --- Actions ---------------------------------------------------------------------------
 
-  /** One engine request from a user action (ignored while another is in flight). */
+  /**
+   * One engine request from a user action (ignored while another is in flight).
+   *
+   * @param {Omit<BridgeRequest, "flow" | "site_root">} fields
+   * @param {{push?: boolean, editing?: Editing | null, prepared?: Promise<BridgeResponse>}} [options]
+   */
   async act(fields, { push = true, editing = null, prepared = undefined } = {}) {
     if (this.busy) return;
     this.busy = true;
@@ -407,17 +414,23 @@ class Walker {
     if (this.popPending) this.onPopState();
   }
 
+  /** @param {Choice} choice the answer to the shown step */
   choose(choice) {
     this.remember(this.token, choice);
     if (this.editing) {
       const { token, step } = this.editing;
-      return this.act({ op: "change", token, step, choice });
+      return this.act({ op: OPS.change, token, step, choice });
     }
     const prepared = this.prepared.get(JSON.stringify(choice));
-    return this.act({ op: "choose", token: this.token, choice }, { prepared });
+    return this.act({ op: OPS.choose, token: this.token, choice }, { prepared });
   }
 
-  /** Remember the answer given on the shown step: Back (walker or browser) shows it again. */
+  /**
+   * Remember the answer given on the shown step: Back (walker or browser) shows it again.
+   *
+   * @param {string} token
+   * @param {Choice} choice
+   */
   remember(token, choice) {
     if (choice === null) return;
     this.given.delete(token);
@@ -432,7 +445,7 @@ class Walker {
   restart() {
     if (this.token !== this.startToken && !window.confirm(CONFIRM_RESTART)) return undefined;
     this.forget();
-    return this.act({ op: "restart", token: this.token });
+    return this.act({ op: OPS.restart, token: this.token });
   }
 
   /** A new walk: the answers remembered for Back belong to the walk before (another patient). */
@@ -443,35 +456,39 @@ class Walker {
 
   back() {
     if (this.editing) return this.cancelEdit();
-    if (this.root.querySelector("[data-action=back]") === null) return undefined;
-    return this.act({ op: "back", token: this.token });
+    if (this.root.querySelector(`[data-action=${ACTIONS.back}]`) === null) return undefined;
+    return this.act({ op: OPS.back, token: this.token });
   }
 
+  /** @param {number} step the index of the answered step to change */
   edit(step) {
     const token = this.editing ? this.editing.token : this.token;
-    return this.act({ op: "edit", token, step }, { editing: { token, step } });
+    return this.act({ op: OPS.edit, token, step }, { editing: { token, step } });
   }
 
   cancelEdit() {
-    return this.act({ op: "open", token: this.editing.token }, { push: false });
+    if (this.editing === null) return undefined;
+    return this.act({ op: OPS.open, token: this.editing.token }, { push: false });
   }
 
+  /** @param {MouseEvent} event */
   onClick(event) {
-    if (this.root.dataset.state !== "ready") return;
-    const control = event.target.closest("[data-action]");
-    if (control === null || !this.root.contains(control) || control.tagName === "FORM") return;
+    if (this.root.dataset.state !== STATES.ready) return;
+    const control = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+    if (!(control instanceof HTMLElement) || !this.root.contains(control)) return;
+    if (control.tagName === "FORM") return;
     event.preventDefault();
     const action = control.dataset.action;
-    if (action === "choose") this.choose(control.dataset.choice);
-    else if (action === "continue") this.choose(null);
-    else if (action === "back") this.back();
-    else if (action === "restart") this.restart();
-    else if (action === "change") this.edit(Number(control.dataset.step));
-    else if (action === "cancel") this.cancelEdit();
-    else if (action === "copy") this.copy(this.summaryText, "Summary copied.");
-    else if (action === "copy-note") this.copy(this.noteText(), "Note copied.");
-    else if (action === "share") this.share();
-    else if (action === "print") window.print();
+    if (action === ACTIONS.choose) this.choose(control.dataset.choice ?? "");
+    else if (action === ACTIONS.continue) this.choose(null);
+    else if (action === ACTIONS.back) this.back();
+    else if (action === ACTIONS.restart) this.restart();
+    else if (action === ACTIONS.change) this.edit(Number(control.dataset.step));
+    else if (action === ACTIONS.cancel) this.cancelEdit();
+    else if (action === ACTIONS.copy) this.copy(this.summaryText, "Summary copied.");
+    else if (action === ACTIONS.copyNote) this.copy(this.noteText(), "Note copied.");
+    else if (action === ACTIONS.share) this.share();
+    else if (action === ACTIONS.print) window.print();
   }
 
   /** The plain clinical note of the outcome shown (engine-rendered `data-note`), else the summary. */
@@ -494,7 +511,8 @@ class Walker {
         await navigator.share({ title: document.title, url });
         return;
       } catch (error) {
-        if (error?.name === "AbortError") return; // the reader closed the share sheet
+        // The reader closed the share sheet.
+        if (error instanceof Error && error.name === "AbortError") return;
       }
     }
     this.copy(url, "Share link copied.");
@@ -504,10 +522,13 @@ class Walker {
    * BASE<token>/ when the build wrote a static page for the state (every state a route's
    * static links reach; a checklist answered with other ticks than the static page's has none),
    * else BASE#<token>, which the walker opens on the start page.
+   *
+   * @param {string} token
+   * @returns {Promise<string>}
    */
   async staticUrlFor(token) {
     if (token === this.startToken) return this.baseUrl();
-    const page = `${this.baseUrl()}${token}/`;
+    const page = stepPageUrl(this.baseUrl(), token);
     try {
       const response = await fetch(page, { method: "HEAD" });
       if (response.ok) return `${page}#${token}`;
@@ -517,28 +538,43 @@ class Walker {
     return this.urlFor(token);
   }
 
-  /** "None of these" (`data-none`) excludes every other item of its checklist, and they it. */
+  /**
+   * "None of these" (`data-none`) excludes every other item of its checklist, and they it.
+   *
+   * @param {Event} event
+   */
   onTick(event) {
     const box = event.target;
     if (!(box instanceof HTMLInputElement) || !box.checked || box.form === null) return;
-    if (box.form.dataset.action !== "tick") return;
+    if (box.form.dataset.action !== ACTIONS.tick) return;
     const others = box.hasAttribute("data-none")
       ? box.form.querySelectorAll("input[type=checkbox]:checked:not([data-none])")
       : box.form.querySelectorAll("input[type=checkbox][data-none]:checked");
-    for (const other of others) if (other !== box) other.checked = false;
+    for (const other of others) {
+      if (other !== box) /** @type {HTMLInputElement} */ (other).checked = false;
+    }
   }
 
-  /** A checklist is a form: submitting it continues with the ticked items. */
+  /**
+   * A checklist is a form: submitting it continues with the ticked items.
+   *
+   * @param {SubmitEvent} event
+   */
   onSubmit(event) {
     const form = event.target;
-    if (form.dataset.action !== "tick") return;
+    if (!(form instanceof HTMLFormElement) || form.dataset.action !== ACTIONS.tick) return;
     event.preventDefault();
-    if (this.root.dataset.state !== "ready") return;
-    const ticked = [...form.querySelectorAll("input[name=item]:checked")].map((box) => box.value);
+    if (this.root.dataset.state !== STATES.ready) return;
+    const ticked = tickedItems(form);
     this.choose(ticked);
   }
 
-  /** Clipboard API where allowed; else the old copy command; else leave the text selected. */
+  /**
+   * Clipboard API where allowed; else the old copy command; else leave the text selected.
+   *
+   * @param {string} text
+   * @param {string} done what to announce once it is copied
+   */
   async copy(text, done) {
     try {
       await navigator.clipboard.writeText(text);
@@ -575,22 +611,28 @@ class Walker {
   /**
    * Number keys choose answers, tick checklist items, or continue an information step (1);
    * Enter on a ticked box continues the checklist; Backspace or b goes back.
+   *
+   * @param {KeyboardEvent} event
    */
   onKey(event) {
-    if (this.root.dataset.state !== "ready" || this.busy) return;
+    if (this.root.dataset.state !== STATES.ready || this.busy) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
     const target = event.target;
     const typing =
       target instanceof HTMLElement &&
       (target.isContentEditable ||
         ["TEXTAREA", "SELECT"].includes(target.tagName) ||
-        (target.tagName === "INPUT" && target.type !== "checkbox"));
+        (target instanceof HTMLInputElement && target.type !== "checkbox"));
     if (typing) return;
     if (/^[1-9]$/.test(event.key)) {
       const index = Number(event.key) - 1;
-      const boxes = this.root.querySelectorAll("form[data-action=tick] input[name=item]");
+      /** @type {NodeListOf<HTMLElement>} */
+      const boxes = this.root.querySelectorAll(
+        `form[data-action=${ACTIONS.tick}] input[name=${CHECKLIST_ITEM_NAME}]`,
+      );
+      /** @type {NodeListOf<HTMLElement>} */
       const choices = this.root.querySelectorAll(
-        "button[data-action=choose], button[data-action=continue]",
+        `button[data-action=${ACTIONS.choose}], button[data-action=${ACTIONS.continue}]`,
       );
       const control = boxes.length > 0 ? boxes[index] : choices[index];
       if (control) {
@@ -612,75 +654,43 @@ class Walker {
   onPopState() {
     // Pressed while a step, or the walker itself, was loading: handled when it has arrived (the
     // last press wins). A walker that never gets ready leaves the static page to the browser.
-    this.popPending = this.busy || this.root.dataset.state !== "ready";
+    this.popPending = this.busy || this.root.dataset.state !== STATES.ready;
     if (this.popPending) return;
     const token = this.tokenFromLocation();
     if (token === null) return;
     if (token === this.token && !this.editing) return;
-    this.act({ op: "open", token }, { push: false });
+    this.act({ op: OPS.open, token }, { push: false });
   }
 }
 
 /** Resolves once the page's DOMContentLoaded handlers have run (at once if they have). */
 function afterPageStart() {
-  const [navigation] = performance.getEntriesByType("navigation");
+  const [navigation] = /** @type {PerformanceNavigationTiming[]} */ (
+    performance.getEntriesByType("navigation")
+  );
   if (!navigation || navigation.domContentLoadedEventEnd > 0) return Promise.resolve();
   return new Promise((resolve) =>
-    document.addEventListener("DOMContentLoaded", () => setTimeout(resolve, 0), { once: true }),
+    document.addEventListener("DOMContentLoaded", () => setTimeout(resolve, 0), {
+      once: true,
+    }),
   );
 }
 
 /**
- * How many elements one frame puts on the page: a screenful, and few enough that a phone styles,
- * lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU throttling).
+ * Run `task` when the main thread is idle (soon after the next frame where that is unknown).
+ *
+ * @param {() => void} task
  */
-const ELEMENTS_PER_FRAME = 40;
-
-/**
- * Split a step (a fragment not yet on the page) into frames of about ELEMENTS_PER_FRAME elements,
- * in page order. What fits in the first frame stays in the fragment. Each node of a later frame
- * is taken out and a marker comment left in its place; a node too big for one frame comes with
- * its first children, and the rest of them follow in the frames after. Returns the later frames
- * as lists of [marker, node] pairs, to put back in order with `marker.replaceWith(node)`.
- */
-function splitIntoFrames(fragment) {
-  const laterFrames = [];
-  let frame = null; // null: the first frame
-  let room = ELEMENTS_PER_FRAME;
-  const assign = (node, parentFrame) => {
-    const size = elementCount(node);
-    const split = size > ELEMENTS_PER_FRAME && node.nodeType === Node.ELEMENT_NODE;
-    const ownSize = split ? 1 : size;
-    if (ownSize > room) {
-      frame = [];
-      laterFrames.push(frame);
-      room = ELEMENTS_PER_FRAME;
-    }
-    room -= ownSize;
-    const nodeFrame = frame;
-    if (nodeFrame !== parentFrame) {
-      const marker = document.createComment("");
-      node.replaceWith(marker);
-      nodeFrame.push([marker, node]);
-    }
-    if (split) for (const child of [...node.childNodes]) assign(child, nodeFrame);
-  };
-  for (const child of [...fragment.childNodes]) assign(child, null);
-  return laterFrames;
-}
-
-/** Elements in a node, itself included. */
-function elementCount(node) {
-  return node.nodeType === Node.ELEMENT_NODE ? 1 + node.getElementsByTagName("*").length : 0;
-}
-
-/** Run `task` when the main thread is idle (soon after the next frame where that is unknown). */
 function whenIdle(task) {
   if (typeof requestIdleCallback === "function") requestIdleCallback(task, { timeout: 1000 });
   else setTimeout(task, 100);
 }
 
-/** Resolves in a new task after the next frame: what runs then starts a frame of its own. */
+/**
+ * Resolves in a new task after the next frame: what runs then starts a frame of its own.
+ *
+ * @returns {Promise<void>}
+ */
 function afterNextPaint() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(), 0)));
 }
@@ -688,143 +698,19 @@ function afterNextPaint() {
 const CONFIRM_RESTART =
   "Start again? The answers given so far will be cleared. (To change one answer, use Change in the answers list.)";
 
-/** How many answered steps a tab remembers per flow (sessionStorage: this tab only). */
-const REMEMBERED_ANSWERS = 200;
-
-function answersKey(flow) {
-  return `walker-answers:${flow}`;
-}
-
-/** The answers remembered in this tab (sessionStorage survives a reload and the browser's Back). */
-function loadAnswers(flow) {
-  try {
-    const stored = JSON.parse(sessionStorage.getItem(answersKey(flow)) ?? "[]");
-    if (Array.isArray(stored)) {
-      return new Map(
-        stored.filter(
-          (entry) =>
-            Array.isArray(entry) &&
-            typeof entry[0] === "string" &&
-            (typeof entry[1] === "string" ||
-              (Array.isArray(entry[1]) && entry[1].every((item) => typeof item === "string"))),
-        ),
-      );
-    }
-  } catch {
-    // No storage here (private mode, a refused permission) or damaged: remember in memory only.
-  }
-  return new Map();
-}
-
-function saveAnswers(flow, given) {
-  while (given.size > REMEMBERED_ANSWERS) given.delete(given.keys().next().value);
-  try {
-    sessionStorage.setItem(answersKey(flow), JSON.stringify([...given]));
-  } catch {
-    // As above: kept in memory for this page.
-  }
-}
-
 /**
- * Show the answer given on this step before: its boxes ticked again, or its answer button
- * marked. Only values that are on the step are used (stored text never becomes markup).
- */
-function restoreAnswers(step, given) {
-  if (given === undefined) return;
-  if (Array.isArray(given)) {
-    for (const box of step.querySelectorAll("form[data-action=tick] input[type=checkbox]")) {
-      box.checked = given.includes(box.value);
-    }
-    return;
-  }
-  for (const button of step.querySelectorAll("button[data-action=choose]")) {
-    if (button.dataset.choice === given) {
-      button.classList.add("answer--given");
-      button.setAttribute("aria-describedby", "walker-given-note");
-      const note = document.createElement("span");
-      note.className = "walker-given";
-      note.id = "walker-given-note";
-      note.textContent = " (your earlier answer)";
-      button.append(note);
-    }
-  }
-}
-
-/** ISO local date and time, to the minute: 2026-12-01 20:15 (never the ambiguous 12/1/2026). */
-function isoLocal(date) {
-  const two = (n) => String(n).padStart(2, "0");
-  return (
-    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
-    `${two(date.getHours())}:${two(date.getMinutes())}`
-  );
-}
-
-/** Fill the note's time of assessment (`<span data-note-time>`, left empty by the engine). */
-function fillNoteTime(root) {
-  for (const time of root.querySelectorAll("[data-note-time]")) {
-    if (time.textContent.trim() !== "") continue;
-    const now = new Date();
-    time.textContent = isoLocal(now);
-  }
-}
-
-/** Every source cited on the step, once, by its short label and full reference (link titles). */
-function referenceList(root) {
-  const seen = new Map();
-  for (const link of root.querySelectorAll(".sources a[title]")) {
-    const key = link.getAttribute("href");
-    if (!seen.has(key)) seen.set(key, [link.textContent.trim(), link.getAttribute("title")]);
-  }
-  const section = document.createElement("section");
-  section.className = "walker-print-refs";
-  section.setAttribute("aria-label", "References");
-  const heading = document.createElement("p");
-  heading.textContent = "References";
-  const list = document.createElement("ol");
-  for (const [label, reference] of seen.values()) {
-    const item = document.createElement("li");
-    const strong = document.createElement("strong");
-    strong.textContent = label;
-    item.append(strong, `: ${reference}`);
-    list.append(item);
-  }
-  section.append(heading, list);
-  return section;
-}
-
-function noticeElement(text) {
-  const notice = document.createElement("p");
-  notice.className = "walker-notice";
-  notice.textContent = text;
-  return notice;
-}
-
-/**
- * The walk token in the URL fragment (`BASE#<token>`); null for none or a plain anchor (the id
- * of an element on the page). What sticks to pasted links (a trailing full stop, bracket or
- * space, also %-encoded) is dropped. Anything else that is not a token is returned as it is
- * (at most a character more than a token can have): the engine refuses it with a notice that
- * says why, as it does for every other damaged link.
+ * The walk token in the address bar's fragment (links.mjs says what counts).
+ *
+ * @returns {string | null}
  */
 function tokenFromFragment() {
-  const raw = location.hash.slice(1);
-  if (raw === "") return null;
-  let text = raw;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    // A stray % sign: keep the text as it is; the engine says it is damaged.
-  }
-  if (document.getElementById(raw) !== null || document.getElementById(text) !== null) return null;
-  const trimmed = text.replace(TRAILING_JUNK, "").trimStart();
-  if (TOKEN_PATTERN.test(trimmed)) return trimmed;
-  return text.slice(0, 4097) || null;
+  return tokenFromHash(location.hash, (id) => document.getElementById(id) !== null);
 }
 
 // --- Mounting ---------------------------------------------------------------------------------
 
 function mount() {
-  const root = document.getElementById("walker");
+  const root = document.getElementById(WALKER_ID);
   if (root === null || current?.root === root) return;
   current = new Walker(root);
   current.start();
@@ -844,7 +730,8 @@ window.addEventListener("beforeprint", () => {
   stamp.className = "walker-printed";
   const version = current.root.dataset.flowVersion;
   stamp.textContent =
-    `Printed ${isoLocal(new Date())} from ${location.href}` + (version ? `, version ${version}` : "");
+    `Printed ${isoLocal(new Date())} from ${location.href}` +
+    (version ? `, version ${version}` : "");
   current.root.append(stamp);
 });
 window.addEventListener("popstate", () => {
@@ -859,6 +746,7 @@ window.addEventListener("popstate", () => {
 // walker's work then never lengthens that busy frame.
 const mountSoon = () => afterNextPaint().then(mount);
 globalThis.document$?.subscribe?.(mountSoon);
-const walkerRoot = document.getElementById("walker");
-if (walkerRoot?.dataset.flow) getEngine().preload(walkerRoot.dataset.flow, walkerRoot.dataset.flowRev);
+const walkerRoot = document.getElementById(WALKER_ID);
+if (walkerRoot?.dataset.flow)
+  tabEngine().preload(walkerRoot.dataset.flow, walkerRoot.dataset.flowRev);
 afterPageStart().then(mountSoon);

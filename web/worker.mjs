@@ -1,4 +1,5 @@
-// The engine's home in the browser: a module Web Worker that runs Pyodide off the main thread.
+// Program: the engine worker (a module Web Worker). Owns the engine's home in the browser:
+// Pyodide, run off the main thread.
 //
 // Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/,
 // whose slim python_stdlib.zip holds, as bytecode, exactly the standard-library and engine
@@ -17,10 +18,29 @@
 //                                          as a host sends them (estimated from the bytes
 //                                          received and runtime-sizes.mjs), for web/loading.mjs
 //
-// Only JSON strings cross into Python: no engine objects, no proxies to leak.
+// The message types and patterns are engine/contract.py's (web/contract.mjs). Only JSON strings
+// cross into Python: no engine objects, no proxies to leak.
 
-import { loadPyodide } from "../pyodide/pyodide.mjs";
-import { RUNTIME_SIZES } from "./runtime-sizes.mjs";
+// @ts-expect-error: served beside this folder (assets/pyodide/), typed as the package's below
+import { loadPyodide as untypedLoadPyodide } from "../pyodide/pyodide.mjs";
+import { FLOW_ID_PATTERN, FLOW_REV_PATTERN, FROM_WORKER, TO_WORKER } from "./contract.mjs";
+// @ts-expect-error: written by the build (build_site.py), typed below
+import { RUNTIME_SIZES as untypedSizes } from "./runtime-sizes.mjs";
+
+/** @type {typeof import("pyodide").loadPyodide} */
+const loadPyodide = untypedLoadPyodide;
+/** @type {Record<string, [number, number]>} file name -> [bytes, gzip bytes] */
+const RUNTIME_SIZES = untypedSizes;
+
+/**
+ * The text of an error, whatever was thrown.
+ *
+ * @param {unknown} error
+ * @returns {string}
+ */
+function errorText(error) {
+  return String(/** @type {{message?: unknown} | null} */ (error)?.message ?? error);
+}
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const FLOWS_URL = new URL("../flows/", import.meta.url).href;
@@ -30,10 +50,14 @@ const FLOWS_URL = new URL("../flows/", import.meta.url).href;
  * forever. Watching the two WebAssembly entry points it uses turns that into a prompt failure
  * (the page would otherwise wait for its watchdog).
  */
+/** @type {Promise<never>} */
 const wasmFailed = new Promise((_, reject) => {
+  const wasm = /** @type {Record<string, (...args: unknown[]) => Promise<unknown>>} */ (
+    /** @type {unknown} */ (WebAssembly)
+  );
   for (const name of ["instantiateStreaming", "instantiate"]) {
-    const original = WebAssembly[name];
-    WebAssembly[name] = (...args) =>
+    const original = wasm[name];
+    wasm[name] = (...args) =>
       original.apply(WebAssembly, args).catch((error) => {
         reject(new Error(`the Python runtime could not be loaded: ${error}`));
         throw error;
@@ -49,7 +73,7 @@ const wasmFailed = new Promise((_, reject) => {
  */
 const originalFetch = globalThis.fetch.bind(globalThis);
 const progress = { received: new Map(), total: 0, lastPost: 0 };
-for (const [name, [, gzipped]] of Object.entries(RUNTIME_SIZES)) progress.total += gzipped;
+for (const [, gzipped] of Object.values(RUNTIME_SIZES)) progress.total += gzipped;
 progress.received.set("pyodide.mjs", RUNTIME_SIZES["pyodide.mjs"]?.[1] ?? 0); // imported above
 
 function postProgress(force = false) {
@@ -58,12 +82,14 @@ function postProgress(force = false) {
   progress.lastPost = now;
   let loaded = 0;
   for (const value of progress.received.values()) loaded += value;
-  postMessage({ type: "progress", loaded: Math.round(loaded), total: progress.total });
+  postMessage({ type: FROM_WORKER.progress, loaded: Math.round(loaded), total: progress.total });
 }
 
+/** @type {typeof fetch} */
 globalThis.fetch = async (input, init) => {
   const response = await originalFetch(input, init);
-  const name = new URL(String(input?.url ?? input), self.location.href).pathname.split("/").pop();
+  const url = input instanceof Request ? input.url : String(input);
+  const name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
   const sizes = RUNTIME_SIZES[name];
   if (!sizes || !response.ok || !response.body) return response;
   if (name === "pyodide.asm.wasm") {
@@ -115,9 +141,12 @@ async function boot() {
 /**
  * The flow's JSON text; fetched while the runtime is still starting, not after it. The URL
  * carries the page's revision of it, so an older build's copy in the HTTP cache is never used.
+ *
+ * @param {string} flowId
+ * @returns {Promise<string>}
  */
 async function fetchFlow(flowId) {
-  if (!/^[a-z0-9-]+$/.test(flowId)) throw new Error(`bad flow id ${flowId}`);
+  if (!FLOW_ID_PATTERN.test(flowId)) throw new Error(`bad flow id ${flowId}`);
   const url = new URL(`${flowId}.json`, FLOWS_URL);
   const rev = flowRevisions.get(flowId);
   if (rev) url.search = `v=${rev}`;
@@ -126,6 +155,12 @@ async function fetchFlow(flowId) {
   return reply.text();
 }
 
+/**
+ * The flow handed to the bridge (fetched and added once; a failed load is tried again).
+ *
+ * @param {string} flowId
+ * @returns {Promise<string>} the flow's id, once the bridge has it
+ */
 function loadFlow(flowId) {
   if (!flowsLoaded.has(flowId)) {
     // The page's revision names the JSON the build checked and proved: the bridge trusts
@@ -141,17 +176,17 @@ function loadFlow(flowId) {
 }
 
 engine.then(
-  () => postMessage({ type: "ready" }),
-  (error) => postMessage({ type: "failed", reason: String(error?.message ?? error) }),
+  () => postMessage({ type: FROM_WORKER.ready }),
+  (error) => postMessage({ type: FROM_WORKER.failed, reason: errorText(error) }),
 );
 
-self.addEventListener("message", async (event) => {
-  if (event.data.type === "progress?") {
+self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
+  if (event.data.type === TO_WORKER.askProgress) {
     postProgress(true); // a walker that connects late (prefetch.mjs) learns where things are
     return;
   }
-  if (event.data.type === "load-flow") {
-    if (/^[0-9a-f]{1,64}$/.test(event.data.rev ?? "")) {
+  if (event.data.type === TO_WORKER.loadFlow) {
+    if (FLOW_REV_PATTERN.test(event.data.rev ?? "")) {
       flowRevisions.set(event.data.flow, event.data.rev);
     }
     // Failures surface (and are retried) with the first real request for this flow.
@@ -165,6 +200,6 @@ self.addEventListener("message", async (event) => {
     const response = JSON.parse(api.handle(JSON.stringify(request)));
     postMessage({ id, response });
   } catch (error) {
-    postMessage({ id, error: String(error?.message ?? error) });
+    postMessage({ id, error: errorText(error) });
   }
 });

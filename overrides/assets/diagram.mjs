@@ -1,12 +1,15 @@
-// The flow diagram opens on its first step (review row 15): the box scrolls so the start node
+// Program: the diagram page (main thread). Owns opening the flow diagram on its first step
+// (review row 15): the box scrolls so the start node
 // is in view, and the node is marked (the legend's "thick dark border"). A file, not an inline
 // script (the site's Content-Security-Policy allows no inline script). Without JavaScript the
 // diagram is the same, scrolled to its top-left, and the text outline is one link away.
 
 function openOnStart() {
-  for (const box of document.querySelectorAll(".flow-diagram__scroll[data-start]")) {
+  /** @type {NodeListOf<HTMLElement>} */
+  const boxes = document.querySelectorAll(".flow-diagram__scroll[data-start]");
+  for (const box of boxes) {
     if (box.dataset.opened === "true") continue;
-    const node = box.querySelector(`[id="step-${CSS.escape(box.dataset.start)}"]`);
+    const node = box.querySelector(`[id="step-${CSS.escape(box.dataset.start ?? "")}"]`);
     if (node === null) continue;
     box.dataset.opened = "true";
     node.classList.add("flow-diagram__start");

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from engine import Flow, State, choose, encode_token, enumerate_routes, view
-from engine.analysis import Step
 from engine.model import NONE_CHOICE, Node
+from engine.states import Step
 
 from .conftest import FLOW_FILES, flow_path, wait_ready
 from .phone import (

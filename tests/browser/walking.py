@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine import Flow, Route, encode_token, enumerate_routes
-from engine.analysis import Step
+from engine.states import Step
 from engine.walk import State
 
 if TYPE_CHECKING:

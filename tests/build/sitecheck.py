@@ -77,18 +77,6 @@ def parse_page(path: Path) -> Page:
     return page
 
 
-def is_off_site(url: str) -> bool:
-    """True for a URL that leaves the site (absolute with a scheme other than data:, or //host)."""
-    url = url.strip()
-    if url.startswith("//"):
-        return True
-    try:
-        scheme = urlsplit(url).scheme
-    except ValueError:
-        return False  # not a URL at all (e.g. a deliberately invalid one in a feature test)
-    return scheme not in ("", "data", "blob")
-
-
 def css_fetches(css: str) -> list[str]:
     return CSS_URL.findall(css) + CSS_IMPORT.findall(css)
 

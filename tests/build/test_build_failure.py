@@ -8,14 +8,13 @@ import hashlib
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 from sitehelpers import SiteRequestHandler, serve_directory
 
-import build_site
+from sitebuild.common import run_build_command, scratch_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "guide/"
@@ -33,11 +32,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def copy_project(copy: Path) -> Path:
     """A copy of the project's sources in `copy` (node_modules and the .build cache shared)."""
-    build_site.copy_sources(ROOT, copy)
-    (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (copy / ".build").symlink_to(ROOT / ".build")  # content-addressed cache: safe to share
-    return copy
+    return scratch_project(copy)
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_build(project: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SITE_URL": f"https://example.github.io/{SUBPATH}"}
-    return subprocess.run(
-        [sys.executable, "build_site.py", "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    return run_build_command(project, env=env)
 
 
 def test_a_clean_build_is_strict_and_prints_no_warning(project: Path):

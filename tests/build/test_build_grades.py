@@ -7,12 +7,12 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from gradedsite import INDEX, build_graded_site
+
+from sitebuild.common import run_build_command
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +82,7 @@ def test_a_bad_footnote_grade_fails_the_build_with_its_line_and_keeps_the_old_si
     index = project / "docs" / "index.md"
     index.write_text(INDEX.replace("{grade: strong/moderate}", "{grade: strongish}"))
     try:
-        result = subprocess.run(
-            [sys.executable, "build_site.py", "build"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=os.environ.copy(),
-        )
+        result = run_build_command(project, env=os.environ.copy())
     finally:
         index.write_text(INDEX)
     assert result.returncode == 1

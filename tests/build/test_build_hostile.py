@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import build_site
+from sitebuild.common import run_build_command
 
 ROOT = Path(__file__).resolve().parents[2]
 HANG = 600
@@ -49,15 +50,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
 def build(
     project: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "build_site.py", "build", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=HANG,
-        env={**os.environ, **(env or {})},
-    )
+    return run_build_command(project, *args, env={**os.environ, **(env or {})}, timeout=HANG)
 
 
 def start_build(project: Path, env: dict[str, str]) -> subprocess.Popen[str]:

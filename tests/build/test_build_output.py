@@ -15,12 +15,13 @@ import pytest
 from sitecheck import (
     Page,
     css_fetches,
-    is_off_site,
     is_stub,
     js_fetches,
     parse_page,
     resolve,
 )
+
+from build_guard import off_site as is_off_site
 
 STEP_PAGE_SAMPLE = 6
 """How many static step pages per flow the slower checks (validator) look at."""

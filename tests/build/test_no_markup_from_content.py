@@ -23,18 +23,10 @@ from playwright.sync_api import Browser, Page, expect
 from sitehelpers import ROOT, serve_directory
 
 import build_site
+from sitebuild.common import scratch_project
 
 PAYLOADS = Path(__file__).parent / "payloads"
 READY = "#walker[data-state=ready]"
-
-
-def scratch_project(folder: Path) -> Path:
-    """A copy of the project's sources (node_modules and the content-addressed cache shared)."""
-    build_site.copy_sources(ROOT, folder)
-    (folder / "node_modules").symlink_to(ROOT / "node_modules")
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (folder / ".build").symlink_to(ROOT / ".build")
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import engine
 
-SOURCES = sorted(Path(engine.__file__).parent.glob("*.py"))
+SOURCES = sorted(Path(engine.__file__).parent.rglob("*.py"))
 
 
 def imported_modules(path: Path) -> set[str]:

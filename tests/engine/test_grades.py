@@ -28,8 +28,8 @@ from engine import (
     start,
     summary_text,
 )
-from engine.checks import check_flow
 from engine.grades import check_grades, short_tag
+from engine.verify import check_flow
 
 ACP = {"source": "acp-2017", "rec": "Recommendation 1", "grade": "strong/moderate"}
 NICE = {"source": "nice-ng59", "rec": "1.2.17 [2016]", "grade": "do not offer"}
@@ -64,8 +64,9 @@ def test_a_grade_outside_the_scheme_is_rejected_listing_the_allowed_ones() -> No
     with pytest.raises(FlowError) as caught:
         flow_from_dict(data, "flows/x.yaml")
     (problem,) = caught.value.problems
+    assert problem.rule == "bad-grade"
     assert str(problem).startswith(
-        'flows/x.yaml:0: [bad-grade] node "q": grade "strongish" is not in the grade scheme of '
+        'flows/x.yaml:0: node "q": grade "strongish" is not in the grade scheme of '
         'source "acp-2017"; allowed: strong/high, strong/moderate,'
     )
 
@@ -191,7 +192,7 @@ nodes:
 
 def test_a_bare_id_of_a_graded_source_is_reported_at_its_line() -> None:
     pytest.importorskip("yaml")
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     with pytest.raises(FlowError) as caught:
         load_flow_text(MISSING_GRADE_YAML, "flows/x.yaml")

@@ -84,7 +84,8 @@ def test_an_empty_or_null_document_is_an_error_in_every_file(tmp_path: Path, tex
     lines = problem_lines(check(tmp_path, BASE, text, BASE.replace("id: tiny", "id: other")))
     assert lines == [
         f"{tmp_path / '1.yaml'}:1: the file holds no flow, only an empty document "
-        f"({text.split()[-1]!r} means nothing in YAML); a flow starts with id, title, ..."
+        f"({text.split()[-1]!r} means nothing in YAML); a flow starts with id, title, ... "
+        "[empty-file]"
     ]
 
 
@@ -97,7 +98,9 @@ def test_deep_nesting_never_crashes_the_parser(tmp_path: Path, levels: int, styl
     else:
         text = "x:\n" + "- " * levels + "x\n"  # block sequences in block sequences
     lines = problem_lines(check(tmp_path, text))
-    assert lines == [f"{tmp_path / '0.yaml'}:1: the file is nested too deeply to be a flowchart"]
+    assert lines == [
+        f"{tmp_path / '0.yaml'}:1: the file is nested too deeply to be a flowchart [too-deep]"
+    ]
 
 
 def alias_bomb(levels: int) -> str:
@@ -117,7 +120,7 @@ def test_an_alias_bomb_of_conditions_is_refused_quickly(tmp_path: Path) -> None:
 
 def test_aliased_conditions_below_the_limit_are_checked_once_each(tmp_path: Path) -> None:
     """2**12 leaves through aliases: accepted, and the shape check sees each mapping once."""
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
     from engine.semantics import leaves
 
     flow = load_flow_text(alias_bomb(12), "flows/x.yaml")
@@ -166,7 +169,7 @@ def test_a_raised_limit_lets_a_big_flow_pass_and_its_routes_are_counted(tmp_path
 
 def test_the_limit_on_states_stops_the_search_early() -> None:
     from engine.limits import Limits, limit_problems
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     many_facts = chain(3).replace("next: q", "set: {f: a}, next: q")
     flow = load_flow_text(many_facts, "flows/x.yaml")
@@ -199,22 +202,23 @@ def test_flow_ids_that_clash_with_pages_or_file_names_are_refused(
     [
         (
             BASE.replace("title: Tiny flow", 'title: "a\0b"'),
-            "2: the file contains the character U+0000 (NUL), which YAML does not allow: remove it",
+            "2: the file contains the character U+0000 (NUL), which YAML does not allow: remove it"
+            " [bad-character]",
         ),
         (
             BASE.replace("title: Tiny flow", 'title: "x \\ud83d\\ude00"'),
             "2: YAML syntax error: a \\u escape names half of a character (a surrogate, as JSON "
-            "writes emoji): write the character itself, or \\U and 8 hex digits",
+            "writes emoji): write the character itself, or \\U and 8 hex digits [yaml-syntax]",
         ),
         (
             BASE.replace("  done:", "  ~:"),
             "20: a key is null: YAML reads bare ~ as no value, not as a name; give the key a "
-            'name (or put it in quotes: "~")',
+            'name (or put it in quotes: "~") [null-key]',
         ),
         (
             BASE.replace("title: Tiny flow", "title: !!binary aGVsbG8="),
             '2: the flow: "title" must be text, not binary data (a !!binary tag reads base64 '
-            "into bytes): write the text itself",
+            "into bytes): write the text itself [bad-type]",
         ),
     ],
     ids=["nul", "surrogate-escape", "null-key", "binary-tag"],

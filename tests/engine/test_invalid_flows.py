@@ -1,4 +1,5 @@
-"""Every fixture in tests/flows/invalid/ pins its exact problems: `# expect: LINE: message`.
+"""Every fixture in tests/flows/invalid/ pins its exact problems and their rule ids:
+`# expect: LINE: message [rule-id]` (docs/authoring.md, "Rule ids").
 
 Each file shows one kind of mistake (the first comment says which); together they cover more
 than 20 kinds. All problems of a file are expected, in order: none may hide another.
@@ -16,10 +17,10 @@ from engine import FlowError
 
 pytest.importorskip("yaml")
 
-from engine.load_yaml import load_flow_text
+from engine.pipeline import load_flow_text
 
 FIXTURES = sorted(INVALID.glob("*.yaml"))
-EXPECT = re.compile(r"^# expect: (\d+): (.*)$", re.MULTILINE)
+EXPECT = re.compile(r"^# expect: (\d+): (.*?)(?: \[([a-z0-9-]+)\])?$", re.MULTILINE)
 
 
 def test_there_are_at_least_twenty_kinds_of_problem() -> None:
@@ -29,11 +30,13 @@ def test_there_are_at_least_twenty_kinds_of_problem() -> None:
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
 def test_fixture_reports_exactly_its_expected_problems(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    expected = [(int(line), message) for line, message in EXPECT.findall(text)]
+    expected = [(int(line), message, rule) for line, message, rule in EXPECT.findall(text)]
     assert expected, f"{path.name} has no # expect: lines"
     shown = f"flows/{path.name}"
     with pytest.raises(FlowError) as caught:
         load_flow_text(text, shown)
     problems = caught.value.problems
-    assert [(p.line, p.message) for p in problems] == expected
-    assert [str(p) for p in problems] == [f"{shown}:{line}: {msg}" for line, msg in expected]
+    assert [(p.line, p.message, p.rule) for p in problems] == expected
+    assert [str(p) for p in problems] == [
+        f"{shown}:{line}: {msg}" + (f" [{rule}]" if rule else "") for line, msg, rule in expected
+    ]

@@ -16,7 +16,7 @@ yaml = pytest.importorskip("yaml")
 
 from flowdata import FLOWS, demo_dict  # noqa: E402
 
-from engine.load_yaml import check_files, load_flow_file, load_flow_text  # noqa: E402
+from engine.pipeline import check_files, load_flow_file, load_flow_text  # noqa: E402
 
 
 def test_the_authoring_example_loads_and_matches_its_json(demo: Flow) -> None:

@@ -38,10 +38,10 @@ from engine import (
     summary_text,
     view,
 )
-from engine.checks import check_flow
 from engine.model import Choice
 from engine.shape import build_flow
 from engine.token import flow_tag
+from engine.verify import check_flow
 
 SETTINGS = settings(
     # Fewer examples inside Pyodide, where the same code runs several times slower.

@@ -22,7 +22,7 @@ from engine import (
 
 pytest.importorskip("yaml")
 
-from engine.load_yaml import check_files, load_flow_file
+from engine.pipeline import check_files, load_flow_file
 
 FLOW_FILES = sorted((ROOT / "flows").glob("*.yaml"))
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import html
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+from flowdata import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
 from engine import (
     Flow,
+    bridge,
     choose,
+    encode_token,
     flow_from_dict,
     flow_to_dict,
+    reachable_states,
     render_outline_html,
     render_step_html,
     render_summary_html,
@@ -14,6 +28,8 @@ from engine import (
     start,
     summary_text,
 )
+from engine.render import esc, markdown
+from engine.serialize import RENDERED, trusted_flow_from_dict
 
 
 def url(token: str) -> str:
@@ -119,3 +135,108 @@ def test_answers_can_link_to_guideline_pages(demo: Flow) -> None:
         '<ul class="guideline-links"><li><a href="../../children/">Children</a></li></ul>' in page
     )
     assert flow_from_dict(flow_to_dict(flow)) == flow
+
+
+def test_outline_shows_only_when_once_for_a_recommendation_holding_a_list(demo: Flow) -> None:
+    """Issue 12: the outline used to patch `</li>` in the rendered recommendation, so a
+    recommendation whose Markdown holds a list got its "Only when" note once per list item too."""
+    data = flow_to_dict(demo)
+    relaxant = data["nodes"]["advice"]["recommendations"][1]
+    assert relaxant["id"] == "relaxant" and "when" in relaxant
+    relaxant["text"] = "A muscle relaxant may be added:\n\n- for a short course\n- at night"
+    outline = render_outline_html(flow_from_dict(data), site_root="", step_url=url)
+    assert outline.count("Only when not Age group is child.") == 1
+    assert "<li>for a short course</li>" in outline and "<li>at night</li>" in outline
+
+
+@given(st.text())
+def test_esc_is_html_escape(text: str) -> None:
+    """`esc` is written out (the walker ships without the `html` package); it must not differ."""
+    assert esc(text) == html.escape(text, quote=True)
+
+
+def test_one_rendering_serves_every_depth_of_page() -> None:
+    """A text is rendered once, split where the site root goes (a NUL in the text is no split)."""
+    text = "See [rest](treatment.md#rest) and [care](care/index.md) \x00 & **more**."
+    assert markdown(text, "../../") == (
+        '<p>See <a href="../../treatment/#rest">rest</a> and '
+        '<a href="../../care/">care</a> \ufffd &amp; <strong>more</strong>.</p>'
+    )
+    assert markdown(text, '/a&b"/').count('href="/a&amp;b&quot;/') == 2
+    assert markdown(text, "").startswith('<p>See <a href="treatment/#rest">')
+
+
+WALKER_WITHOUT_MARKDOWN = """
+import json, sys
+sys.modules["markdown_it"] = None  # as in the browser: no Markdown library to import
+from engine import bridge
+out = []
+for text, tokens in json.load(sys.stdin):
+    flow_id = bridge.add_flow(text, bridge.digest(text))
+    for token in tokens:
+        request = {"op": "open", "flow": flow_id, "token": token, "site_root": "../"}
+        response = bridge.respond(request)
+        out.append([response["html"], response["summary_text"]])
+json.dump(out, sys.stdout)
+"""
+
+
+def walker_flows(demo: Flow) -> list[Flow]:
+    flows = [demo]
+    if importlib.util.find_spec("yaml") is not None:
+        from engine.load_yaml import load_flow_file
+
+        flows += [
+            load_flow_file(p, f"flows/{p.name}") for p in sorted((ROOT / "flows").glob("*.yaml"))
+        ]
+    return flows
+
+
+@pytest.mark.skipif(sys.platform == "emscripten", reason="no subprocesses in Pyodide")
+def test_the_walker_renders_every_state_byte_for_byte_without_markdown_it(demo: Flow) -> None:
+    """Issue 17: with the artefact's renderings the walker needs no Markdown library, and its
+    step HTML is exactly what the static build renders live for the same state."""
+    flows = walker_flows(demo)
+    work = []
+    expected = []
+    for flow in flows:
+        artefact = json.dumps(flow_to_dict(flow, rendered=True), ensure_ascii=False)
+        states = reachable_states(flow)
+        work.append([artefact, [encode_token(flow, state) for state in states]])
+        for state in states:
+            html_ = render_step_html(flow, state, mode="live", site_root="../", step_url=url)
+            expected.append([html_, summary_text(flow, state)])
+    result = subprocess.run(
+        [sys.executable, "-c", WALKER_WITHOUT_MARKDOWN],
+        input=json.dumps(work),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    walked = json.loads(result.stdout)
+    assert len(walked) == len(expected) > 100
+    for got, want in zip(walked, expected, strict=True):
+        assert got == want
+
+
+def test_the_artefact_is_the_flow_plus_its_renderings(demo: Flow) -> None:
+    artefact = flow_to_dict(demo, rendered=True)
+    assert {key: v for key, v in artefact.items() if key != RENDERED} == flow_to_dict(demo)
+    assert flow_from_dict(artefact) == demo == trusted_flow_from_dict(artefact)
+    assert "Keep moving; avoid bed rest." in artefact[RENDERED]["block"]
+
+
+def test_an_unchecked_artefacts_renderings_are_not_used(demo: Flow) -> None:
+    """Only the checked artefact (hash from the page) is trusted with HTML; any other text is
+    fully checked and its Markdown rendered here, escaped."""
+    data = flow_to_dict(demo, rendered=True)
+    data["nodes"]["advice"]["text"] = "Rest a little."
+    data[RENDERED]["block"]["Rest a little."] = ["<script>alert(1)</script>"]
+    text = json.dumps(data)
+    flow_id = bridge.add_flow(text, "0" * 12)  # not its hash
+    state = choose(demo, choose(demo, start(demo), frozenset()), "adult")
+    request = {"op": "open", "flow": flow_id, "token": encode_token(demo, state), "site_root": ""}
+    page = bridge.respond(request)["html"]
+    assert "<p>Rest a little.</p>" in page and "<script>" not in page

@@ -1,6 +1,6 @@
 """Fixtures for the governance tests: a scratch project (flows/, reviews/) holding a small flow.
 
-Real files and the real command line (`engine.cli.main`); nothing is mocked. Not under
+Real files and the real command line (`engine.io.cli.main`); nothing is mocked. Not under
 tests/engine on purpose: these tests read and write files and run git, which Pyodide cannot.
 """
 

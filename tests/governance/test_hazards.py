@@ -10,7 +10,7 @@ import pytest
 
 from engine import FlowError, enumerate_routes, flow_from_dict, flow_to_dict, hazards
 from engine.hazards import count_routes, hazard_log, risk
-from engine.load_yaml import load_flow_file, load_flow_text
+from engine.pipeline import load_flow_file, load_flow_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = Path(__file__).parent / "flows" / "mini.yaml"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
 from engine.fingerprint import flow_prints, page_fingerprint
-from engine.load_yaml import load_flow_file
-from engine.records import flow_states
+from engine.io.cli import main
+from engine.io.records import flow_states
+from engine.pipeline import load_flow_file
 
 ROUTES = [
     "red-flags=saddle",
@@ -287,8 +287,8 @@ def test_the_build_stops_on_a_bad_record_or_an_untrue_approved_status(project: P
 def test_reviewer_names_reach_the_route_review_page_as_text(project: Path):
     import markdown
 
-    from engine.govcli import with_review_columns
-    from engine.records import write_skeleton
+    from engine.io.govcli import with_review_columns
+    from engine.io.records import write_skeleton
     from engine.render import routes_markdown
 
     flow = load_flow_file(project / "flows" / "mini.yaml")
@@ -302,7 +302,7 @@ def test_reviewer_names_reach_the_route_review_page_as_text(project: Path):
 
 def test_a_flow_needs_no_typed_review_date():
     from engine import flow_from_dict, flow_to_dict
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     text = (Path(__file__).parent / "flows" / "mini.yaml").read_text()
     without = "".join(

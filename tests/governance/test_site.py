@@ -23,8 +23,8 @@ import pytest
 import build_site
 from engine import enumerate_routes
 from engine.fingerprint import flow_prints
-from engine.load_yaml import load_flow_file
-from engine.records import write_pages_skeleton, write_skeleton
+from engine.io.records import write_pages_skeleton, write_skeleton
+from engine.pipeline import load_flow_file
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUS = re.compile(r'data-review-status="([a-z-]+)"')

@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT, serve_directory
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from sitebuild import manifest
+
 READING_PAGES = ["", "treatment/", "red-flags/", "sources/"]
 
 
@@ -186,14 +188,9 @@ def test_offline_without_the_runtime_step_pages_say_so_and_never_loop_to_step_on
 
 
 def a_step_token(folder: Path, offset: int = 0) -> str:
-    """The token of a static step page of the main flow (a folder under algorithm/)."""
-    flows = {path.stem for path in (folder / "assets" / "flows").glob("*.json")}
-    not_steps = flows | {"outline", "diagram", "review"}
-    tokens = sorted(
-        path.name
-        for path in (folder / "algorithm").iterdir()
-        if path.is_dir() and path.name not in not_steps
-    )
+    """The token of a static step page of the main flow (from the site manifest)."""
+    main = manifest.read(folder)["flows"][0]
+    tokens = sorted(step["token"] for step in main["steps"])
     return tokens[len(tokens) // 2 + offset]
 
 

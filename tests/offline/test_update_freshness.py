@@ -11,16 +11,18 @@ from the flow JSON) and the static step page must show build 2's text.
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sitehelpers import ROOT, SiteRequestHandler, serve_directory
 
 import build_site
+from sitebuild import manifest
+from sitebuild.common import scratch_project
 
 OLD_TEXT = "Keep moving; avoid bed rest."
 NEW_TEXT = "Keep moving (second build); avoid bed rest."
@@ -28,8 +30,22 @@ FLOW_ID = "fresh"
 READING_MARKER = "This sentence is new in the second build."
 
 
+ENGINE_EDIT = "\n# A comment added for the second build: the engine changed.\n"
+"""Build 2 also has an engine edit: it changes the precompiled standard library (which holds the
+engine), and nothing of Pyodide itself."""
+
+PYODIDE_OWN_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+
+
 class MaxAgeHandler(SiteRequestHandler):
-    """Like GitHub Pages: every response may be reused from the HTTP cache for ten minutes."""
+    """Like GitHub Pages: every response may be reused from the HTTP cache for ten minutes.
+    Records the path of every request that reaches the server."""
+
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        super().do_GET()
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
@@ -46,21 +62,8 @@ class Builds:
     """The step before it."""
 
 
-def scratch_project(folder: Path) -> Path:
-    """A copy of the project's sources (node_modules and the content-addressed cache shared)."""
-    build_site.copy_sources(ROOT, folder)
-    (folder / "node_modules").symlink_to(ROOT / "node_modules")
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (folder / ".build").symlink_to(ROOT / ".build")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import engine
-
     project = scratch_project(tmp_path_factory.mktemp("fresh-project"))
     demo = (ROOT / "tests" / "engine" / "flows" / "demo.yaml").read_text()
     assert OLD_TEXT in demo
@@ -71,10 +74,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     flow_file.write_text(flow_file.read_text().replace(OLD_TEXT, NEW_TEXT))
     treatment = project / "docs" / "treatment.md"
     treatment.write_text(treatment.read_text() + f"\n{READING_MARKER}\n")
+    bridge = project / "engine" / "bridge.py"
+    bridge.write_text(bridge.read_text() + ENGINE_EDIT)
     two = build_site.build(project, out / "two", quiet=True)
 
-    flow = engine.load_flow_file(flow_file)
-    steps = {step.node_id: step.token for step in build_site.flow_steps(flow)}
+    [fresh] = [flow for flow in manifest.read(one)["flows"] if flow["id"] == FLOW_ID]
+    steps = {step["node"]: step["token"] for step in fresh["steps"]}
     return Builds(one, two, steps["advice"], steps["age"])
 
 
@@ -107,6 +112,19 @@ def live_walker(page: Page) -> None:
     expect(page.locator("#walker")).not_to_have_attribute("aria-busy", "true")
 
 
+def deploy_and_accept(page: Page, served: Served, build: Path) -> None:
+    """Deploy `build`, reload, and accept the update the page offers; the server's request log
+    then starts from the deploy."""
+    served.deploy(build)
+    MaxAgeHandler.requested.clear()
+    page.reload()
+    banner = page.locator("#sw-update")
+    expect(banner).to_be_visible(timeout=60_000)
+    banner.get_by_role("button", name="Reload to update").click()
+    expect(page.locator("#sw-update")).to_have_count(0, timeout=60_000)
+    page.wait_for_load_state("load")
+
+
 def test_after_the_reader_accepts_an_update_walker_and_pages_show_the_new_build(
     builds: Builds, served: Served, browser: Browser
 ) -> None:
@@ -120,13 +138,7 @@ def test_after_the_reader_accepts_an_update_walker_and_pages_show_the_new_build(
         # The service worker has installed and cached what the walker used (web/sw-register.mjs).
         expect(page.locator("html")).to_have_attribute("data-offline", "ready", timeout=60_000)
 
-        served.deploy(builds.two)
-        page.reload()
-        banner = page.locator("#sw-update")
-        expect(banner).to_be_visible(timeout=60_000)
-        banner.get_by_role("button", name="Reload to update").click()
-        expect(page.locator("#sw-update")).to_have_count(0, timeout=60_000)
-        page.wait_for_load_state("load")
+        deploy_and_accept(page, served, builds.two)
 
         # The live walker renders from the flow JSON: the new build's.
         live_walker(page)
@@ -159,5 +171,35 @@ def test_without_a_service_worker_a_new_page_never_gets_the_old_flow_json(
         page.goto(flow_page(served, builds.advice_token))  # never opened: the new page
         live_walker(page)
         expect(page.locator("#walker")).to_contain_text(NEW_TEXT)
+    finally:
+        context.close()
+
+
+def test_an_engine_update_does_not_download_pyodide_again(
+    builds: Builds, served: Served, browser: Browser
+) -> None:
+    """Issue 17: the runtime cache was named by a hash that included python_stdlib.zip, which
+    holds the engine: every engine edit made returning readers download the 9.6 MB WebAssembly
+    again. Pyodide's own files are now cached under their own content's hash."""
+    one, two = manifest.read(builds.one), manifest.read(builds.two)
+    hashes = [{f["path"]: f["sha256"] for f in m["runtime"]["files"]} for m in (one, two)]
+    stdlib, wasm = "assets/pyodide/python_stdlib.zip", "assets/pyodide/pyodide.asm.wasm"
+    assert hashes[0][stdlib] != hashes[1][stdlib], "the engine edit must change the stdlib zip"
+    assert hashes[0][wasm] == hashes[1][wasm]
+    context: BrowserContext = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(flow_page(served, builds.advice_token))
+        live_walker(page)
+        expect(page.locator("html")).to_have_attribute("data-offline", "ready", timeout=60_000)
+
+        deploy_and_accept(page, served, builds.two)
+        live_walker(page)
+        expect(page.locator("#walker")).to_contain_text(NEW_TEXT)
+        expect(page.locator("html")).to_have_attribute("data-offline", "ready", timeout=60_000)
+
+        fetched = {path.split("?")[0].rsplit("/", 1)[-1] for path in MaxAgeHandler.requested}
+        assert "python_stdlib.zip" in fetched  # the new engine is downloaded...
+        assert not fetched & set(PYODIDE_OWN_FILES)  # ...and nothing of Pyodide itself
     finally:
         context.close()

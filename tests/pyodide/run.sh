@@ -3,7 +3,7 @@
 #
 # 1. pure-Python wheels of pytest, hypothesis and markdown-it-py for Python 3.14, downloaded from
 #    PyPI once and cached in .cache/pyodide-tests/ (keyed by requirements.txt);
-# 2. the engine wheel, built from a private copy of the sources (no network);
+# 2. the engine wheel, as the site build makes it (`python -m sitebuild.wheels engine-wheel`);
 # 3. Node loads Pyodide from node_modules/pyodide, installs the wheels offline and runs
 #    pytest.main on tests/engine; the exit status is pytest's.
 set -euo pipefail
@@ -22,12 +22,7 @@ if [ ! -f "$deps/.complete" ]; then
     touch "$deps/.complete"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/engine-wheel.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/src"
-cp -r engine pyproject.toml "$work/src/"
-find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
-if [ -f README.md ]; then cp README.md "$work/src/"; else echo "engine" > "$work/src/README.md"; fi
-"$python" -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir "$work/dist" "$work/src"
+# The same engine wheel the site build makes (sitebuild/wheels.py, cached in .build/cache).
+wheel=$("$python" -m sitebuild.wheels engine-wheel "$root")
 
-exec node "$here/run_tests.mjs" "$root" "$work/dist"/*.whl "$deps"/*.whl -- "$@"
+exec node "$here/run_tests.mjs" "$root" "$wheel" "$deps"/*.whl -- "$@"

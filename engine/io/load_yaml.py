@@ -1,14 +1,14 @@
-"""Reading flow files: YAML text -> LineDict/LineList -> checked Flow.
+"""Reading YAML: text -> plain data whose mappings and lists remember their lines.
 
 The only module of the engine that imports `yaml` (the browser never needs it: it gets the flow
-as JSON). YAML is composed, not `safe_load`ed, so every value keeps its line, and so the two YAML
-surprises an author cannot see are caught: a duplicate key (YAML silently keeps the last one) and a
-bare yes/no/on/off key (YAML 1.1 turns it into true/false).
+as JSON); `engine.pipeline` turns the data into checked flows, `engine.io.records` into reviews.
+YAML is composed, not `safe_load`ed, so every value keeps its line, and so the two YAML
+surprises an author cannot see are caught: a duplicate key (YAML silently keeps the last one) and
+a bare yes/no/on/off key (YAML 1.1 turns it into true/false).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.checks import build_and_check
-from engine.model import Flow, FlowError, Problem
+from engine.model import Problem
 from engine.shape import LineDict, LineList
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -58,6 +57,7 @@ class _Converter:
                     self.path,
                     line,
                     "an alias refers to the mapping or list it is part of, which would never end",
+                    rule="alias-loop",
                 )
             )
             return None
@@ -90,7 +90,12 @@ class _Converter:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
-                    Problem(self.path, key_line, "a key must be plain text, not a list or mapping")
+                    Problem(
+                        self.path,
+                        key_line,
+                        "a key must be plain text, not a list or mapping",
+                        rule="bad-key",
+                    )
                 )
                 continue
             key = key_node.value
@@ -102,6 +107,7 @@ class _Converter:
                         key_line,
                         f"a key is null: YAML reads {shown} as no value, not as a name; "
                         f'give the key a name (or put it in quotes: "{key}")',
+                        rule="null-key",
                     )
                 )
                 continue
@@ -112,6 +118,7 @@ class _Converter:
                         key_line,
                         f"bare key {key} would be read by YAML as {self.truth(key)}: "
                         f'put it in quotes ("{key}")',
+                        rule="bool-key",
                     )
                 )
             elif key_node.tag != STR_TAG:
@@ -123,6 +130,7 @@ class _Converter:
                         key_line,
                         f'duplicate key "{key}" (first at line {result.key_lines[key]}); '
                         "YAML would silently keep only the last one",
+                        rule="duplicate-key",
                     )
                 )
                 continue
@@ -148,12 +156,12 @@ def syntax_problem(text: str, path: str) -> Problem:
         line = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "unreadable YAML"
         context = f" ({error.context})" if error.context and error.problem else ""
-        return Problem(path, line, f"YAML syntax error: {what}{context}")
+        return Problem(path, line, f"YAML syntax error: {what}{context}", rule="yaml-syntax")
     except yaml.YAMLError as error:
-        return Problem(path, 1, f"YAML syntax error: {error}".splitlines()[0])
+        return Problem(path, 1, f"YAML syntax error: {error}".splitlines()[0], rule="yaml-syntax")
     except RecursionError:
-        return Problem(path, 1, "the file is nested too deeply to be a flowchart")
-    return Problem(path, 1, "YAML syntax error")
+        return Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+    return Problem(path, 1, "YAML syntax error", rule="yaml-syntax")
 
 
 def nesting_bound(text: str) -> int:
@@ -213,6 +221,7 @@ def read_problem(error: yaml.YAMLError, text: str, path: str) -> Problem | None:
             line,
             f"the file contains the character U+{error.character:04X} ({name}), which YAML "
             "does not allow: remove it",
+            rule="bad-character",
         )
     surrogate = "Unicode character escape" in str(getattr(error, "problem", "") or "")
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None and surrogate:
@@ -221,6 +230,7 @@ def read_problem(error: yaml.YAMLError, text: str, path: str) -> Problem | None:
             error.problem_mark.line + 1,
             "YAML syntax error: a \\u escape names half of a character (a surrogate, as "
             "JSON writes emoji): write the character itself, or \\U and 8 hex digits",
+            rule="yaml-syntax",
         )
     return None
 
@@ -236,9 +246,15 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
             problem = syntax_problem(text, path)
         return None, [problem]
     except RecursionError:
-        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
+        return None, [
+            Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+        ]
     if root is None:
-        return None, [Problem(path, 1, "the file is empty; a flow starts with id, title, ...")]
+        return None, [
+            Problem(
+                path, 1, "the file is empty; a flow starts with id, title, ...", rule="empty-file"
+            )
+        ]
     if isinstance(root, ScalarNode) and root.tag == NULL_TAG:
         return None, [
             Problem(
@@ -246,6 +262,7 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 root.start_mark.line + 1 if root.value else 1,
                 f"the file holds no flow, only an empty document ({root.value or '---'!r} means "
                 "nothing in YAML); a flow starts with id, title, ...",
+                rule="empty-file",
             )
         ]
     _, over_at = expanded_size(root)
@@ -256,57 +273,22 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
                 over_at,
                 f"aliases (*name) make this file stand for more than {MAX_EXPANDED_VALUES:,} "
                 "values; write the parts out, or share fewer of them",
+                rule="too-many-values",
             )
         ]
     converter = _Converter(path)
     try:
         return converter.value(root), converter.problems
     except RecursionError:
-        return None, [Problem(path, 1, "the file is nested too deeply to be a flowchart")]
+        return None, [
+            Problem(path, 1, "the file is nested too deeply to be a flowchart", rule="too-deep")
+        ]
 
 
-def load_flow_text(text: str, path: str) -> Flow:
-    """Check flow text completely: shape, graph and safety. Raises FlowError with every problem."""
-    data, problems = parse_yaml(text, path)
-    if data is None:
-        raise FlowError(problems)
-    return build_and_check(data, path, problems)
-
-
-def load_flow_file(path: str | Path, display_path: str | None = None) -> Flow:
-    """Read and check one flow file; problems name it as `display_path` (default: `path`)."""
-    shown = display_path if display_path is not None else str(path)
+def top_level_line(path: str | Path, key: str) -> int:
+    """The line of a top-level key (`id:`) in a YAML file (1 if not found or unreadable)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise FlowError([Problem(shown, 1, f"cannot read the file: {error}")]) from error
-    return load_flow_text(text, shown)
-
-
-def check_files(paths: Iterable[str | Path]) -> list[Problem]:
-    """Every problem in these flow files, flow ids unique across them included, sorted."""
-    problems: list[Problem] = []
-    first_with_id: dict[str, str] = {}
-    for path in paths:
-        try:
-            flow = load_flow_file(path)
-        except FlowError as error:
-            problems.extend(error.problems)
-            continue
-        if flow.id in first_with_id:
-            problems.append(
-                Problem(
-                    str(path),
-                    _top_level_line(path, "id"),
-                    f'flow id "{flow.id}" is already used by {first_with_id[flow.id]}',
-                )
-            )
-        else:
-            first_with_id[flow.id] = str(path)
-    return sorted(problems)
-
-
-def _top_level_line(path: str | Path, key: str) -> int:
-    """The line of a top-level key in a file that already loaded (1 if not found)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
     return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)

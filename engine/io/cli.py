@@ -2,7 +2,7 @@
 
 - `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0;
 - `paths FILE` prints the Markdown review table of every route, for clinical sign-off;
-- `review FILE` and `diff OLD NEW`: clinical sign-off and what changed (see `engine.govcli`);
+- `review FILE` and `diff OLD NEW`: clinical sign-off and what changed (see `engine.io.govcli`);
 - `walk FILE` walks a flow in the terminal; `--answers A B ...` walks it without asking (an
   answer id for a question, ticked item ids joined by `+` or `none` for a checklist, `continue`
   for an information step) and prints the summary.
@@ -23,13 +23,13 @@ from engine.walk import State, WalkError, back, choose, start, view
 
 
 def _load(path: str) -> Flow:
-    from engine.load_yaml import load_flow_file
+    from engine.pipeline import load_flow_file
 
     return load_flow_file(path)
 
 
 def command_check(paths: Sequence[str], out: TextIO) -> int:
-    from engine.load_yaml import check_files
+    from engine.pipeline import check_files
 
     problems = check_files(paths)
     for problem in problems:
@@ -37,7 +37,7 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
-    from engine.records import review_problems, reviews_dir_for
+    from engine.io.records import review_problems, reviews_dir_for
 
     review = [
         p for path in paths for p in review_problems(_load(path), path, reviews_dir_for(path))
@@ -64,7 +64,7 @@ def command_check(paths: Sequence[str], out: TextIO) -> int:
 
 
 def command_paths(path: str, out: TextIO) -> int:
-    from engine.govcli import paths_with_reviews
+    from engine.io.govcli import paths_with_reviews
 
     out.write(paths_with_reviews(path))
     return 0
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     walk = commands.add_parser("walk", help="walk a flow in the terminal")
     walk.add_argument("file")
     walk.add_argument("--answers", nargs="*", help="walk without asking, e.g. none adult")
-    from engine import govcli
+    from engine.io import govcli
 
     govcli.add_commands(commands)
     args = parser.parse_args(argv)

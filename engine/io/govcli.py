@@ -8,7 +8,7 @@
 - `diff OLD NEW` prints what changed for readers, in Markdown (`OLD`/`NEW`: a file, or
   `REV:flows/x.yaml` for a file as git has it at a revision); exit 0 no change, 1 changes.
 
-Kept apart from `engine.cli` (which only hooks these in) so the two can change independently.
+Kept apart from `engine.io.cli` (which only hooks these in) so the two can change independently.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def reviews_folder(file: str, given: str | None) -> Path:
-    from engine.records import reviews_dir_for
+    from engine.io.records import reviews_dir_for
 
     return Path(given) if given else reviews_dir_for(file)
 
@@ -80,7 +80,7 @@ def command_review(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def command_review_pages(args: argparse.Namespace, out: TextIO) -> int:
-    from engine.records import docs_page_status, page_reviews, write_pages_skeleton
+    from engine.io.records import docs_page_status, page_reviews, write_pages_skeleton
 
     pages = [Path(file).resolve() for file in args.files]
     project = pages[0].parent.parent
@@ -100,8 +100,8 @@ def command_review_pages(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def review_flow(file: str, args: argparse.Namespace, out: TextIO) -> int:
-    from engine.load_yaml import load_flow_file
-    from engine.records import flow_states, write_skeleton
+    from engine.io.records import flow_states, write_skeleton
+    from engine.pipeline import load_flow_file
 
     flow = load_flow_file(file)
     folder = reviews_folder(file, args.reviews)
@@ -136,7 +136,7 @@ def review_flow(file: str, args: argparse.Namespace, out: TextIO) -> int:
 
 def read_flow_arg(arg: str) -> Flow:
     """A flow from a file, or from git (`REV:path`, path relative to the current folder)."""
-    from engine.load_yaml import load_flow_file, load_flow_text
+    from engine.pipeline import load_flow_file, load_flow_text
 
     if Path(arg).exists() or ":" not in arg:
         return load_flow_file(arg)
@@ -195,8 +195,8 @@ def with_review_columns(table: str, states: list[RouteState], *, for_site: bool 
 
 
 def paths_with_reviews(file: str, reviews: str | None = None) -> str:
-    from engine.load_yaml import load_flow_file
-    from engine.records import flow_states
+    from engine.io.records import flow_states
+    from engine.pipeline import load_flow_file
     from engine.render import routes_markdown
 
     flow = load_flow_file(file)

@@ -28,13 +28,13 @@ from typing import Any
 from engine.diff import diff_flows, diff_markdown, words
 from engine.fingerprint import dump, flow_prints
 from engine.hazards import hazard_log, risk
-from engine.model import Flow, FlowError, Problem
-from engine.records import (
+from engine.io.records import (
     docs_page_status,
     flow_states,
     page_reviews,
     review_problems,
 )
+from engine.model import Flow, FlowError, Problem
 from engine.render import describe_condition, esc, inline, markdown
 from engine.review import RouteState, Status, routes_status
 
@@ -135,7 +135,7 @@ def releases(project: Path, flow: Flow) -> list[tuple[str, str]]:
 
 def flow_at(project: Path, tag: str, flow: Flow) -> Flow | str:
     """The flow as released at a tag, or why it cannot be read."""
-    from engine.load_yaml import load_flow_text
+    from engine.pipeline import load_flow_text
 
     text = git(project, "show", f"{tag}:{flow.path}")
     if text is None:

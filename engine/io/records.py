@@ -1,9 +1,10 @@
 """Review records on disk: read `reviews/*.yaml`, write a skeleton for a reviewer to sign.
 
-The file layer around `engine.review` (which is pure). Records live in the `reviews/` folder
+The file layer around `engine.review` (which is pure); it runs git for the revision a skeleton
+names. Records live in the `reviews/` folder
 next to `flows/` and `docs/`: `reviews/<flow-id>.yaml` for a flow, `reviews/pages.yaml` for the
-reading pages. A missing record means nothing was reviewed. Imports `yaml` (via
-`engine.load_yaml`): never imported by the browser.
+reading pages. A missing record means nothing was reviewed. Reads YAML (via
+`engine.io.load_yaml`): never imported by the browser.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from engine.fingerprint import flow_prints, page_fingerprint
-from engine.load_yaml import parse_yaml
+from engine.io.load_yaml import parse_yaml, top_level_line
 from engine.model import Flow, FlowError, Problem
 from engine.review import (
     Review,
@@ -73,14 +74,6 @@ def flow_states(flow: Flow, reviews_dir: Path) -> list[RouteState]:
     return route_states(flow, flow_prints(flow), flow_reviews(flow, reviews_dir))
 
 
-def top_level_line(path: str | Path, key: str) -> int:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
-
-
 def review_problems(flow: Flow, file: str | Path, reviews_dir: Path) -> list[Problem]:
     """A bad record, or `review_status: approved` with a route not approved.
 
@@ -120,6 +113,25 @@ def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def signer_lines(name: str, role: str, registration: str, date: str) -> list[str]:
+    """The start of a new review in a record: who signs it, and when."""
+    return [
+        "  - reviewer:",
+        f"      name: {q(name)}",
+        f"      role: {q(role)}",
+        f"      registration: {q(registration)}",
+        f"    date: {q(date)}",
+    ]
+
+
+def append_review(path: Path, text: str) -> None:
+    """Add a review's text at the end of a record (the file is made if missing)."""
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    path.write_text(before + text, encoding="utf-8")
+
+
 def skeleton(
     flow: Flow,
     states: list[RouteState],
@@ -146,14 +158,8 @@ def skeleton(
             f"flow: {flow.id}",
             "reviews:",
         ]
-    lines += [
-        "  - reviewer:",
-        f"      name: {q(name)}",
-        f"      role: {q(role)}",
-        f"      registration: {q(registration)}",
-        f"    date: {q(date)}",
-        f"    flow_version: {q(flow.version)}",
-    ]
+    lines += signer_lines(name, role, registration, date)
+    lines.append(f"    flow_version: {q(flow.version)}")
     if revision:
         lines.append(f"    revision: {q(revision)}")
     lines += [
@@ -193,10 +199,6 @@ def write_skeleton(
     states = flow_states(flow, reviews_dir)
     path = reviews_dir / f"{flow.id}.yaml"
     reviews_dir.mkdir(parents=True, exist_ok=True)
-    new_file = not path.exists()
-    before = "" if new_file else path.read_text(encoding="utf-8")
-    if before and not before.endswith("\n"):
-        before += "\n"
     text = skeleton(
         flow,
         states,
@@ -205,9 +207,9 @@ def write_skeleton(
         registration=registration,
         date=date,
         revision=git_revision(reviews_dir.parent),
-        new_file=new_file,
+        new_file=not path.exists(),
     )
-    path.write_text(before + text, encoding="utf-8")
+    append_review(path, text)
     return path
 
 
@@ -239,12 +241,8 @@ def write_pages_skeleton(
             "# review docs/x.md --write`, then checked and edited by the reviewer.",
             "reviews:",
         ]
+    lines += signer_lines(name, role, registration, date)
     lines += [
-        "  - reviewer:",
-        f"      name: {q(name)}",
-        f"      role: {q(role)}",
-        f"      registration: {q(registration)}",
-        f"    date: {q(date)}",
         "    comments: >-",
         "      (Write what you checked. Delete each page below that you do not approve.)",
         "    pages:",
@@ -262,9 +260,6 @@ def write_pages_skeleton(
         ]
     if not todo:
         lines[-1] = "    pages: []"
-    before = "" if new_file else path.read_text(encoding="utf-8")
-    if before and not before.endswith("\n"):
-        before += "\n"
-    path.write_text(before + "\n".join(lines) + "\n", encoding="utf-8")
+    append_review(path, "\n".join(lines) + "\n")
     page_reviews(reviews_dir)  # the new review must read back
     return path

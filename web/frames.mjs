@@ -1,0 +1,68 @@
+// Program: the walker (main thread). Owns splitting a step into frames: a long step goes on the
+// page a screenful per frame, so no frame is long even on a slow phone. Pure DOM work on a
+// fragment that is not on the page yet (no globals: unit-tested under Node, tests/js/).
+
+/**
+ * How many elements one frame puts on the page: a screenful, and few enough that a phone styles,
+ * lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU throttling).
+ */
+export const ELEMENTS_PER_FRAME = 40;
+
+const ELEMENT_NODE = 1;
+
+/** @typedef {[Comment, ChildNode]} Placeholder a marker left in the fragment, and its node */
+
+/**
+ * Split a step (a fragment not yet on the page) into frames of about `perFrame` elements, in page
+ * order. What fits in the first frame stays in the fragment. Each node of a later frame is taken
+ * out and a marker comment left in its place; a node too big for one frame comes with its first
+ * children, and the rest of them follow in the frames after. Returns the later frames as lists of
+ * [marker, node] pairs, to put back in order with `marker.replaceWith(node)`.
+ *
+ * @param {DocumentFragment} fragment
+ * @param {number} [perFrame]
+ * @returns {Placeholder[][]}
+ */
+export function splitIntoFrames(fragment, perFrame = ELEMENTS_PER_FRAME) {
+  const document = /** @type {Document} */ (fragment.ownerDocument);
+  /** @type {Placeholder[][]} */
+  const laterFrames = [];
+  /** @type {Placeholder[] | null} null: the first frame */
+  let frame = null;
+  let room = perFrame;
+  /**
+   * @param {ChildNode} node
+   * @param {Placeholder[] | null} parentFrame
+   */
+  const assign = (node, parentFrame) => {
+    const size = elementCount(node);
+    const split = size > perFrame && node.nodeType === ELEMENT_NODE;
+    const ownSize = split ? 1 : size;
+    if (ownSize > room) {
+      frame = [];
+      laterFrames.push(frame);
+      room = perFrame;
+    }
+    room -= ownSize;
+    const nodeFrame = frame;
+    if (nodeFrame !== null && nodeFrame !== parentFrame) {
+      const marker = document.createComment("");
+      node.replaceWith(marker);
+      nodeFrame.push([marker, node]);
+    }
+    if (split) for (const child of [...node.childNodes]) assign(child, nodeFrame);
+  };
+  for (const child of [...fragment.childNodes]) assign(child, null);
+  return laterFrames;
+}
+
+/**
+ * Elements in a node, itself included.
+ *
+ * @param {Node} node
+ * @returns {number}
+ */
+export function elementCount(node) {
+  if (node.nodeType !== ELEMENT_NODE) return 0;
+  return 1 + /** @type {Element} */ (node).getElementsByTagName("*").length;
+}
