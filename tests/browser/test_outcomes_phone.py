@@ -22,6 +22,8 @@ items), `[data-note]` (the note), `input[data-none]` ("None of these").
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -137,6 +139,34 @@ def test_static_outcome_prints_on_two_pages_at_most(
             failures[outcome.label()] = problems
     if failures:
         pytest.fail(report(failures, f"of {len(survey.longest)} printed outcomes"), pytrace=False)
+
+
+def test_static_outcome_print_has_references_and_address(
+    survey: Survey, static_page: Page, site_url: str
+) -> None:
+    """Without JavaScript the printout still lists the outcome's references once (their full
+    citations) and says where it came from (the page's address and a date in ISO form)."""
+    failures = {}
+    for _, outcome in list(survey.longest.values())[:3]:
+        static_page.goto(outcome.static_url(site_url))
+        text = pdf_text(static_page.pdf(format="A4", print_background=True))
+        problems = []
+        if "References" not in text:
+            problems.append("no References list")
+        if outcome.token not in text.replace("\n", ""):
+            problems.append("no page address")
+        if not re.search(r"\b20\d\d-\d\d-\d\d\b", text):
+            problems.append("no ISO date")
+        if problems:
+            failures[outcome.label()] = problems
+    if failures:
+        pytest.fail(report(failures, "printed outcomes"), pytrace=False)
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 # --- the live walker ----------------------------------------------------------------------------
