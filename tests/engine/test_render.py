@@ -184,7 +184,7 @@ json.dump(out, sys.stdout)
 def walker_flows(demo: Flow) -> list[Flow]:
     flows = [demo]
     if importlib.util.find_spec("yaml") is not None:
-        from engine.load_yaml import load_flow_file
+        from engine.pipeline import load_flow_file
 
         flows += [
             load_flow_file(p, f"flows/{p.name}") for p in sorted((ROOT / "flows").glob("*.yaml"))
