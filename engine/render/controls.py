@@ -14,11 +14,11 @@ Everything else on a step is the same in both (engine.render.step).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from engine.model import NONE_CHOICE, Answer, ChecklistNode, Flow
+from engine.model import NONE_CHOICE, Answer, ChecklistNode, Citation, Flow
 from engine.render.markdown import esc, inline
-from engine.render.parts import citations, described_by, help_details
+from engine.render.parts import citations, described_by, help_details, print_references
 from engine.semantics import checklist_branches
 from engine.token import START_TOKEN, encode_token
 from engine.walk import State, StepView, choose
@@ -64,6 +64,10 @@ class StaticControls:
             '<p class="checklist-prompt">Then choose what applies:</p>'
             f'<ul class="checklist-routes">{"".join(routes)}</ul>'
         )
+
+    def references(self, flow: Flow, cites: Sequence[Citation]) -> str:
+        """The outcome's sources, printed with it even without JavaScript."""
+        return print_references(flow, cites)
 
     def proceed(self, flow: Flow, state: State) -> str:
         url = self._url(flow, choose(flow, state, None))
@@ -123,6 +127,10 @@ class LiveControls:
             f"<fieldset><legend>Tick every item that applies</legend>{''.join(boxes)}</fieldset>"
             '<p><button type="submit">Continue</button></p></form>'
         )
+
+    def references(self, flow: Flow, cites: Sequence[Citation]) -> str:
+        """Nothing: the walker builds the list itself just before printing."""
+        return ""
 
     def proceed(self, flow: Flow, state: State) -> str:
         return (

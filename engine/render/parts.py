@@ -7,7 +7,7 @@ page, in the live walker and in the summary. Nothing here knows static from live
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import assert_never
 
 from engine.grades import grade_text, grade_words, ordered, short_tag
@@ -275,3 +275,21 @@ def outcome_html(
 def short_tags(flow: Flow, cite: Cites) -> str:
     """`ACP 2017 strong/moderate; NICE NG59 1.2.17 [2016] do not offer`, AI answers last."""
     return "; ".join(short_tag(flow.source(c.source), c) for c in ordered(flow, cite))
+
+
+def print_references(flow: Flow, cites: Sequence[Citation]) -> str:
+    """Each cited source once, short label and full reference, for the printout without
+    JavaScript (on screen it is hidden; the walker builds the same list before printing)."""
+    seen: dict[str, str] = {}
+    for citation in cites:
+        source = flow.source(citation.source)
+        if source is not None and citation.source not in seen:
+            seen[citation.source] = (
+                f"<li><strong>{esc(source.short)}</strong>: {esc(source.citation)}</li>"
+            )
+    if not seen:
+        return ""
+    return (
+        '<section class="walker-print-refs" aria-label="References"><p>References</p>'
+        f"<ol>{''.join(seen.values())}</ol></section>"
+    )

@@ -63,7 +63,7 @@ def render_step_html(
     ]
     match node:
         case OutcomeNode():
-            parts += _outcome(flow, state, current, node, site_root, advice_url)
+            parts += _outcome(flow, state, current, node, controls, site_root, advice_url)
         case QuestionNode() | ChecklistNode() | InfoNode():
             parts.append(f'<p class="progress">Step {current.k} of at most {current.n}</p>')
             parts += _step_text(flow, node, site_root)
@@ -83,10 +83,12 @@ def _outcome(
     state: State,
     current: StepView,
     node: OutcomeNode,
+    controls: Controls,
     site_root: str,
     advice_url: AdviceUrl | None,
 ) -> list[str]:
-    """The outcome box, the clinical note and, folded, the full summary text."""
+    """The outcome box, its printed references, the clinical note and, folded, the full
+    summary text."""
     box = outcome_html(
         flow,
         node,
@@ -102,7 +104,9 @@ def _outcome(
         '<details class="note-text"><summary>Full summary text</summary>'
         f"<pre>{esc(summary_text(flow, state))}</pre></details>"
     )
-    return [box, note_html(flow, state), summary]
+    cites = [c for a in current.actions for c in a.cite]
+    cites += [*node.cite, *(c for r in current.recommendations for c in r.cite)]
+    return [box, controls.references(flow, cites), note_html(flow, state), summary]
 
 
 def _step_text(flow: Flow, node: Node, site_root: str) -> list[str]:

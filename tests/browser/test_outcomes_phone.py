@@ -22,6 +22,8 @@ items), `[data-note]` (the note), `input[data-none]` ("None of these").
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -117,12 +119,6 @@ def survey(request: pytest.FixtureRequest, static_page: Page, site_url: str) -> 
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="21:16 tree: static outcome pages are 404 px wide on a 390 px phone (horizontal "
-    "overflow) and on many a 4th/5th key action ends below y 844 (e.g. if-emergency action 4 at "
-    "y 838-1069, fu-emergency 4-5) (u-web layout / u-flows action length)",
-)
 def test_static_outcome_shows_urgency_and_actions_on_the_first_screen(survey: Survey) -> None:
     if survey.screen:
         pytest.fail(report(survey.screen, f"of {survey.count} outcome pages"), pytrace=False)
@@ -143,6 +139,34 @@ def test_static_outcome_prints_on_two_pages_at_most(
             failures[outcome.label()] = problems
     if failures:
         pytest.fail(report(failures, f"of {len(survey.longest)} printed outcomes"), pytrace=False)
+
+
+def test_static_outcome_print_has_references_and_address(
+    survey: Survey, static_page: Page, site_url: str
+) -> None:
+    """Without JavaScript the printout still lists the outcome's references once (their full
+    citations) and says where it came from (the page's address and a date in ISO form)."""
+    failures = {}
+    for _, outcome in list(survey.longest.values())[:3]:
+        static_page.goto(outcome.static_url(site_url))
+        text = pdf_text(static_page.pdf(format="A4", print_background=True))
+        problems = []
+        if "References" not in text:
+            problems.append("no References list")
+        if outcome.token not in text.replace("\n", ""):
+            problems.append("no page address")
+        if not re.search(r"\b20\d\d-\d\d-\d\d\b", text):
+            problems.append("no ISO date")
+        if problems:
+            failures[outcome.label()] = problems
+    if failures:
+        pytest.fail(report(failures, "printed outcomes"), pytrace=False)
+
+
+def pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 # --- the live walker ----------------------------------------------------------------------------
