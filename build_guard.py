@@ -162,12 +162,17 @@ def flow_link_problems(out: Path, all_pages: list[FlowPages]) -> list[str]:
             scans[target] = scan_page(target) if target.is_file() else None
         return scans[target]
 
+    from engine.model import OutcomeNode, QuestionNode
+
     problems = []
     for pages in all_pages:
         flow = pages.flow
         links = [link for node in flow.nodes for link in node.links]
-        links += [link for node in flow.nodes for a in node.answers for link in a.links]
-        links += [link for node in flow.nodes for r in node.recommendations for link in r.links]
+        for node in flow.nodes:
+            if isinstance(node, QuestionNode):
+                links += [link for a in node.answers for link in a.links]
+            elif isinstance(node, OutcomeNode):
+                links += [link for r in node.recommendations for link in r.links]
         for link in links:
             path, _, anchor = link.page.partition("#")
             stem = path.removesuffix(".md")

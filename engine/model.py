@@ -254,56 +254,6 @@ class BaseNode:
     links: tuple[Link, ...] = ()
     line: int = field(default=0, compare=False)
 
-    # Transitional (issue 12): the parts of the other kinds, always empty here, for code that
-    # still tells kinds apart by `kind ==` (engine.render, engine.shape, engine.serialize).
-    # New code matches on the class instead; these go once nothing reads them.
-    @property
-    def answers(self) -> tuple[Answer, ...]:
-        return ()
-
-    def answer(self, answer_id: str) -> Answer | None:
-        return None
-
-    @property
-    def items(self) -> tuple[Item, ...]:
-        return ()
-
-    @property
-    def routes(self) -> tuple[RouteRule, ...]:
-        return ()
-
-    @property
-    def none(self) -> str | None:
-        return None
-
-    @property
-    def next(self) -> tuple[NextEntry, ...]:
-        return ()
-
-    @property
-    def urgency(self) -> str | None:
-        return None
-
-    @property
-    def recommendations(self) -> tuple[Recommendation, ...]:
-        return ()
-
-    @property
-    def follow_up(self) -> str | None:
-        return None
-
-    @property
-    def actions(self) -> tuple[Action, ...]:
-        return ()
-
-    @property
-    def outcome_tags(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def patient(self) -> PatientSheet | None:
-        return None
-
 
 @dataclass(frozen=True, kw_only=True)
 class QuestionNode(BaseNode):

@@ -24,7 +24,6 @@ from engine.model import (
     FactSetting,
     Flow,
     NextEntry,
-    Node,
     Not,
     OutcomeNode,
     Recommendation,
@@ -355,7 +354,7 @@ def _first_match(whens: tuple[Condition | None, ...], index: int) -> Condition:
 
 
 def checklist_branches(
-    node: Node, facts: Facts, atoms: tuple[Ticked, ...] = ()
+    node: ChecklistNode, facts: Facts, atoms: tuple[Ticked, ...] = ()
 ) -> list[tuple[int, frozenset[str]]]:
     """Each route of a checklist that some tick set takes, with a small such tick set.
 
@@ -364,8 +363,7 @@ def checklist_branches(
     With `atoms` (the content conditions looking at this checklist, `content_atoms`), a route is
     listed once per combination of their truth values some tick set gives it, so every
     combination of ticked groups gets its own branch. On a checklist with "None of these", the
-    empty witness is the "None of these" answer. (Typed `Node` until engine.render passes only
-    checklists; any other node has no routes, hence no branches.)
+    empty witness is the "None of these" answer.
     """
     whens = tuple(route.when for route in node.routes)
     tested = frozenset().union(*(condition_facts(w) for w in whens if w is not None))
