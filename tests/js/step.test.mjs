@@ -4,14 +4,7 @@ import { test } from "node:test";
 
 import { Window } from "happy-dom";
 
-import {
-  fillNoteTime,
-  isoLocal,
-  noticeElement,
-  referenceList,
-  restoreAnswers,
-  tickedItems,
-} from "../../web/step.mjs";
+import * as step from "../../web/step.mjs";
 
 const { document } = new Window();
 
@@ -28,25 +21,25 @@ const CHECKLIST = `<form data-action="tick">
   <input type="checkbox" name="item" value="none" data-none></form>`;
 
 test("isoLocal writes the local date and time to the minute, zero-padded", () => {
-  assert.equal(isoLocal(new Date(2026, 0, 5, 7, 3, 59)), "2026-01-05 07:03");
-  assert.equal(isoLocal(new Date(2026, 11, 31, 23, 59)), "2026-12-31 23:59");
+  assert.equal(step.isoLocal(new Date(2026, 0, 5, 7, 3, 59)), "2026-01-05 07:03");
+  assert.equal(step.isoLocal(new Date(2026, 11, 31, 23, 59)), "2026-12-31 23:59");
 });
 
 test("the note's empty time is filled, a filled one kept", () => {
   const root = element(
     "<p data-note>At <span data-note-time></span> <span data-note-time>kept</span></p>",
   );
-  fillNoteTime(root, new Date(2026, 11, 1, 20, 15));
+  step.fillNoteTime(root, new Date(2026, 11, 1, 20, 15));
   const times = [...root.querySelectorAll("[data-note-time]")].map((span) => span.textContent);
   assert.deepEqual(times, ["2026-12-01 20:15", "kept"]);
 });
 
 test("a checklist's earlier ticks come back, and only those", () => {
   const root = element(CHECKLIST);
-  restoreAnswers(root, ["fever"]);
-  assert.deepEqual(tickedItems(root.querySelector("form")), ["fever"]);
-  restoreAnswers(root, undefined); // nothing remembered: the boxes stay as they are
-  assert.deepEqual(tickedItems(root.querySelector("form")), ["fever"]);
+  step.restoreAnswers(root, ["fever"]);
+  assert.deepEqual(step.tickedItems(root.querySelector("form")), ["fever"]);
+  step.restoreAnswers(root, undefined); // nothing remembered: the boxes stay as they are
+  assert.deepEqual(step.tickedItems(root.querySelector("form")), ["fever"]);
 });
 
 test("a question's earlier answer is marked, as text (never markup)", () => {
@@ -54,13 +47,13 @@ test("a question's earlier answer is marked, as text (never markup)", () => {
     '<button data-action="choose" data-choice="yes">Yes</button>' +
       '<button data-action="choose" data-choice="no">No</button>',
   );
-  restoreAnswers(root, "no");
+  step.restoreAnswers(root, "no");
   const [yes, no] = root.querySelectorAll("button");
   assert.ok(!yes.classList.contains("answer--given"));
   assert.ok(no.classList.contains("answer--given"));
   assert.equal(no.getAttribute("aria-describedby"), "walker-given-note");
   assert.equal(no.textContent, "No (your earlier answer)");
-  restoreAnswers(root, "<b>yes</b>"); // stored text that is no answer marks nothing
+  step.restoreAnswers(root, "<b>yes</b>"); // stored text that is no answer marks nothing
   assert.equal(root.querySelectorAll(".answer--given").length, 1);
 });
 
@@ -71,14 +64,14 @@ test("the printout lists each source once, label and full reference", () => {
       '<a href="/s#acp" title="Qaseem 2017">ACP</a><a href="/s#x">untitled</a>' +
       '<a href="/s#nice" title="another title">NICE again</a></span>',
   );
-  const list = referenceList(root);
+  const list = step.referenceList(root);
   assert.equal(list.getAttribute("aria-label"), "References");
   const items = [...list.querySelectorAll("li")].map((li) => li.textContent);
   assert.deepEqual(items, ["NICE: NICE NG59 (2016)", "ACP: Qaseem 2017"]);
 });
 
 test("a notice is text, not markup", () => {
-  const notice = noticeElement(document, "<img src=x onerror=alert(1)>");
+  const notice = step.noticeElement(document, "<img src=x onerror=alert(1)>");
   assert.equal(notice.className, "walker-notice");
   assert.equal(notice.children.length, 0);
   assert.equal(notice.textContent, "<img src=x onerror=alert(1)>");
