@@ -173,7 +173,7 @@ class Walker {
    */
   build(response) {
     const template = document.createElement("template");
-    template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render.py)
+    template.innerHTML = response.html; // engine-rendered from escaped Markdown (engine/render/)
     const step = template.content;
     if (this.editing) step.prepend(noticeElement(document, response.editing_note));
     if (response.notice) step.prepend(noticeElement(document, response.notice));
