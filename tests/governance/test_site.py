@@ -117,7 +117,9 @@ def signed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     flow_file = project / "flows" / "back-spasm.yaml"
     flow = load_flow_file(flow_file)
     git(project, "tag", f"flow-back-spasm-v{flow.version}")
-    rec = next(r for n in flow.nodes for r in getattr(n, "recommendations", ()) if len(r.text.split()) > 4)
+    rec = next(
+        r for n in flow.nodes for r in getattr(n, "recommendations", ()) if len(r.text.split()) > 4
+    )
     first_words = " ".join(rec.text.split()[:4])
     text = flow_file.read_text()
     assert first_words in text
