@@ -202,6 +202,9 @@ async ([choiceIndex, pauseMs]) => {
   for (let step = 0; step < 40; step++) {
     await new Promise((r) => setTimeout(r, pauseMs));
     const choices = [...root.querySelectorAll("button[data-choice]")];
+    // A checklist is answered "None of these" (nothing ticked is not an answer).
+    const none = root.querySelector("input[data-none]");
+    if (!choices.length && none && !none.checked) none.click();
     const target = choices.length
       ? choices[choiceIndex % choices.length]
       : root.querySelector("[data-action=continue], form button[type=submit]");
