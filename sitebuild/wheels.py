@@ -107,8 +107,15 @@ def compiled_runtime(
         for file in out.iterdir():
             file.chmod(0o644)  # Node's file system mount writes 0666
         folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(out, folder)
+        if folder.exists() and not (folder / "modules.txt").exists():
+            shutil.rmtree(folder)  # an incomplete folder left by an older build
+        try:
+            os.replace(out, folder)
+        except OSError:
+            # A concurrent build (another test worker) put the same folder in place first:
+            # it is complete (the rename is atomic) and may be in use, so keep it.
+            if not (folder / "modules.txt").exists():
+                raise
     return folder
 
 
