@@ -49,12 +49,13 @@ test-pyodide: setup
 
 # The whole test suite: lint, every pytest test (real Chromium, real Pyodide), engine in Pyodide.
 # pytest runs in TEST_WORKERS processes (pytest-xdist), a test module on one worker at a time
-# (--dist loadfile: module fixtures such as a shared page or a site build are made once); the
-# real site is still built once for all workers (tests/conftest.py, build_once).
+# (--dist loadfile: module fixtures such as a shared page or a site build are made once), the
+# slowest modules first (tests/conftest.py, SLOWEST_FIRST; --no-loadscope-reorder keeps that
+# order); the real site is still built once for all workers (tests/sitehelpers.py, build_once).
 TEST_WORKERS ?= 2
 test: lint
 	node --test tests/js/*.test.mjs
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 	$(MAKE) test-pyodide
 
 # web/contract.mjs from engine/contract.py (committed; tests/js/test_contract.py fails when stale).

@@ -11,8 +11,6 @@ read the shared sites; a test that changes a site copies it or builds its own.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +22,7 @@ from sitehelpers import (  # re-exported: older tests import them from conftest
     CHROMIUM_ARGS,
     ROOT,
     SiteRequestHandler,
+    build_once,
     chromium_executable,
     record_requests,
     serve_directory,
@@ -42,31 +41,6 @@ __all__ = [
 ]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-
-def build_once(
-    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
-) -> Path:
-    """`build(folder)` run once per test run, its result shared by every pytest-xdist worker.
-
-    The first worker to ask builds into a folder of the run's temp root (shared by the workers)
-    under a file lock; the others wait on the lock and reuse what it made. A failed build leaves
-    no record, so the next worker to ask tries again and reports its own failure.
-    """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # .../pytest-N/popen-gw0 -> .../pytest-N, the run's own root
-    record = root / f"{name}.built"
-    with (root / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if record.exists():
-            return Path(record.read_text())
-        folder = root / name
-        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-        folder.mkdir()
-        result = build(folder)
-        record.write_text(str(result))
-        return result
 
 
 def build_real_site(folder: Path) -> Path:
@@ -129,6 +103,35 @@ def page(browser: Browser) -> Iterator[Page]:
 def request_log() -> Callable[[Page], list[str]]:
     """The `record_requests` helper as a fixture, for tests that cannot import conftest."""
     return record_requests
+
+
+SLOWEST_FIRST = (
+    "browser/test_outcomes_phone.py",
+    "build/test_build_hostile.py",
+    "build/test_build_swap.py",
+    "browser/test_walk_every_route.py",
+    "offline/test_offline.py",
+    "browser/test_walker.py",
+    "offline/test_update_freshness.py",
+    "build/test_build_requests.py",
+    "build/test_no_markup_from_content.py",
+    "build/test_build_failure.py",
+    "governance/test_site.py",
+)
+"""The longest test modules (`pytest --durations`, 2026-12-02), run first: with `make test`'s two
+workers taking whole modules in this order, neither is left running a long one alone at the end.
+A stale list only costs balance, never a test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order modules slowest first (SLOWEST_FIRST), the others as collected (a stable sort)."""
+    tests = Path(__file__).parent
+
+    def rank(item: pytest.Item) -> int:
+        module = item.path.relative_to(tests).as_posix() if item.path.is_relative_to(tests) else ""
+        return SLOWEST_FIRST.index(module) if module in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)
 
 
 THIS_CONFTEST = sys.modules[__name__]

@@ -6,17 +6,20 @@ conftest.py files exist under tests/, so `import conftest` may find the wrong on
 
 from __future__ import annotations
 
+import fcntl
 import http.server
 import os
+import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    import pytest
     from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +119,28 @@ def record_requests(page: Page) -> list[str]:
     urls: list[str] = []
     page.context.on("request", lambda request: urls.append(request.url))
     return urls
+
+
+def build_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """`build(folder)` run once per test run, its result shared by every pytest-xdist worker.
+
+    The first worker to ask builds into a folder of the run's temp root (shared by the workers)
+    under a file lock; the others wait on the lock and reuse what it made. A failed build leaves
+    no record, so the next worker to ask tries again and reports its own failure.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # .../pytest-N/popen-gw0 -> .../pytest-N, the run's own root
+    record = root / f"{name}.built"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            return Path(record.read_text())
+        folder = root / name
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+        folder.mkdir()
+        result = build(folder)
+        record.write_text(str(result))
+        return result

@@ -1,112 +1,17 @@
 """The real build on a copy of the project with hostile or broken input (security review
-2026-12, rows 4-6, 10, 11, 13-16): every failure is `FILE:LINE: message` lines and exit 1 with
-the previous site/ intact, never a traceback or a silent success; a kill at any point of the
-swap leaves a whole site, and the next build (or `make clean`) removes what the killed one left.
-
-Kills happen at exact points: `BUILD_SITE_PAUSE_AT=<point>` makes the build wait there (it
-writes `.site.paused-<point>` and waits until that file is removed).
+2026-12, rows 4-6, 13-16): every failure is `FILE:LINE: message` lines and exit 1 with the
+previous site/ intact, never a traceback or a silent success. (Kills during the swap, rows 10
+and 11: test_build_swap.py.)
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-import build_site
-from sitebuild.common import run_build_command
-
-ROOT = Path(__file__).resolve().parents[2]
-HANG = 600
-"""Seconds after which a build is taken to hang (a build takes 5-20 s)."""
-
-
-def copy_project(copy: Path, node_modules: bool = True) -> Path:
-    """The project's sources in `copy`; node_modules and the content-addressed cache shared."""
-    copy.mkdir()
-    build_site.copy_sources(ROOT, copy)
-    shutil.copy2(ROOT / "Makefile", copy / "Makefile")
-    if node_modules:
-        (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    (ROOT / ".build" / "cache").mkdir(parents=True, exist_ok=True)
-    (copy / ".build").mkdir()
-    (copy / ".build" / "cache").symlink_to(ROOT / ".build" / "cache", target_is_directory=True)
-    return copy
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
-    yield copy_project(tmp_path / "project")
-
-
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site/ of one clean build of a project copy, made once for the tests that start from a
-    last good site (a full build costs seconds to minutes on a busy 2-core machine)."""
-    project = copy_project(tmp_path_factory.mktemp("good") / "project")
-    assert build(project).returncode == 0
-    return project / "site"
-
-
-@pytest.fixture
-def built_project(project: Path, good_build: Path) -> Path:
-    """A project copy whose site/ is that good build's, as if it had just built it."""
-    shutil.copytree(good_build, project / "site")
-    return project
-
-
-def build(
-    project: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return run_build_command(project, *args, env={**os.environ, **(env or {})}, timeout=HANG)
-
-
-def start_build(project: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "build_site.py", "build"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **env},
-        start_new_session=True,
-    )
-
-
-def wait_for(path: Path, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + HANG
-    while not path.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, f"the build never reached {path.name}"
-        time.sleep(0.1)
-
-
-def fingerprint(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def leftovers(project: Path) -> list[str]:
-    names = [p.name for p in project.iterdir() if p.name.startswith((".site-", ".site."))]
-    names += [p.name for p in (project / ".build").iterdir() if p.name.startswith("stage-")]
-    return sorted(names)
-
-
-def failed(result: subprocess.CompletedProcess[str]) -> list[str]:
-    assert result.returncode == 1, result
-    assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    return result.stderr.splitlines()
+from buildcli import HANG, ROOT, build, copy_project, failed, fingerprint, leftovers
 
 
 def test_an_emoji_in_a_flow_title_keeps_the_algorithm_template(project: Path) -> None:
@@ -246,70 +151,6 @@ def test_a_site_dir_that_cannot_be_written_is_one_clear_line(project: Path) -> N
     assert lines[0].startswith(
         f"build_site.py: cannot write the site in {project / 'plain-file'}: "
     )
-
-
-@pytest.mark.parametrize(
-    ("point", "env", "site_after_kill"),
-    [
-        ("before-swap", {}, "old"),
-        ("after-swap", {}, "new"),
-        ("between-renames", {"BUILD_SITE_NO_EXCHANGE": "1"}, "recovered"),
-    ],
-)
-def test_a_kill_during_the_swap_leaves_a_whole_site_and_the_next_build_cleans_up(
-    built_project: Path, point: str, env: dict[str, str], site_after_kill: str
-) -> None:
-    """Rows 10 and 11: a kill between the two renames left no site/ at all, and leftovers of
-    killed builds stayed for ever."""
-    project = built_project  # the last good build's site is in place
-    old = fingerprint(project / "site")
-    marker = project / f".site.paused-{point}"
-    process = start_build(project, {"BUILD_SITE_PAUSE_AT": point, **env})
-    wait_for(marker, process)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
-    marker.unlink()
-    if site_after_kill == "old":
-        assert fingerprint(project / "site") == old
-    elif site_after_kill == "new":
-        assert (project / "site" / "index.html").is_file()
-    else:
-        # Only where folders cannot be exchanged in one step (not Linux): no site/ for a
-        # moment, and the journal lets the next build put the finished one in place.
-        assert not (project / "site").exists()
-        assert (project / ".site-swap.json").is_file()
-    assert leftovers(project)
-    stage = project / ".build" / "stage-999999-abc"
-    stage.mkdir()  # a stage folder of a killed build (no such process)
-    assert build(project).returncode == 0
-    assert (project / "site" / "index.html").is_file()
-    assert leftovers(project) == []
-
-
-def test_two_builds_at_once_never_fail_or_leave_debris(built_project: Path) -> None:
-    """Row 10: the later build's rename failed with `Directory not empty` and left .site-old-*.
-    The first build waits just before its swap while the second one runs to its own swap."""
-    project = built_project  # the last good build's site is in place
-    marker = project / ".site.paused-before-swap"
-    first = start_build(project, {"BUILD_SITE_PAUSE_AT": "before-swap"})
-    wait_for(marker, first)
-    second = start_build(project, {})
-    time.sleep(1)  # not a timing assertion: the race is there whichever reaches the swap first
-    marker.unlink()
-    for process in (first, second):
-        _, err = process.communicate(timeout=HANG)
-        assert process.returncode == 0, err
-        assert "Traceback" not in err
-    assert (project / "site" / "index.html").is_file()
-    assert leftovers(project) == []
-
-
-def test_make_clean_removes_what_killed_builds_left(project: Path) -> None:
-    """Row 11: `make clean` removed site, .build and .cache only."""
-    for name in (".site-new-123-abc", ".site-old-123-456", "site"):
-        (project / name).mkdir()
-    subprocess.run(["make", "clean"], cwd=project, check=True, capture_output=True, timeout=HANG)
-    assert not [p for p in project.iterdir() if p.name == "site" or p.name.startswith(".site-")]
 
 
 def test_a_file_too_big_to_precache_fails_the_build(project: Path) -> None:
