@@ -8,7 +8,8 @@ Opens the algorithm page in headless Chromium with a fresh profile (empty cache,
 worker) from the benchmark's own server (`runtime_bench.serve`: gzip -6 as GitHub Pages serves
 it, ETag, max-age=600) and counts every request the server answers until
 `#walker[data-state=ready]`: the page, its CSS and JS, the worker, the service worker and
-whatever it fetches in that time, Pyodide, the standard-library zip, the flow JSON. Bytes are
+whatever it fetches in that time (a request counts if it arrived before the walker was seen
+ready), Pyodide, the standard-library zip, the flow JSON. Bytes are
 deterministic (unlike times), so one run on a busy machine is exact; no quiet machine needed.
 
 Why a script of its own: every byte-saving step is measured with it, and the benchmark report's
@@ -52,15 +53,17 @@ class Request:
 
 
 def cold_start(site_dir: Path, port: int) -> list[Request]:
-    """Every response the server sent from a fresh profile's first visit until the walker is
-    ready (the benchmark's `visit`, which also waits 300 ms for the last long tasks)."""
+    """Every response the server sent from a fresh profile's first visit, for the requests that
+    arrived before the walker was seen ready (as the benchmark counts "until ready")."""
     with serve(site_dir, port) as (base, log), sync_playwright() as playwright:
         profile = Profile(playwright)
         try:
             with profile.context() as context:
                 log.reset()
-                visit(context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True)
-                sent = list(log.sent)
+                _, metrics = visit(
+                    context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True
+                )
+                sent = [(p, size) for p, size, at in log.sent if at <= metrics["settled_at"]]
         finally:
             profile.remove()
     rows = []

@@ -241,33 +241,40 @@ async ([choiceIndex, pauseMs]) => {
 
 
 class TransferLog:
-    """Bytes the server sent, per path, since the last reset (thread-safe)."""
+    """Bytes the server sent, per path, since the last reset (thread-safe). Each response is
+    logged with the time its request arrived (`time.monotonic()`), so a count can stop at a
+    moment: "until ready" counts the requests made before the walker was seen ready."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.sent: list[tuple[str, int]] = []
+        self.sent: list[tuple[str, int, float]] = []
         self.last_request = time.monotonic()
 
-    def add(self, path: str, size: int) -> None:
+    def add(self, path: str, size: int, asked_at: float) -> None:
         with self.lock:
-            self.sent.append((path, size))
+            self.sent.append((path, size, asked_at))
             self.last_request = time.monotonic()
 
     def reset(self) -> None:
         with self.lock:
             self.sent = []
 
-    def per_file(self) -> dict[str, int]:
-        """Bytes sent per file name (the last part of the path), largest first."""
+    def per_file(self, until: float = float("inf")) -> dict[str, int]:
+        """Bytes sent per file name (the last part of the path), largest first, for the
+        requests that arrived by `until`."""
         sizes: dict[str, int] = {}
         with self.lock:
-            for path, size in self.sent:
-                sizes[file_name(path)] = sizes.get(file_name(path), 0) + size
+            for path, size, asked_at in self.sent:
+                if asked_at <= until:
+                    sizes[file_name(path)] = sizes.get(file_name(path), 0) + size
         return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
-    def total(self, prefix: str | tuple[str, ...] = "") -> int:
+    def total(self, prefix: str | tuple[str, ...] = "", until: float = float("inf")) -> int:
+        """Bytes sent for the requests under `prefix` that arrived by `until`."""
         with self.lock:
-            return sum(size for path, size in self.sent if path.startswith(prefix))
+            return sum(
+                size for path, size, at in self.sent if path.startswith(prefix) and at <= until
+            )
 
     def wait_quiet(self, seconds: float = 1.5, limit: float = 30) -> None:
         """Wait until no request came for `seconds` (a service worker's precache has settled)."""
@@ -330,10 +337,11 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
         self.respond(with_body=True)
 
     def respond(self, *, with_body: bool) -> None:
+        asked_at = time.monotonic()
         file = self.resolve()
         if file is None:
             self.send_error(404)
-            self.log.add(self.path, HEADER_BYTES)  # headers only
+            self.log.add(self.path, HEADER_BYTES, asked_at)  # headers only
             return
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         compress = accepts_gzip and file.suffix in COMPRESSIBLE
@@ -343,7 +351,7 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("ETag", f'"{etag}"')
             self.send_header("Content-Length", "0")
             self.end_headers()
-            self.log.add(self.path, HEADER_BYTES)  # headers only
+            self.log.add(self.path, HEADER_BYTES, asked_at)  # headers only
             return
         self.send_response(200)
         self.send_header("Content-Type", MIME_TYPES.get(file.suffix, "application/octet-stream"))
@@ -355,13 +363,13 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         if not with_body:
-            self.log.add(self.path, HEADER_BYTES)
+            self.log.add(self.path, HEADER_BYTES, asked_at)
             return
         try:
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             return  # the browser went away (a closed profile): nothing was delivered
-        self.log.add(self.path.split("?", 1)[0], len(data) + HEADER_BYTES)
+        self.log.add(self.path.split("?", 1)[0], len(data) + HEADER_BYTES, asked_at)
 
 
 @contextmanager
@@ -536,12 +544,21 @@ def visit(
     page = context.pages[0] if context.pages else context.new_page()
     emulate(context, page, condition)
     page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    # When the page loaded, or the walker turned ready, on this process's clock: bytes "until
+    # ready/load" count the requests that arrived by then.
+    settled_at = time.monotonic()
     if wait_ready:
         page.wait_for_function(
             "() => window.__bench && window.__bench.readyAt !== null", timeout=LOAD_TIMEOUT_MS
         )
+        # The page's clock read at `before` or later, so this is at or before the real moment:
+        # what the walker's readiness itself set off (the service worker, the search index) is
+        # never counted as before it.
+        before = time.monotonic()
+        since_ready = page.evaluate("() => performance.now() - window.__bench.readyAt")
+        settled_at = before - since_ready / 1000
         page.wait_for_timeout(300)  # let the last long tasks be reported
-    return page, page_metrics(page)
+    return page, {**page_metrics(page), "settled_at": settled_at}
 
 
 def walker_frame_cost(bench: dict[str, Any], until: float) -> float:
@@ -623,13 +640,16 @@ def measure_page(
                 page, metrics = visit(context, base + path, condition, wait_ready=wait_ready)
                 results.add(page_name, temperature, condition.name, summarize_load(metrics))
                 if (condition.name, temperature, page_name) == ("desktop", "cold", "algorithm"):
-                    for file_name, size in log.per_file().items():
-                        results.files.setdefault(file_name, []).append(size)
+                    for name, size in log.per_file(until=metrics["settled_at"]).items():
+                        results.files.setdefault(name, []).append(size)
                 if condition.name == "desktop":
-                    results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
+                    until = metrics["settled_at"]
+                    results.add_bytes(
+                        f"{page_name}, {temperature}: until ready/load", log.total(until=until)
+                    )
                     results.add_bytes(
                         f"{page_name}, {temperature}: of it Pyodide runtime",
-                        log.total(RUNTIME_PATHS),
+                        log.total(RUNTIME_PATHS, until=until),
                     )
                 if temperature == "cold" and page_name == "algorithm":
                     # Let the service worker install and keep the runtime for the warm visit.
