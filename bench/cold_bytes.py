@@ -3,6 +3,7 @@
     .venv/bin/python bench/cold_bytes.py                      # build the site, count, print
     .venv/bin/python bench/cold_bytes.py --site-dir DIR --port N  # a build for 127.0.0.1:N
     .venv/bin/python bench/cold_bytes.py --json FILE          # also write the rows as JSON
+    .venv/bin/python bench/cold_bytes.py --page treatment/    # a reading page, until load
 
 Opens the algorithm page in headless Chromium with a fresh profile (empty cache, no service
 worker) from the benchmark's own server (`runtime_bench.serve`: gzip -6 as GitHub Pages serves
@@ -52,7 +53,7 @@ class Request:
     """Body bytes sent (gzip where the server compresses), without headers."""
 
 
-def cold_start(site_dir: Path, port: int) -> list[Request]:
+def cold_start(site_dir: Path, port: int, page: str = ALGORITHM_PAGE) -> list[Request]:
     """Every response the server sent from a fresh profile's first visit, for the requests that
     arrived before the walker was seen ready (as the benchmark counts "until ready")."""
     with serve(site_dir, port) as (base, log), sync_playwright() as playwright:
@@ -60,9 +61,8 @@ def cold_start(site_dir: Path, port: int) -> list[Request]:
         try:
             with profile.context() as context:
                 log.reset()
-                _, metrics = visit(
-                    context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True
-                )
+                ready = page == ALGORITHM_PAGE  # any other page: until its load event
+                _, metrics = visit(context, base + page, Condition("desktop"), wait_ready=ready)
                 sent = [(p, size) for p, size, at in log.sent if at <= metrics["settled_at"]]
         finally:
             profile.remove()
@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     parser.add_argument("--label", default="", help="what was counted (kept in the JSON)")
     parser.add_argument("--port", type=int, default=None, help="the SITE_URL port of --site-dir")
+    parser.add_argument("--page", default=ALGORITHM_PAGE, help="another page: count until load")
     args = parser.parse_args(argv)
     port = args.port or free_port()
     with tempfile.TemporaryDirectory(prefix="cold-bytes-") as temp:
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             build_site(site_dir, f"http://127.0.0.1:{port}/")
             print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
-        rows = cold_start(site_dir.resolve(), port)
+        rows = cold_start(site_dir.resolve(), port, args.page)
     print(table(rows))
     if args.json:
         data = {"label": args.label, "total": total(rows), "requests": [asdict(r) for r in rows]}
