@@ -116,7 +116,9 @@ globalThis.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
   const sizes = RUNTIME_SIZES[name];
-  if (!sizes || !response.ok || !response.body) return unpacked(name, response);
+  if (!response.ok || !response.body) return response;
+  // A flow's JSON (no size known): counted as arriving, not in MB.
+  if (!sizes) return unpacked(name, withProgress(response));
   if (name === "pyodide.asm.wasm") {
     progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
   }
@@ -141,6 +143,27 @@ globalThis.fetch = async (input, init) => {
   });
   return unpacked(name, counted);
 };
+
+/**
+ * The response, with a progress message posted as its bytes arrive (at most every 100 ms): the
+ * walker gives up no request while they do (engine-client.mjs).
+ *
+ * @param {Response} response
+ * @returns {Response}
+ */
+function withProgress(response) {
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      postProgress();
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(/** @type {ReadableStream} */ (response.body).pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
 
 /** Resolves to engine.bridge's `handle` and `add_flow`, or rejects with the reason. */
 const engine = Promise.race([boot(), wasmFailed]);
