@@ -74,6 +74,7 @@ class StaticControls:
                     f"data-none-answer>{inline(node.none)}</a></p>"
                 )
         return (
+            f"{how_to_check_toggle(node)}"
             f'<div class="checklist-static"><ul class="checklist-items">{"".join(items)}</ul>'
             f"{shortcut}</div>"
             '<p class="checklist-prompt">Then choose what applies:</p>'
@@ -147,6 +148,7 @@ class LiveControls:
             else ""
         )
         return (
+            f"{how_to_check_toggle(node)}"
             f'<form class="checklist" data-action="tick" aria-labelledby="step-{esc(node.id)}">'
             f"<fieldset><legend>Tick every item that applies</legend>{''.join(boxes)}</fieldset>"
             f'<p class="checklist-submit"><button type="submit">Continue</button>{none_button}</p>'
@@ -177,6 +179,20 @@ class LiveControls:
 
 
 Controls = StaticControls | LiveControls
+
+
+def how_to_check_toggle(node: ChecklistNode) -> str:
+    """One shared "How to check" switch for the whole list (review row 3): the items' own help
+    is hidden until it is on, then shown open under every item (site.css, no JavaScript). It
+    sits outside the walker's form, so it is never an answer and never clears "None of these"."""
+    if not any(item.help for item in node.items):
+        return ""
+    toggle_id = f"how-to-check-{node.id}"
+    return (
+        f'<p class="how-to-check"><input type="checkbox" class="how-to-check-toggle" '
+        f'id="{esc(toggle_id)}"> <label for="{esc(toggle_id)}">Show how to check each item</label>'
+        "</p>"
+    )
 
 
 def static_example(node: ChecklistNode, witness: frozenset[str]) -> str:
