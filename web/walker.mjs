@@ -620,7 +620,11 @@ class Walker {
     event.preventDefault();
     if (this.root.dataset.state !== STATES.ready) return;
     const ticked = tickedItems(form);
-    this.choose(ticked);
+    // The "None of these" button answers the checklist at once, but never drops a tick.
+    const submitter = event.submitter;
+    const none =
+      submitter instanceof HTMLButtonElement && submitter.hasAttribute("data-none-answer");
+    this.choose(none && ticked.length === 0 ? [submitter.value] : ticked);
   }
 
   /**
