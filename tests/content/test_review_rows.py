@@ -7,6 +7,7 @@ so no checklist item may present them as the threshold.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,21 @@ def test_young_age_red_flag_uses_the_cited_cut_off(flow_file: Path) -> None:
     assert not unread, f"{page_id(flow_file)}: young-age cut-off not in a cited source: {unread}"
     if items:
         assert all("under 7" in text for text in items), items
+
+
+SEED_WORDS = re.compile(r"\bseeds?\b(?!-)|\bsource documents? 0\d\d", re.I)
+""""Seed 004", "(seed)", "source document 001": file numbers a reader cannot follow (review
+section 5). Source ids such as `seed-treatment` are addresses, not reader text."""
+
+READER_FILES = sorted((ROOT / "docs").glob("*.md")) + FLOWS
+
+
+@pytest.mark.parametrize("path", READER_FILES, ids=page_id)
+def test_no_seed_or_document_numbers_in_reader_text(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    found = [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), 1)
+        if SEED_WORDS.search(line)
+    ]
+    assert not found, f"{page_id(path)} names source documents by number:\n" + "\n".join(found)
