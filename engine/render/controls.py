@@ -43,14 +43,23 @@ class StaticControls:
     def checklist(
         self, flow: Flow, state: State, node: ChecklistNode, current: StepView, site_root: str
     ) -> str:
-        """The items as a list, then one link per route that can be taken, with example ticks."""
-        items = "".join(
-            f"<li>{inline(item.text)}"
-            f"{help_details(item.help, f'help-{node.id}-{item.id}', site_root, 'How to check')}"
-            f"{citations(flow, item.cite, site_root)}</li>"
-            for item in node.items
-        )
+        """The items as a list under their group headings, then one link per route that can be
+        taken, with example ticks. Where the checklist has "None of these", its route is also a
+        link that stays at the bottom of the screen while the items scroll (site.css), as the
+        walker's button does: the common answer in one tap without scrolling (issue 15)."""
+        items = []
+        group = None
+        for item in node.items:
+            if item.group and item.group != group:
+                items.append(f'<li class="item-group">{inline(item.group)}</li>')
+            group = item.group
+            items.append(
+                f"<li>{inline(item.text)}"
+                f"{help_details(item.help, f'help-{node.id}-{item.id}', site_root, 'How to check')}"
+                f"{citations(flow, item.cite, site_root)}</li>"
+            )
         routes = []
+        shortcut = ""
         for index, witness in checklist_branches(node, dict(current.facts)):
             route = node.routes[index]
             url = self._url(flow, choose(flow, state, witness))
@@ -59,8 +68,15 @@ class StaticControls:
                 f'<span class="route-example">(for example: {esc(static_example(node, witness))})'
                 "</span></li>"
             )
+            if node.none is not None and witness == frozenset({NONE_CHOICE}):
+                shortcut = (
+                    f'<p class="checklist-submit"><a class="none-answer" href="{url}" '
+                    f"data-none-answer>{inline(node.none)}</a></p>"
+                )
         return (
-            f'<ul class="checklist-items">{items}</ul>'
+            f"{how_to_check_toggle(node)}"
+            f'<div class="checklist-static"><ul class="checklist-items">{"".join(items)}</ul>'
+            f"{shortcut}</div>"
             '<p class="checklist-prompt">Then choose what applies:</p>'
             f'<ul class="checklist-routes">{"".join(routes)}</ul>'
         )
@@ -122,10 +138,21 @@ class LiveControls:
                 f'id="{esc(box_id)}" value="{NONE_CHOICE}" data-none> '
                 f'<label for="{esc(box_id)}">{inline(node.none)}</label></div>'
             )
+        # "None of these" also as a button beside Continue: the common answer in one tap, with
+        # no scrolling (issue 15). It is hidden while an item is ticked (site.css), and the
+        # walker never lets it drop a tick.
+        none_button = (
+            f' <button type="submit" class="none-answer" value="{NONE_CHOICE}" data-none-answer>'
+            f"{inline(node.none)}</button>"
+            if node.none is not None
+            else ""
+        )
         return (
+            f"{how_to_check_toggle(node)}"
             f'<form class="checklist" data-action="tick" aria-labelledby="step-{esc(node.id)}">'
             f"<fieldset><legend>Tick every item that applies</legend>{''.join(boxes)}</fieldset>"
-            '<p><button type="submit">Continue</button></p></form>'
+            f'<p class="checklist-submit"><button type="submit">Continue</button>{none_button}</p>'
+            "</form>"
         )
 
     def references(self, flow: Flow, cites: Sequence[Citation]) -> str:
@@ -152,6 +179,20 @@ class LiveControls:
 
 
 Controls = StaticControls | LiveControls
+
+
+def how_to_check_toggle(node: ChecklistNode) -> str:
+    """One shared "How to check" switch for the whole list (review row 3): the items' own help
+    is hidden until it is on, then shown open under every item (site.css, no JavaScript). It
+    sits outside the walker's form, so it is never an answer and never clears "None of these"."""
+    if not any(item.help for item in node.items):
+        return ""
+    toggle_id = f"how-to-check-{node.id}"
+    return (
+        f'<p class="how-to-check"><input type="checkbox" class="how-to-check-toggle" '
+        f'id="{esc(toggle_id)}"> <label for="{esc(toggle_id)}">Show how to check each item</label>'
+        "</p>"
+    )
 
 
 def static_example(node: ChecklistNode, witness: frozenset[str]) -> str:

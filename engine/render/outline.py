@@ -117,10 +117,14 @@ def _node_body(flow: Flow, node: Node, site_root: str) -> list[str]:
             )
             parts.append("</ul>")
         case ChecklistNode():
-            parts.append('<ul class="outline-items">')
+            parts.append(
+                f'<details class="outline-detail"><summary>Items: {len(node.items)}</summary>'
+                '<ul class="outline-items">'
+            )
             parts.extend(f"<li>{inline(i.text)}</li>" for i in node.items)
             parts.append(
-                '</ul><p>Where to go next (the first that applies):</p><ol class="outline-routes">'
+                "</ul></details>"
+                '<p>Where to go next (the first that applies):</p><ol class="outline-routes">'
             )
             parts.extend(
                 f"<li>{inline(r.label)}{_sets(flow, r.set)} &#8594; {_targets(flow, r.next)}</li>"
@@ -149,8 +153,14 @@ def _outcome_body(flow: Flow, node: OutcomeNode, site_root: str) -> list[str]:
                 else ""
             )
             parts.append(action_html(flow, action, site_root, only))
-        parts.append("</ol><h3>Detail</h3>")
-    parts.append('<ol class="recommendations">')
+        parts.append("</ol>")
+    # The detail folded (review row 15: the outline was 46 phone screens, now longer): the key
+    # actions stay open, each outcome's recommendations are one tap away.
+    parts.append(
+        f'<details class="outline-detail"><summary>Detail: {len(node.recommendations)} '
+        f"recommendation{'s' if len(node.recommendations) != 1 else ''}</summary>"
+        '<ol class="recommendations">'
+    )
     for rec in node.recommendations:
         only = (
             f'<p class="only-when">Only when {esc(describe_condition(flow, rec.when))}.</p>'
@@ -158,7 +168,7 @@ def _outcome_body(flow: Flow, node: OutcomeNode, site_root: str) -> list[str]:
             else ""
         )
         parts.append(recommendation_html(flow, rec, site_root, only))
-    parts.append("</ol>")
+    parts.append("</ol></details>")
     if node.follow_up:
         follow_up = markdown(node.follow_up, site_root)
         parts.append(f'<div class="follow-up"><h3>Follow-up</h3>{follow_up}</div>')
@@ -197,8 +207,11 @@ def render_outline_html(flow: Flow, *, site_root: str, step_url: StepUrl) -> str
         parts.append("</li>")
     parts.append("</ol>")
     if flow.safety:
-        parts.append('<h2>Safety rules checked on every route</h2><ul class="safety-rules">')
+        parts.append(
+            '<h2>Safety rules checked on every route</h2><details class="outline-detail">'
+            f'<summary>{len(flow.safety)} rules</summary><ul class="safety-rules">'
+        )
         parts.extend(f"<li>{inline(rule.text)}</li>" for rule in flow.safety)
-        parts.append("</ul>")
+        parts.append("</ul></details>")
     parts.append("</section>")
     return "".join(p for p in parts if p)

@@ -30,12 +30,12 @@ COMMON_CASE: list[tuple[str, str, str]] = [
     (CHECKLIST_NONE, "red-flags", ""),
     (CHECKLIST_NONE, "exam", ""),
     (QUESTION, "acute", "Less than 4 weeks"),
-    (QUESTION, "none", "No known liver impairment"),
     (CHECKLIST_NONE, "cbp-screen", ""),
 ]
 """The steps of the age-first main flow for the common case, in order: (kind, the answer's id,
-its text: a static page's answer links carry no id). A checklist is answered "None of these" (on
-a static page, its last route: no item applies)."""
+its text: a static page's answer links carry no id). Liver function is part of the pre-prescribing
+screen (`cbp-screen`). A checklist is answered with its one-tap "None of these" (a button in
+the walker, a link on a static page; both stay at the bottom of the screen)."""
 
 REACH_JS = """
 (element) => {
@@ -86,12 +86,11 @@ def walk(url: str, *, javascript: bool) -> tuple[int, float]:
             if javascript and kind == QUESTION:
                 reader.tap(f'#walker button[data-choice="{value}"]', f"answer {value}")
             elif javascript:
-                reader.tap("#walker input[data-none]", f"{value}: None of these")
-                reader.tap('#walker form[data-action="tick"] button[type="submit"]', "Continue")
+                reader.tap("#walker button[data-none-answer]", f"{value}: None of these")
             elif kind == QUESTION:
                 reader.tap(f'#walker a.answer:has-text("{text}")', f"answer {value}")
             else:
-                reader.tap("#walker a.route >> nth=-1", f"{value}: no item applies")
+                reader.tap("#walker a[data-none-answer]", f"{value}: None of these")
             if javascript:
                 page.wait_for_function(
                     "t => { const w = document.querySelector('#walker');"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from engine import Flow, State, choose, encode_token, enumerate_routes, view
-from engine.model import NONE_CHOICE, Node
+from engine.model import NONE_CHOICE, ChecklistNode, Node
 from engine.states import Step
 
 from .conftest import FLOW_FILES, flow_path, wait_ready
@@ -315,3 +315,68 @@ def test_several_red_flag_groups_ticked_each_is_listed(
     assert tried, f"{flow.id}: no red-flag screen with two or more groups"
     if failures:
         pytest.fail(report(failures, f"of {tried} multi-flag walks"), pytrace=False)
+
+
+NONE_ANSWER = f"{WALKER} [data-none-answer]"
+"""The one-tap "None of these": a button in the walker, a link on a static page."""
+ON_SCREEN_JS = (
+    "e => { const b = e.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight; }"
+)
+
+
+def none_screens(flow: Flow) -> list[tuple[ChecklistNode, list[object]]]:
+    """Every checklist with "None of these" that a route passes, with the shortest way to it."""
+    found = []
+    for node in flow.nodes:
+        if isinstance(node, ChecklistNode) and node.none and (prefix := path_to(flow, node.id)):
+            found.append((node, prefix))
+    return found
+
+
+@pytest.mark.parametrize("flow_id", FLOW_IDS)
+def test_none_of_these_answers_a_checklist_in_one_tap(
+    live_page: Page, site_url: str, flows: dict[str, Flow], flow_id: str
+) -> None:
+    """Issue 15: on every checklist with "None of these", one tap answers it, with no scrolling
+    (the button is on the first screen when the step opens); once an item is ticked the button
+    is gone, so it can never answer for a list with a tick in it."""
+    flow = flows[flow_id]
+    walker = open_walker(live_page, site_url, flow)
+    page = live_page
+    screens = none_screens(flow)
+    assert screens, f"{flow.id}: no checklist with 'None of these'"
+    for node, prefix in screens:
+        walker.go(prefix)
+        page.evaluate("window.scrollTo(0, 0)")
+        button = page.locator(NONE_ANSWER)
+        assert button.count() == 1, f"{node.id}: no one-tap 'None of these' ({NONE_ANSWER})"
+        assert button.evaluate(ON_SCREEN_JS), f"{node.id}: 'None of these' is not on screen"
+        page.set_checked(item_box(node.items[0].id), True)
+        assert not button.is_visible(), f"{node.id}: 'None of these' shown with an item ticked"
+        page.set_checked(item_box(node.items[0].id), False)
+        button.tap()
+        walker.choices.append(frozenset({NONE_CHOICE}))
+        walker.wait(walker.choices)
+
+
+@pytest.mark.parametrize("flow_id", FLOW_IDS)
+def test_none_of_these_is_one_tap_on_static_pages(
+    browser: Browser, site_url: str, flows: dict[str, Flow], flow_id: str
+) -> None:
+    """The same without JavaScript: each such checklist's static page has a "None of these"
+    link on its first screen that opens the page of the "None of these" answer."""
+    flow = flows[flow_id]
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for node, prefix in none_screens(flow):
+            state = State(flow.id, flow.version, tuple(prefix))  # type: ignore[arg-type]
+            page.goto(f"{site_url}{flow_path(flow.id)}{encode_token(flow, state)}/")
+            link = page.locator(NONE_ANSWER)
+            assert link.count() == 1, f"{node.id}: no one-tap 'None of these' link"
+            assert link.evaluate(ON_SCREEN_JS), f"{node.id}: 'None of these' is not on screen"
+            after = choose(flow, state, frozenset({NONE_CHOICE}))
+            link.tap()
+            page.wait_for_url(f"**/{encode_token(flow, after)}/")
+    finally:
+        context.close()
