@@ -115,10 +115,11 @@ def flow_pages(flows: list[Flow]) -> list[FlowPages]:
 
 def flow_json(flow: Flow) -> str:
     """The flow as the walker loads it (assets/flows/<id>.json): with its steps' texts
-    rendered, so the browser needs no Markdown library (issue 17)."""
+    rendered, so the browser needs no Markdown library (issue 17). No spaces between tokens:
+    every cold walker start downloads it."""
     from engine.render.prerender import artefact
 
-    return json.dumps(artefact(flow), ensure_ascii=False, sort_keys=True)
+    return json.dumps(artefact(flow), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def flow_revision(flow: Flow) -> str:
