@@ -111,16 +111,16 @@ test("no request is given up while the worker reports bytes arriving", async () 
   const { port1, port2 } = new MessageChannel();
   port2.addEventListener("message", (event) => {
     if (event.data.request === undefined) return;
-    // Bytes of the flow arrive every 20 ms for 200 ms (four time limits), then the answer.
-    const drip = setInterval(() => port2.postMessage({ type: FROM_WORKER.progress }), 20);
+    // Bytes of the flow arrive every 10 ms for 1 s (five time limits), then the answer.
+    const drip = setInterval(() => port2.postMessage({ type: FROM_WORKER.progress }), 10);
     setTimeout(() => {
       clearInterval(drip);
       port2.postMessage({ id: event.data.id, response: { ok: true, token: "t" } });
-    }, 200);
+    }, 1000);
   });
   port2.start();
   port1.start();
-  const client = connect(port1, Promise.resolve(), 50);
+  const client = connect(port1, Promise.resolve(), 200);
   try {
     const request = client.request({ op: "open", flow: "f", token: "t", site_root: "/" });
     assert.deepEqual(await request, { ok: true, token: "t" });
