@@ -41,6 +41,8 @@ lint: setup
 	# worker's globals), then Biome's linter and formatter (web/, overrides/assets/, tests/js/).
 	node_modules/.bin/tsc -p tsconfig.json
 	node_modules/.bin/tsc -p tsconfig.worker.json
+	# The service worker's source (web/offline/sw.mjs), with a service worker's globals.
+	node_modules/.bin/tsc -p tsconfig.sw.json
 	node_modules/.bin/biome check
 
 # The engine's own test suite, run again inside real Pyodide under Node (offline).

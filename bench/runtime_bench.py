@@ -110,19 +110,27 @@ CONDITIONS = [
 ]
 WALK_CONDITIONS = ("desktop", "4x CPU", "phone")
 
-# Bytes per file of a cold algorithm visit before issue 17 (commit 231591a, gzip -6 as the
-# bench's server sends them; the .zip and .whl as stored): the "before" column of the report.
-BYTES_BEFORE = {
-    "pyodide.asm.wasm": 3_558_222,
-    "pyodide.asm.mjs": 260_912,
-    "pyodide.mjs": 7_193,
-    "python_stdlib.zip": 2_920_094,
-    "pyodide-lock.json": 26_988,
-    "back_spasm_engine-1.0.0-py3-none-any.whl": 163_412,
-    "markdown_it_py-4.3.0-py3-none-any.whl": 130_651,
-    "mdurl-0.1.2-py3-none-any.whl": 11_255,
-    "worker.mjs": 1_959,
-}
+# Bytes per file of a cold algorithm visit before issue 17 (commit 231591a), as this server sends
+# them: the "before" column of the report. Written by `bench/cold_bytes.py --json` from a build of
+# that commit; read, never typed by hand.
+BYTES_BEFORE_FILE = ROOT / "bench" / "results" / "cold_bytes_before.json"
+
+
+def file_name(path: str) -> str:
+    """The last part of a request's path: how the per-file rows name a request."""
+    return path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "/"
+
+
+def bytes_before() -> dict[str, int]:
+    """Per file name, bytes sent (headers included) of the cold start in BYTES_BEFORE_FILE."""
+    if not BYTES_BEFORE_FILE.is_file():
+        return {}
+    sizes: dict[str, int] = {}
+    for row in json.loads(BYTES_BEFORE_FILE.read_text())["requests"]:
+        name = file_name(row["path"])
+        sizes[name] = sizes.get(name, 0) + row["sent"] + HEADER_BYTES
+    return sizes
+
 
 # A fixed amount of work, timed on the main thread and in a Web Worker: shows which of them a
 # condition slows (DevTools' CPU throttling slows only the page; the phone's quota slows both).
@@ -233,34 +241,40 @@ async ([choiceIndex, pauseMs]) => {
 
 
 class TransferLog:
-    """Bytes the server sent, per path, since the last reset (thread-safe)."""
+    """Bytes the server sent, per path, since the last reset (thread-safe). Each response is
+    logged with the time its request arrived (`time.monotonic()`), so a count can stop at a
+    moment: "until ready" counts the requests made before the walker was seen ready."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.sent: list[tuple[str, int]] = []
+        self.sent: list[tuple[str, int, float]] = []
         self.last_request = time.monotonic()
 
-    def add(self, path: str, size: int) -> None:
+    def add(self, path: str, size: int, asked_at: float) -> None:
         with self.lock:
-            self.sent.append((path, size))
+            self.sent.append((path, size, asked_at))
             self.last_request = time.monotonic()
 
     def reset(self) -> None:
         with self.lock:
             self.sent = []
 
-    def per_file(self) -> dict[str, int]:
-        """Bytes sent per file name (the last part of the path), largest first."""
+    def per_file(self, until: float = float("inf")) -> dict[str, int]:
+        """Bytes sent per file name (the last part of the path), largest first, for the
+        requests that arrived by `until`."""
         sizes: dict[str, int] = {}
         with self.lock:
-            for path, size in self.sent:
-                name = path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "/"
-                sizes[name] = sizes.get(name, 0) + size
+            for path, size, asked_at in self.sent:
+                if asked_at <= until:
+                    sizes[file_name(path)] = sizes.get(file_name(path), 0) + size
         return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
-    def total(self, prefix: str | tuple[str, ...] = "") -> int:
+    def total(self, prefix: str | tuple[str, ...] = "", until: float = float("inf")) -> int:
+        """Bytes sent for the requests under `prefix` that arrived by `until`."""
         with self.lock:
-            return sum(size for path, size in self.sent if path.startswith(prefix))
+            return sum(
+                size for path, size, at in self.sent if path.startswith(prefix) and at <= until
+            )
 
     def wait_quiet(self, seconds: float = 1.5, limit: float = 30) -> None:
         """Wait until no request came for `seconds` (a service worker's precache has settled)."""
@@ -270,6 +284,9 @@ class TransferLog:
                 return
             time.sleep(0.2)
 
+
+# Headers are a few hundred bytes: each response counts its body exactly plus this.
+HEADER_BYTES = 250
 
 COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".wasm", ".xml", ".txt", ".map"}
 
@@ -320,10 +337,11 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
         self.respond(with_body=True)
 
     def respond(self, *, with_body: bool) -> None:
+        asked_at = time.monotonic()
         file = self.resolve()
         if file is None:
             self.send_error(404)
-            self.log.add(self.path, 200)
+            self.log.add(self.path, HEADER_BYTES, asked_at)  # headers only
             return
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         compress = accepts_gzip and file.suffix in COMPRESSIBLE
@@ -333,7 +351,7 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("ETag", f'"{etag}"')
             self.send_header("Content-Length", "0")
             self.end_headers()
-            self.log.add(self.path, 200)
+            self.log.add(self.path, HEADER_BYTES, asked_at)  # headers only
             return
         self.send_response(200)
         self.send_header("Content-Type", MIME_TYPES.get(file.suffix, "application/octet-stream"))
@@ -345,14 +363,13 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         if not with_body:
-            self.log.add(self.path, 250)
+            self.log.add(self.path, HEADER_BYTES, asked_at)
             return
         try:
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             return  # the browser went away (a closed profile): nothing was delivered
-        # Headers are a few hundred bytes: count them roughly, the body exactly.
-        self.log.add(self.path.split("?", 1)[0], len(data) + 250)
+        self.log.add(self.path.split("?", 1)[0], len(data) + HEADER_BYTES, asked_at)
 
 
 @contextmanager
@@ -527,12 +544,21 @@ def visit(
     page = context.pages[0] if context.pages else context.new_page()
     emulate(context, page, condition)
     page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    # When the page loaded, or the walker turned ready, on this process's clock: bytes "until
+    # ready/load" count the requests that arrived by then.
+    settled_at = time.monotonic()
     if wait_ready:
         page.wait_for_function(
             "() => window.__bench && window.__bench.readyAt !== null", timeout=LOAD_TIMEOUT_MS
         )
+        # The page's clock read at `before` or later, so this is at or before the real moment:
+        # what the walker's readiness itself set off (the service worker, the search index) is
+        # never counted as before it.
+        before = time.monotonic()
+        since_ready = page.evaluate("() => performance.now() - window.__bench.readyAt")
+        settled_at = before - since_ready / 1000
         page.wait_for_timeout(300)  # let the last long tasks be reported
-    return page, page_metrics(page)
+    return page, {**page_metrics(page), "settled_at": settled_at}
 
 
 def walker_frame_cost(bench: dict[str, Any], until: float) -> float:
@@ -614,13 +640,16 @@ def measure_page(
                 page, metrics = visit(context, base + path, condition, wait_ready=wait_ready)
                 results.add(page_name, temperature, condition.name, summarize_load(metrics))
                 if (condition.name, temperature, page_name) == ("desktop", "cold", "algorithm"):
-                    for file_name, size in log.per_file().items():
-                        results.files.setdefault(file_name, []).append(size)
+                    for name, size in log.per_file(until=metrics["settled_at"]).items():
+                        results.files.setdefault(name, []).append(size)
                 if condition.name == "desktop":
-                    results.add_bytes(f"{page_name}, {temperature}: until ready/load", log.total())
+                    until = metrics["settled_at"]
+                    results.add_bytes(
+                        f"{page_name}, {temperature}: until ready/load", log.total(until=until)
+                    )
                     results.add_bytes(
                         f"{page_name}, {temperature}: of it Pyodide runtime",
-                        log.total(RUNTIME_PATHS),
+                        log.total(RUNTIME_PATHS, until=until),
                     )
                 if temperature == "cold" and page_name == "algorithm":
                     # Let the service worker install and keep the runtime for the warm visit.
@@ -931,17 +960,23 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
             "## Bytes per file, cold algorithm visit until ready (desktop), before and after "
             "issue 17",
             "",
-            "Before: the build of commit 231591a (same gzip as this server; see BYTES_BEFORE). "
+            "Before: a build of commit 231591a counted by `bench/cold_bytes.py` (same server, "
+            "headers estimated at 250 B each; data in bench/results/cold_bytes_before.json). "
             "After: what this run's server sent (medians).",
             "",
             "| file | before | after |",
             "|---|---|---|",
         ]
-        names = list(results.files) + [n for n in BYTES_BEFORE if n not in results.files]
+        before_sizes = bytes_before()
+        names = list(results.files) + [n for n in before_sizes if n not in results.files]
         for name in names:
             after = median([float(v) for v in results.files.get(name, [])])
-            before = BYTES_BEFORE.get(name)
-            lines.append(f"| {name} | {kib(before)} | {kib(after) if after else '-'} |")
+            before = before_sizes.get(name)
+            lines.append(
+                f"| {name} | {kib(before) if before else '-'} | {kib(after) if after else '-'} |"
+            )
+        after_total = sum(median([float(v) for v in s]) or 0 for s in results.files.values())
+        lines.append(f"| **total** | {kib(sum(before_sizes.values()))} | {kib(after_total)} |")
     if results.probes:
         lines += [
             "",

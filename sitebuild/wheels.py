@@ -18,13 +18,17 @@ from typing import Any
 
 from sitebuild.common import ROOT, BuildError, sha256_file, sha256_text, write_atomic
 from sitebuild.flows import engine_digest
+from sitebuild.urls import STDLIB_FILE
 
-PYODIDE_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-"""Everything Pyodide needs to start offline (the wheels and lockfile are added separately).
-The site's python_stdlib.zip is the precompiled copy made by `compiled_runtime`."""
+STOCK_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+"""Pyodide's files as npm ships them: what `compiled_runtime` starts from."""
 
-COMPILED_RUNTIME_FILES = ("python_stdlib.zip",)
-"""Those of PYODIDE_RUNTIME_FILES the site ships precompiled (they hold the engine's modules)."""
+COMPILED_RUNTIME_FILES = (STDLIB_FILE,)
+"""What the site ships precompiled in place of the stock python_stdlib.zip (the standard
+library and the engine's modules, as bytecode; see sitebuild.urls.STDLIB_FILE)."""
+
+PYODIDE_RUNTIME_FILES = (*STOCK_RUNTIME_FILES[:3], *COMPILED_RUNTIME_FILES)
+"""Everything Pyodide needs to start offline (the lockfile is added separately)."""
 
 PURE_WHEELS = ("markdown-it-py", "mdurl")
 """The engine's runtime dependencies, shipped to the browser as pure-Python wheels (versions are
@@ -84,7 +88,7 @@ def pure_wheels(cache: Path) -> list[Path]:
 def compiled_runtime(
     project: Path, cache: Path, wheels: list[Path], flows: list[Path] | None = None
 ) -> Path:
-    """Folder with the precompiled python_stdlib.zip and wheels (tools/compile_runtime.py).
+    """Folder with the precompiled standard library (tools/compile_runtime.py).
 
     Made by the vendored Pyodide under Node (a few seconds), then cached by the hash of
     everything that goes in; the output is byte-for-byte reproducible.
@@ -92,7 +96,7 @@ def compiled_runtime(
     pyodide_dir = project / "node_modules" / "pyodide"
     tools = [project / "tools" / name for name in COMPILE_TOOLS]
     flows = flows or []
-    inputs = [*(pyodide_dir / name for name in PYODIDE_RUNTIME_FILES), *tools, *wheels, *flows]
+    inputs = [*(pyodide_dir / name for name in STOCK_RUNTIME_FILES), *tools, *wheels, *flows]
     key = sha256_text("\n".join(f"{path.name} {sha256_file(path)}" for path in inputs))
     folder = cache / "compiled-runtime" / key[:16]
     if (folder / "modules.txt").exists():
@@ -107,8 +111,15 @@ def compiled_runtime(
         for file in out.iterdir():
             file.chmod(0o644)  # Node's file system mount writes 0666
         folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(out, folder)
+        if folder.exists() and not (folder / "modules.txt").exists():
+            shutil.rmtree(folder)  # an incomplete folder left by an older build
+        try:
+            os.replace(out, folder)
+        except OSError:
+            # A concurrent build (another test worker) put the same folder in place first:
+            # it is complete (the rename is atomic) and may be in use, so keep it.
+            if not (folder / "modules.txt").exists():
+                raise
     return folder
 
 

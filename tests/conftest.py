@@ -3,10 +3,16 @@
 Everything here is real: `built_site` runs the same build as `make serve`, `site_url` is a plain
 HTTP server on 127.0.0.1 (Pyodide cannot start from file://), and `browser` is Debian's Chromium
 driven by Playwright. Tests that need none of these never pay for them (fixtures are lazy).
+
+A build costs seconds to minutes on a busy 2-core machine, so each shared site is built once per
+run, even when pytest-xdist runs the tests in several worker processes (`build_once`). Tests only
+read the shared sites; a test that changes a site copies it or builds its own.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -38,14 +44,49 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site (docs/ + flows/), built once per test session into a temp folder."""
+def build_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """`build(folder)` run once per test run, its result shared by every pytest-xdist worker.
+
+    The first worker to ask builds into a folder of the run's temp root (shared by the workers)
+    under a file lock; the others wait on the lock and reuse what it made. A failed build leaves
+    no record, so the next worker to ask tries again and reports its own failure.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # .../pytest-N/popen-gw0 -> .../pytest-N, the run's own root
+    record = root / f"{name}.built"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            return Path(record.read_text())
+        folder = root / name
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+        folder.mkdir()
+        result = build(folder)
+        record.write_text(str(result))
+        return result
+
+
+def build_real_site(folder: Path) -> Path:
     import build_site
 
-    site_dir = tmp_path_factory.mktemp("built") / "site"
-    build_site.build(project=ROOT, site_dir=site_dir, quiet=True)
-    return site_dir
+    return build_site.build(project=ROOT, site_dir=folder / "site", quiet=True)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site (docs/ + flows/), built once per test run into a temp folder (read only)."""
+    return build_once(tmp_path_factory, "built", build_real_site)
+
+
+@pytest.fixture(scope="session")
+def graded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small graded site of tests/gradedsite.py, built once per test run (read only)."""
+    from gradedsite import build_graded_site
+
+    return build_once(tmp_path_factory, "graded", build_graded_site)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ here, by the very interpreter that will run it (same version, same magic number)
 work from every reader's phone.
 
 - Standard library: only the modules imported by Pyodide's start-up, `import engine.bridge` and a
-  first step of every flow go into the site's slim `python_stdlib.zip`, as `.pyc` (zipimport
+  first step of every flow go into the site's slim `python_stdlib.zip.gz`, as `.pyc` (zipimport
   reads `x.pyc` in place of `x.py`). The full zip ships beside it as
   `python_stdlib_full.zip`, fetched only if a module outside the set is ever imported
   (`tools/site_fallback.py`, shipped in the slim zip as `_site_fallback`, with the index of the
@@ -28,14 +28,15 @@ the same inputs give the same bytes (and the service worker's runtime cache surv
 
 Run by compile_runtime.mjs after it has loaded the wheels and imported `engine.bridge` just as
 the browser's worker does; it passes the names then in `sys.modules` as `WALKER_MODULES`.
-Writes OUT_DIR/python_stdlib.zip (slim), OUT_DIR/python_stdlib_full.zip, OUT_DIR/<each wheel's
-name> (slim), OUT_DIR/<each wheel's name>.full.zip and OUT_DIR/modules.txt (every shipped module,
-for review).
+Writes OUT_DIR/python_stdlib.zip.gz (slim, gzipped), OUT_DIR/python_stdlib_full.zip,
+OUT_DIR/<each wheel's name>.full.zip and OUT_DIR/modules.txt (every shipped module, for review).
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import io
 import sys
 import zipfile
 from pathlib import Path
@@ -56,13 +57,16 @@ def bytecode(source: bytes, filename: str) -> bytes:
 
 
 def entry(name: str) -> zipfile.ZipInfo:
+    """Stored, not deflated: the whole zip is gzipped as one file (see `slim_zip`)."""
     info = zipfile.ZipInfo(name, FIXED_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     return info
 
 
 FULL_STDLIB = "python_stdlib_full.zip"
+SLIM_STDLIB = "python_stdlib.zip.gz"
+"""sitebuild.urls.STDLIB_FILE (this script runs inside Pyodide, without the build package)."""
 FALLBACK_MODULE = "_site_fallback"
 
 
@@ -89,16 +93,24 @@ def module_name(path: str) -> str | None:
 
 def slim_zip(files: dict[str, bytes], keep: set[str], target: Path) -> None:
     """A zip of `keep` (paths of x.py) as x.pyc, plus every non-module file whose folder holds
-    a kept module (package data, a wheel's .dist-info)."""
+    a kept module (package data, a wheel's .dist-info), written gzipped to `target`.
+
+    The entries are stored uncompressed and the whole zip is gzipped (level 9) as one file:
+    deflate then finds what modules share (names, common code) across files, and the site's
+    gzip is about 9% smaller than a zip of deflated entries (953 -> 868 KB), which hosts send
+    as is. The engine worker unpacks it as it arrives (web/worker.mjs) and Pyodide gets the zip.
+    """
     folders = {path.rpartition("/")[0] for path in keep}
-    with zipfile.ZipFile(target, "w") as out:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
         for name, data in sorted(files.items()):
             if name in keep:
-                out.writestr(entry(name + "c"), bytecode(data, name), compresslevel=9)
+                out.writestr(entry(name + "c"), bytecode(data, name))
             elif not name.endswith(".py") and (
                 name.rpartition("/")[0] in folders or ".dist-info/" in name
             ):
-                out.writestr(entry(name), data, compresslevel=9)
+                out.writestr(entry(name), data)
+    target.write_bytes(gzip.compress(buffer.getvalue(), compresslevel=9, mtime=0))
 
 
 def read_zip(path: Path | str) -> dict[str, bytes]:
@@ -143,7 +155,7 @@ def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
         archives[archive] = files
     slim[f"{FALLBACK_MODULE}.py"] = Path(__file__).with_name("site_fallback.py").read_bytes()
     slim[f"{FALLBACK_MODULE}.txt"] = fallback_index(archives, shipped).encode()
-    slim_zip(slim, {path for path in slim if path.endswith(".py")}, out_dir / "python_stdlib.zip")
+    slim_zip(slim, {path for path in slim if path.endswith(".py")}, out_dir / SLIM_STDLIB)
     (out_dir / "modules.txt").write_text("".join(f"{name}\n" for name in sorted(shipped)))
 
 

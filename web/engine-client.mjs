@@ -8,7 +8,7 @@
 // cannot miss even if the worker said "ready" before it listened.
 
 import { FROM_WORKER, TO_WORKER } from "./contract.mjs";
-import { watchStartup } from "./loading.mjs";
+import { STALL_MS, StartupError, watchStartup } from "./loading.mjs";
 
 const WORKER_URL = new URL("worker.mjs", import.meta.url);
 
@@ -107,8 +107,11 @@ export function canRunEngine() {
   return typeof WebAssembly === "object" && typeof Worker === "function";
 }
 
-/** How long one step may take (the first also fetches the flow) before the walker says so. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long one step may take with no byte arriving (the first also fetches the flow) before
+ * the walker says so.
+ */
+export const REQUEST_TIMEOUT_MS = STALL_MS;
 
 /**
  * A client that fails every request with `reason` (no engine can run here).
@@ -135,14 +138,28 @@ export function failedClient(reason) {
  * @returns {EngineClient}
  */
 export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
-  /** @type {Map<string, {resolve: (r: BridgeResponse) => void, reject: (e: Error) => void}>} */
+  /**
+   * @typedef {object} Waiting a request sent, not yet answered
+   * @property {(r: BridgeResponse) => void} resolve
+   * @property {(e: Error) => void} reject
+   * @property {() => void} arm (re)start its time limit
+   */
+  /** @type {Map<string, Waiting>} */
   const pending = new Map();
   let nextId = 1;
+  let answered = false; // whether the engine has answered a request yet
   worker.addEventListener("message", (event) => {
-    const { id, response, error } = /** @type {MessageEvent} */ (event).data ?? {};
+    const data = /** @type {MessageEvent} */ (event).data ?? {};
+    if (data.type === FROM_WORKER.progress) {
+      // Bytes are arriving for the worker (a flow's JSON, say): nothing is given up meanwhile.
+      for (const waiting of pending.values()) waiting.arm();
+      return;
+    }
+    const { id, response, error } = data;
     const waiting = pending.get(id);
     if (waiting === undefined) return;
     pending.delete(id);
+    answered = true;
     if (error !== undefined) waiting.reject(new Error(error));
     else waiting.resolve(response);
   });
@@ -158,10 +175,20 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
       () =>
         new Promise((resolve, reject) => {
           const id = `walker-${nextId++}`;
-          const timer = setTimeout(() => {
-            pending.delete(id);
-            reject(new Error("the engine did not answer"));
-          }, timeoutMs);
+          /** @type {ReturnType<typeof setTimeout> | undefined} */
+          let timer;
+          const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              pending.delete(id);
+              // Until the engine has answered once, a request also waits for its flow's JSON
+              // (the engine's own work on a step takes well under a second, even on a phone):
+              // no answer then means no data arrived, a network too slow, not the browser.
+              const message = "the engine did not answer";
+              reject(answered ? new Error(message) : new StartupError(message, "slow"));
+            }, timeoutMs);
+          };
+          arm();
           pending.set(id, {
             resolve: (response) => {
               clearTimeout(timer);
@@ -171,6 +198,7 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
               clearTimeout(timer);
               reject(error);
             },
+            arm,
           });
           worker.postMessage({ id, request: body });
         }),

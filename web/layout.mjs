@@ -20,6 +20,7 @@ import { LAYOUT as builtLayout } from "./site-layout.mjs";
  * @property {string} step_page "{base}{token}/"
  * @property {string} share_link "{base}#{token}"
  * @property {string} runtime_probe the runtime file whose presence in the cache means it is kept
+ * @property {string} stdlib the slim standard library (a zip, gzipped as one file)
  */
 
 /** @type {Layout} */

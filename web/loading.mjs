@@ -16,7 +16,7 @@
 import { FROM_WORKER, STATES, TO_WORKER, WALKER_ID } from "./contract.mjs";
 
 /** How long with no byte arriving before the start is given up as "network too slow". */
-const STALL_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 30_000;
+export const STALL_MS = Number(globalThis.WALKER_CONFIG?.watchdogMs) || 30_000;
 /** After the last byte, how long the engine may take to start (a slow phone's CPU). */
 const START_MS = Math.max(STALL_MS, 120_000);
 

@@ -5,6 +5,7 @@
 import { ACTIONS, CHECKLIST_ITEM_NAME } from "./contract.mjs";
 
 /** @typedef {import("./answers.mjs").Answer} Answer */
+/** @typedef {string | string[] | null} Choice an answer id, ticked item ids, or null: continue */
 
 /**
  * Show the answer given on this step before: its boxes ticked again, or its answer button
@@ -39,6 +40,28 @@ export function restoreAnswers(step, given) {
 }
 
 /**
+ * The answers of a step that the walker asks for ahead of a click (see prepareAnswers in
+ * walker.mjs), in page order: every answer button, "continue", and of a checklist's many
+ * answers only the commonest, "None of these" (nothing ticked where it has no such box).
+ *
+ * @param {ParentNode} step the whole step (before it is split into frames)
+ * @returns {Choice[]}
+ */
+export function answerChoices(step) {
+  /** @type {Choice[]} */
+  const choices = [...step.querySelectorAll(`button[data-action=${ACTIONS.choose}]`)].map(
+    (button) => /** @type {HTMLElement} */ (button).dataset.choice ?? "",
+  );
+  if (step.querySelector(`button[data-action=${ACTIONS.continue}]`) !== null) choices.push(null);
+  const checklist = step.querySelector(`form[data-action=${ACTIONS.tick}]`);
+  if (checklist !== null) {
+    const none = checklist.querySelector("input[data-none]");
+    choices.push(none === null ? [] : [/** @type {HTMLInputElement} */ (none).value]);
+  }
+  return choices;
+}
+
+/**
  * ISO local date and time, to the minute: 2026-12-01 20:15 (never the ambiguous 12/1/2026).
  *
  * @param {Date} date
@@ -60,7 +83,12 @@ export function isoLocal(date) {
  * @param {Date} [now]
  */
 export function fillNoteTime(root, now = new Date()) {
-  for (const time of root.querySelectorAll("[data-note-time]")) {
+  const times = [...root.querySelectorAll("[data-note-time]")];
+  // The root itself may be the time (a node of a later frame, see frames.mjs).
+  if ("matches" in root && /** @type {Element} */ (root).matches("[data-note-time]")) {
+    times.push(/** @type {Element} */ (root));
+  }
+  for (const time of times) {
     if ((time.textContent ?? "").trim() !== "") continue;
     time.textContent = isoLocal(now);
   }

@@ -29,6 +29,7 @@ import { LAYOUT } from "./layout.mjs";
 import { flowBase, shareUrl, stepPageUrl, tokenFromHash } from "./links.mjs";
 import { failureNotice } from "./loading.mjs";
 import {
+  answerChoices,
   fillNoteTime,
   isoLocal,
   noticeElement,
@@ -41,7 +42,8 @@ import {
 /** @typedef {import("./engine-client.mjs").BridgeRequest} BridgeRequest */
 /** @typedef {import("./engine-client.mjs").BridgeResponse} BridgeResponse */
 /** @typedef {import("./engine-client.mjs").StepResponse} StepResponse */
-/** @typedef {string | string[] | null} Choice an answer id, ticked item ids, or null: continue */
+/** @typedef {import("./step.mjs").Choice} Choice */
+/** @typedef {import("./frames.mjs").Placeholder} Placeholder */
 
 const NOTICE_OFFLINE =
   "You are offline, and the interactive version is not saved on this device yet: it is kept " +
@@ -56,7 +58,23 @@ const NOTICE_ERROR = "That did not work. Please try again, or start again.";
 let current = null;
 
 /** @typedef {{token: string, step: number}} Editing an earlier answer being changed */
-/** @typedef {Map<string, Promise<BridgeResponse>>} Prepared JSON of an answer -> its response */
+/**
+ * A step's nodes, not yet on the page: the first screenful in `fragment`, the rest in
+ * `laterFrames` (splitIntoFrames), with the answers a click may give (answerChoices) and what
+ * it was built with (the earlier answer shown again, whether an answer was being changed).
+ * @typedef {object} Built
+ * @property {DocumentFragment} fragment
+ * @property {Placeholder[][]} laterFrames
+ * @property {Choice[]} choices
+ * @property {string} given JSON of the earlier answer restored on it (restoreAnswers)
+ * @property {boolean} editing
+ */
+/**
+ * An answer asked for ahead of a click: the engine's response, and once the main thread was
+ * idle, its step built off the page (so the click only puts nodes on the page).
+ * @typedef {{response: Promise<BridgeResponse>, built?: Built}} PreparedAnswer
+ */
+/** @typedef {Map<string, PreparedAnswer>} Prepared JSON of an answer -> its preparation */
 /** @typedef {{focus?: boolean, announce?: boolean}} PlaceOptions */
 
 // --- One walker on one page -------------------------------------------------------------------
@@ -156,20 +174,10 @@ class Walker {
   }
 
   /**
-   * Put a response on the page: the engine's step HTML, then the walker's own tools.
+   * The nodes that show a response, off the page, split into frames.
    *
    * @param {StepResponse} response
-   * @param {PlaceOptions} [options]
-   */
-  show(response, options) {
-    return this.place(response, this.build(response), options);
-  }
-
-  /**
-   * A fragment (not yet on the page) with the nodes that show a response.
-   *
-   * @param {StepResponse} response
-   * @returns {DocumentFragment}
+   * @returns {Built}
    */
   build(response) {
     const template = document.createElement("template");
@@ -177,10 +185,36 @@ class Walker {
     const step = template.content;
     if (this.editing) step.prepend(noticeElement(document, response.editing_note));
     if (response.notice) step.prepend(noticeElement(document, response.notice));
+    const given = this.givenJson(response.token);
     restoreAnswers(step, this.given.get(response.token));
-    fillNoteTime(step);
     step.append(this.toolbar(response.kind === "outcome"));
-    return step;
+    const choices = answerChoices(step);
+    const laterFrames = splitIntoFrames(step);
+    return { fragment: step, laterFrames, choices, given, editing: this.editing !== null };
+  }
+
+  /**
+   * A step built ahead (prepareAnswers) if it is still what build() would make now, else a new one.
+   *
+   * @param {StepResponse} response
+   * @param {Built | undefined} built
+   * @returns {Built}
+   */
+  builtFor(response, built) {
+    const fits =
+      built !== undefined &&
+      !response.notice &&
+      built.editing === (this.editing !== null) &&
+      built.given === this.givenJson(response.token);
+    return fits ? /** @type {Built} */ (built) : this.build(response);
+  }
+
+  /**
+   * @param {string} token
+   * @returns {string} JSON of the answer given on that step before (null: none)
+   */
+  givenJson(token) {
+    return JSON.stringify(this.given.get(token) ?? null);
   }
 
   /**
@@ -190,13 +224,18 @@ class Walker {
    * Resolves when the step is complete, or when another one has replaced it.
    *
    * @param {StepResponse} response
-   * @param {DocumentFragment} step
+   * @param {Built} built
    * @param {PlaceOptions} [options]
    */
-  async place(response, step, { focus = true, announce = true } = {}) {
+  async place(response, built, { focus = true, announce = true } = {}) {
     const render = ++this.renders;
     const isCurrent = () => this.renders === render && this.mounted;
-    const laterFrames = splitIntoFrames(step);
+    const { fragment: step, laterFrames } = built;
+    // The time of the assessment is when the outcome is shown (it may have been built ahead).
+    fillNoteTime(step);
+    for (const [, node] of laterFrames.flat()) {
+      if (node.nodeType === Node.ELEMENT_NODE) fillNoteTime(/** @type {Element} */ (node));
+    }
     /** @type {Prepared} */
     const prepared = new Map();
     this.prepared = prepared;
@@ -213,6 +252,9 @@ class Walker {
     if (announce) {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
     }
+    // Ask for the steps behind its answers now: the engine works on them in its own thread
+    // while this one puts the step on the page and the reader reads it.
+    if (!this.editing) this.prepareAnswers(prepared, built.choices, isCurrent);
     // Focusing makes the browser style and lay out the page; in the frame it does that anyway.
     // The heading (and, on an outcome, its key actions) may come in a later frame than the
     // first (an outcome's answers list and notices go first): focus once it is there.
@@ -224,51 +266,55 @@ class Walker {
       }
     };
     requestAnimationFrame(focusWhenThere);
+    // Each later part goes on the page at the start of a frame of its own (in its animation
+    // frame callback), so nothing of the walker's runs between a frame's paint and the next.
     // One frame more after the last part: by then the heading has the focus.
+    let frameStart = secondFrameStart();
     for (const frame of [...laterFrames, /** @type {typeof laterFrames[number]} */ ([])]) {
-      await afterNextPaint();
+      await frameStart;
       if (!isCurrent()) return;
       for (const [marker, node] of frame) marker.replaceWith(node);
       focusWhenThere();
+      frameStart = nextFrameStart();
     }
     // The outcome's box may have grown above the fold while it came in: place it once more.
     if (focus && response.kind === "outcome") this.scrollToHeading();
     this.root.dataset.token = response.token;
     this.root.removeAttribute("aria-busy");
-    whenIdle(() => this.prepareAnswers(prepared, isCurrent));
   }
 
   /**
-   * While the reader reads a step, ask the engine for the step behind each of its answers, one
-   * at a time: a click then shows the next step without waiting for the engine. Responses
-   * depend only on the token and the answer, so a prepared one is exactly what a click would
-   * get. Of a checklist's many answers only the commonest is prepared: "None of these" (nothing
-   * ticked where the checklist has no such box). Changes to earlier answers are asked for when
-   * they happen.
+   * As soon as a step is shown, ask the engine for the step behind each of its answers (the
+   * worker queues them; its thread is idle while the reader reads), and once the main thread is
+   * idle build each of those steps off the page: a click then only puts nodes on the page, with
+   * no engine and no HTML parsing in between. Responses depend only on the token and the
+   * answer, so a prepared one is exactly what a click would get. Of a checklist's many answers
+   * only the commonest is prepared: "None of these" (nothing ticked where the checklist has no
+   * such box). Changes to earlier answers are asked for when they happen.
    *
    * @param {Prepared} prepared
+   * @param {Choice[]} choices
    * @param {() => boolean} isCurrent
    */
-  async prepareAnswers(prepared, isCurrent) {
-    /** @type {Choice[]} */
-    const choices = [...this.root.querySelectorAll(`button[data-action=${ACTIONS.choose}]`)].map(
-      (button) => /** @type {HTMLElement} */ (button).dataset.choice ?? "",
-    );
-    if (this.root.querySelector(`button[data-action=${ACTIONS.continue}]`) !== null) {
-      choices.push(null);
-    }
-    const checklist = this.root.querySelector(`form[data-action=${ACTIONS.tick}]`);
-    if (checklist !== null) {
-      const none = checklist.querySelector("input[data-none]");
-      choices.push(none instanceof HTMLInputElement ? [none.value] : []);
-    }
+  prepareAnswers(prepared, choices, isCurrent) {
     for (const choice of choices) {
-      // Stop once another step is shown (it has a map of its own), or an answer is being changed.
-      if (!isCurrent() || this.editing) return;
       const key = JSON.stringify(choice);
       const response = this.ask({ op: OPS.choose, token: this.token, choice });
-      prepared.set(key, response);
-      await response.catch(() => prepared.delete(key)); // asked again on a click
+      /** @type {PreparedAnswer} */
+      const entry = { response };
+      prepared.set(key, entry);
+      response.then(
+        (answer) => {
+          if (!answer.ok) return;
+          whenIdle(() => {
+            // Not for a step no longer shown, nor while an answer is being changed.
+            if (isCurrent() && !this.editing && prepared.get(key) === entry && !entry.built) {
+              entry.built = this.build(answer);
+            }
+          });
+        },
+        () => prepared.delete(key), // asked again on a click
+      );
     }
   }
 
@@ -386,22 +432,29 @@ class Walker {
    * One engine request from a user action (ignored while another is in flight).
    *
    * @param {Omit<BridgeRequest, "flow" | "site_root">} fields
-   * @param {{push?: boolean, editing?: Editing | null, prepared?: Promise<BridgeResponse>}} [options]
+   * @param {{push?: boolean, editing?: Editing | null, prepared?: PreparedAnswer}} [options]
    */
   async act(fields, { push = true, editing = null, prepared = undefined } = {}) {
     if (this.busy) return;
     this.busy = true;
     this.root.setAttribute("aria-busy", "true");
     try {
-      const response = await (prepared?.catch(() => this.ask(fields)) ?? this.ask(fields));
+      const asked = prepared?.response.catch(() => this.ask(fields)) ?? this.ask(fields);
+      const response = await asked;
       if (!this.mounted) return;
       if (!response.ok) throw new Error(response.error);
       this.root.style.minHeight = "";
       this.editing = editing;
       // Not awaited: the reader may answer as soon as the answers are on the page.
-      this.show(response);
-      if (push && !editing && response.token !== this.tokenFromLocation()) {
-        history.pushState(null, "", this.urlFor(response.token));
+      this.place(response, this.builtFor(response, prepared?.built));
+      if (push && !editing) {
+        // The address bar follows once the first screenful is painted: pushState costs a
+        // phone several milliseconds, which the click need not wait for.
+        await afterNextPaint();
+        await nextTask();
+        if (this.mounted && response.token !== this.tokenFromLocation()) {
+          history.pushState(null, "", this.urlFor(response.token));
+        }
       }
     } catch (error) {
       console.warn("walker:", error);
@@ -689,6 +742,32 @@ function afterPageStart() {
 function whenIdle(task) {
   if (typeof requestIdleCallback === "function") requestIdleCallback(task, { timeout: 1000 });
   else setTimeout(task, 100);
+}
+
+/**
+ * Resolves in the next frame's animation frame callbacks: what runs then is rendered in it.
+ *
+ * @returns {Promise<void>}
+ */
+function nextFrameStart() {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}
+
+/**
+ * Resolves at the start of the frame after the next (the next one renders what is on the page
+ * now).
+ *
+ * @returns {Promise<void>}
+ */
+function secondFrameStart() {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+  );
+}
+
+/** @returns {Promise<void>} resolves in a task of its own */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**

@@ -2,7 +2,7 @@
 // Pyodide, run off the main thread.
 //
 // Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/,
-// whose slim python_stdlib.zip holds, as bytecode, exactly the standard-library and engine
+// whose slim python_stdlib.zip.gz holds, as bytecode, exactly the standard-library and engine
 // modules a walk imports (tools/compile_runtime.py; no wheel, no package loader, a site-local
 // pyodide-lock.json listing no package), installs the fallback that fetches any other module
 // from the site on demand (tools/site_fallback.py), and then answers one kind of message:
@@ -45,6 +45,30 @@ function errorText(error) {
 }
 
 const PYODIDE_URL = new URL(LAYOUT.pyodide_dir, SITE_ROOT).href;
+/** The slim standard library: a zip, gzipped as one file (tools/compile_runtime.py). */
+const STDLIB_URL = new URL(LAYOUT.stdlib, SITE_ROOT).href;
+const STDLIB_NAME = LAYOUT.stdlib.split("/").pop();
+
+/**
+ * Pyodide gets the standard library's zip unpacked from its gzip as it arrives (it is sent as a
+ * plain file: gzip across its modules is smaller than the zip's own compression, issue 17). A
+ * host that sent it with a Content-Encoding has unpacked it already.
+ *
+ * @param {string} name
+ * @param {Response} response
+ * @returns {Response}
+ */
+function unpacked(name, response) {
+  if (name !== STDLIB_NAME || !response.ok || !response.body) return response;
+  if (response.headers.has("Content-Encoding")) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip")), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
 
 /**
  * Pyodide only logs a failed download or compile of its WebAssembly module, and then waits
@@ -92,7 +116,9 @@ globalThis.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
   const sizes = RUNTIME_SIZES[name];
-  if (!sizes || !response.ok || !response.body) return response;
+  if (!response.ok || !response.body) return response;
+  // A flow's JSON (no size known): counted as arriving, not in MB.
+  if (!sizes) return unpacked(name, withProgress(response));
   if (name === "pyodide.asm.wasm") {
     progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
   }
@@ -110,12 +136,34 @@ globalThis.fetch = async (input, init) => {
       postProgress(true);
     },
   });
-  return new Response(response.body.pipeThrough(counter), {
+  const counted = new Response(response.body.pipeThrough(counter), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
   });
+  return unpacked(name, counted);
 };
+
+/**
+ * The response, with a progress message posted as its bytes arrive (at most every 100 ms): the
+ * walker gives up no request while they do (engine-client.mjs).
+ *
+ * @param {Response} response
+ * @returns {Response}
+ */
+function withProgress(response) {
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      postProgress();
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(/** @type {ReadableStream} */ (response.body).pipeThrough(counter), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
 
 /** Resolves to engine.bridge's `handle` and `add_flow`, or rejects with the reason. */
 const engine = Promise.race([boot(), wasmFailed]);
@@ -127,7 +175,7 @@ const flowsLoaded = new Map();
 const flowRevisions = new Map();
 
 async function boot() {
-  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL });
+  const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, stdLibURL: STDLIB_URL });
   let bridge;
   try {
     // Last on sys.meta_path: only a module the slim zip lacks reaches it.

@@ -279,9 +279,10 @@ def short_tags(flow: Flow, cite: Cites) -> str:
 
 def print_references(flow: Flow, cites: Sequence[Citation]) -> str:
     """Each cited source once, short label and full reference, for the printout without
-    JavaScript (on screen it is hidden; the walker builds the same list before printing)."""
+    JavaScript (on screen it is hidden; the walker builds the same list before printing).
+    Guidelines and evidence first, AI answers and clinic pages last, as wherever sources show."""
     seen: dict[str, str] = {}
-    for citation in cites:
+    for citation in ordered(flow, tuple(cites)):
         source = flow.source(citation.source)
         if source is not None and citation.source not in seen:
             seen[citation.source] = (

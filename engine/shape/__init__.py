@@ -7,7 +7,7 @@ remember their source lines, `flow_from_dict` hands over plain dicts (problems t
 - `context`: reading one part (`At`) and its values by the table (`Reader`);
 - `references`: the id tables and the reference checks; `conditions`, `cites`, `hazard`,
   `common`, `nodes`: the readers of each kind of part; `build`: the builder and its three
-  phases (collect ids, check parts, check references);
+  phases (collect ids, check parts and references, report the references' problems);
 - `schema`: `flows/schema.json`, made from the table (`python -m engine.shape.schema`);
 - `lines`, `words`: values with lines, and how problems word what they found.
 

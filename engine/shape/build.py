@@ -2,8 +2,8 @@
 
 `Builder.flow` runs them in this order (see engine.shape.references): collect ids, check parts
 (the flow's own keys, then sources, facts, nodes and safety rules, each against the table of
-parts), check references. The nodes' own parts (answers, items, routes, outcomes) are read by
-`engine.shape.nodes`.
+parts; each reference is checked when met), report the references' problems. The nodes' own
+parts (answers, items, routes, outcomes) are read by `engine.shape.nodes`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from engine.model import URGENCIES, Fact, Flow, Problem, Requirement, SafetyRule, Source
 from engine.shape.context import At
 from engine.shape.lines import line_of
-from engine.shape.nodes import Nodes
+from engine.shape.nodes import Nodes, item_ids
 
 
 class Builder(Nodes):
@@ -36,7 +36,7 @@ class Builder(Nodes):
         if start is not None:
             self.target(start, top.line_of("start"), "the flow", "starts at")
         safety = self.safety(top)
-        self.check_references()
+        self.report_references()
         if self.problems:
             return None
         assert flow_id and title and version and review_status and start
@@ -56,7 +56,7 @@ class Builder(Nodes):
         )
 
     def collect_ids(self, top: At) -> None:
-        """Phase 1: every node id, kind and checklist item, and every source id, as written."""
+        """Phase 1: every node id and kind, every checklist's items, every source id."""
         nodes, sources = top.data.get("nodes"), top.data.get("sources")
         if isinstance(nodes, dict):
             self.ids.node_ids = dict.fromkeys(str(k) for k in nodes)
@@ -64,12 +64,7 @@ class Builder(Nodes):
                 if isinstance(raw, dict) and isinstance(raw.get("kind"), str):
                     self.ids.kind_of[str(node_id)] = raw["kind"]
                 if isinstance(raw, dict) and isinstance(raw.get("items"), list):
-                    # As written, for a checklist that is not read (its items replace these)
-                    self.ids.items_of[str(node_id)] = tuple(
-                        i["id"]
-                        for i in raw["items"]
-                        if isinstance(i, dict) and isinstance(i.get("id"), str)
-                    )
+                    self.ids.items_of[str(node_id)] = item_ids(raw["items"])
         if isinstance(sources, dict):
             self.ids.source_ids = dict.fromkeys(str(k) for k in sources)
 

@@ -40,7 +40,7 @@ class CiteReader(References):
         """A `cite:` list; each entry a bare source id or `{source, rec, grade}`.
 
         Shape problems here: entries that are neither, ids that are no slugs, repeated entries;
-        the source each names, and its grades, are references (checked later).
+        the source each names, and its grades, are references (engine.shape.references).
         """
         entries = self.list_of(at, "cite")
         self.empty(at, at.key("cite"), entries)

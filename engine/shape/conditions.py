@@ -1,12 +1,12 @@
 """Conditions: `{fact, equals}`, `{all}`, `{ticked}`, ... read into `engine.model` conditions.
 
 Which forms are allowed depends on where the condition is (`Place`); the nodes, items, answers
-and facts a condition names are references, checked once every part is read.
+and facts a condition names are references (engine.shape.references).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from engine.model import AllOf, Answered, AnyOf, Condition, FactIs, Not, Ticked, Visited
 from engine.shape.lines import line_of, start_line
@@ -65,6 +65,12 @@ FORMS_SCHEMA = [
 
 
 Seen = dict[tuple[int, str, str | None], tuple[object, Condition | None]]
+
+
+class Say(Protocol):
+    """`Reader.report` or `References.hold`."""
+
+    def __call__(self, line: int, message: str, *, rule: str) -> None: ...
 
 
 class Conditions(References):
@@ -138,18 +144,12 @@ class Conditions(References):
             return self.ticked_at(value, line, where)
         if keys == {"at", "answer"} and place == "safety":
             at, answer = value["at"], value["answer"]
-
-            def check() -> None:
-                if self.condition_node(at, sub("at"), where, "at", "question"):
-                    self.answered(at, answer, sub("answer"), where)
-
-            self.later.append(check)
+            if self.condition_node(at, sub("at"), where, "at", "question"):
+                self.answered(at, answer, sub("answer"), where)
             return Answered(at, answer, line)
         if keys == {"visited"} and place == "safety":
             node = value["visited"]
-            self.later.append(
-                lambda: self.condition_node(node, sub("visited"), where, "visited", None)
-            )
+            self.condition_node(node, sub("visited"), where, "visited", None)
             return Visited(node, line)
         self.misplaced(keys, line, where, place)
         return None
@@ -212,31 +212,36 @@ class Conditions(References):
     def ticked_at(self, value: dict[str, Any], line: int, where: str) -> Condition | None:
         """`{at: CHECKLIST, ticked: ...}`: the checklist is a reference, so is what it ticks."""
         at = value["at"]
-
-        def check() -> None:
-            if self.condition_node(at, line_of(value, "at", line), where, "at", "checklist"):
-                self.ticked(value, at, at, line, where)
-
-        self.later.append(check)
+        if self.condition_node(at, line_of(value, "at", line), where, "at", "checklist"):
+            self.ticked(value, at, at, line, where, self.hold)
         ticks = value["ticked"]
         if ticks in ("any", "none"):
             return Ticked(ticks, (), at, line)
         names = [ticks] if isinstance(ticks, str) else ticks
         if isinstance(names, list) and all(isinstance(n, str) for n in names):
             return Ticked("items", tuple(names), at, line)
-        return None  # reported by `check`, once `at` is known to be a checklist
+        return None  # reported above (held), once `at` is known to be a checklist
 
     def ticked(
-        self, value: dict[str, Any], at: str | None, checklist: str | None, line: int, where: str
+        self,
+        value: dict[str, Any],
+        at: str | None,
+        checklist: str | None,
+        line: int,
+        where: str,
+        say: Say | None = None,
     ) -> Ticked | None:
-        """`{ticked: any | none | ITEM | [ITEM, ...]}`; the items are checked as references."""
+        """`{ticked: any | none | ITEM | [ITEM, ...]}`; the items are checked as references.
+
+        `say` reports its malformed values: `hold` after `{at, ticked}`'s reference (the form of
+        `ticked` is checked once `at` is known to be a checklist), else `report`."""
         raw = value["ticked"]
         raw_at = line_of(value, "ticked", line)
         if raw in ("any", "none"):
             return Ticked(raw, (), at, line)
         names = [raw] if isinstance(raw, str) else raw
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-            self.report(
+            (say or self.report)(
                 raw_at,
                 f'{where}: "ticked" must be any, none, an item id or a list of item ids, '
                 f"not {type_name(raw)}{hint_for(raw)}",
@@ -244,8 +249,5 @@ class Conditions(References):
             )
             return None
         lines = [line_of(raw, index, raw_at) for index in range(len(names))]
-        if at is None:
-            self.later.append(lambda: self.ticked_items(checklist, names, lines, where))
-        else:
-            self.ticked_items(checklist, names, lines, where)  # already in the references phase
+        self.ticked_items(checklist, names, lines, where)
         return Ticked("items", tuple(names), at, line)

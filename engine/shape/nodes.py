@@ -23,6 +23,21 @@ from engine.model import (
 from engine.shape.common import Parts
 from engine.shape.context import At
 from engine.shape.lines import line_of, start_line
+from engine.shape.parts import PARTS
+
+RESERVED_ITEMS = ("any", "none")
+"""`{ticked: any}` and `{ticked: none}` already mean something: no item has these ids."""
+
+
+def item_ids(items: list[Any]) -> tuple[str, ...]:
+    """A checklist's item ids as `Nodes.items` keeps them (well-formed, not reserved, first of
+    each), read straight from the data in phase 1: a condition may name items of a checklist
+    written after it."""
+    form = PARTS["item"].by_name["id"].format
+    assert form is not None
+    ids = (item.get("id") for item in items if isinstance(item, dict))
+    kept = (i for i in ids if isinstance(i, str) and form.fits(i) and i not in RESERVED_ITEMS)
+    return tuple(dict.fromkeys(kept))
 
 
 class Nodes(Parts):
@@ -67,7 +82,7 @@ class Nodes(Parts):
         if kind == "question":
             own["answers"] = self.answers(node_id, at)
         elif kind == "checklist":
-            own["items"] = self.items(node_id, at)
+            own["items"] = self.items(at)
             own["routes"] = self.routes(node_id, at)
             own["none"] = self.text(at, "none")
         elif kind == "info":
@@ -118,12 +133,12 @@ class Nodes(Parts):
         self.ids.answers_of[node_id] = tuple(seen)
         return tuple(result)
 
-    def items(self, node_id: str, at: At) -> tuple[Item, ...]:
+    def items(self, at: At) -> tuple[Item, ...]:
         seen: dict[str, int] = {}
         result = []
         for _, item in self.parts(at, "items"):
             item_id = self.value(item, "id")
-            if item_id in ("any", "none"):
+            if item_id in RESERVED_ITEMS:
                 self.report(
                     item.line_of("id"),
                     f'{item.where}: "{item_id}" cannot be an item id: '
@@ -139,7 +154,6 @@ class Nodes(Parts):
             group = self.text(item, "group")
             if item_id and text is not None:
                 result.append(Item(item_id, text, help_text, cite, item.line, not_examined, group))
-        self.ids.items_of[node_id] = tuple(seen)
         return tuple(result)
 
     def routes(self, node_id: str, at: At) -> tuple[RouteRule, ...]:

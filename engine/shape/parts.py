@@ -4,7 +4,7 @@ The builder (engine.shape.build) reads it to check keys and values; engine.shape
 into `flows/schema.json` for editors. A key's `type` says how its value is read:
 
 - `text`: non-empty text; `format`: text matching `format`; `choice`: one of `choices`;
-- `ref`: the id of a `part` elsewhere in the flow (checked in the references phase; editors get
+- `ref`: the id of a `part` elsewhere in the flow (checked as a reference; editors get
   the id's `format`); `grade`: a grade of the cited source's own scheme (checked with the
   references; editors get every scheme's grades as `choices`);
 - `names`: a list of distinct texts, each matching `format` (tags, fact values);

@@ -4,10 +4,10 @@ the static pages (issue 14), on the small graded site of tests/gradedsite.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from gradedsite import build_graded_site
 from sitehelpers import serve_directory
 
 from .conftest import wait_ready
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def graded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build_graded_site(tmp_path_factory.mktemp("graded-live"))
-    server, url = serve_directory(site)
+def graded_url(graded_site: Path) -> Iterator[str]:
+    """The session's graded site (tests/conftest.py, shared with tests/build), served."""
+    server, url = serve_directory(graded_site)
     yield url
     server.shutdown()
     server.server_close()

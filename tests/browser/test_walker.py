@@ -626,6 +626,27 @@ def test_when_the_engine_cannot_start_the_static_algorithm_keeps_working(
         context.close()
 
 
+def test_a_flow_that_never_arrives_is_blamed_on_the_network_not_the_browser(
+    browser: Browser, site_url: str
+) -> None:
+    """The runtime starts, but the flow's JSON never arrives: once no byte came for the
+    watchdog's time the notice names the network (issue 17), never the browser."""
+    context = browser.new_context()
+    held: list[Request] = []
+    try:
+        context.add_init_script("globalThis.WALKER_CONFIG = {watchdogMs: 1500};")
+        context.route("**/assets/flows/*.json*", lambda request: held.append(request))
+        page = context.new_page()
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        page.wait_for_selector("#walker[data-state=failed]", timeout=60_000)
+        assert held, "the flow was never asked for"
+        notice = page.inner_text("#walker .walker-notice")
+        assert "network is too slow" in notice, notice
+        assert "in this browser" not in notice, notice
+    finally:
+        context.close()
+
+
 # --- Material's instant navigation ------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Grades in a real built site (issue 14), on the small graded site of tests/gradedsite.py (its
-own flow and pages), so these checks do not move when the real flows and pages are edited."""
+own flow and pages), so these checks do not move when the real flows and pages are edited. The
+site is the session's `graded_site` (tests/conftest.py), shared with the live walker's test."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-from gradedsite import INDEX, build_graded_site
+from gradedsite import INDEX
 
 from sitebuild.common import run_build_command
-
-
-@pytest.fixture(scope="module")
-def graded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_graded_site(tmp_path_factory.mktemp("graded-project"))
 
 
 def step_pages(site: Path) -> list[tuple[Path, str]]:
@@ -77,7 +72,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def test_a_bad_footnote_grade_fails_the_build_with_its_line_and_keeps_the_old_site(
     graded_site: Path,
 ) -> None:
-    project = graded_site.parent
+    project = graded_site.parent  # the shared project: the page is put back before asserting
     before = snapshot(graded_site)
     index = project / "docs" / "index.md"
     index.write_text(INDEX.replace("{grade: strong/moderate}", "{grade: strongish}"))

@@ -47,6 +47,22 @@ def project(tmp_path: Path) -> Iterator[Path]:
     yield copy_project(tmp_path / "project")
 
 
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site/ of one clean build of a project copy, made once for the tests that start from a
+    last good site (a full build costs seconds to minutes on a busy 2-core machine)."""
+    project = copy_project(tmp_path_factory.mktemp("good") / "project")
+    assert build(project).returncode == 0
+    return project / "site"
+
+
+@pytest.fixture
+def built_project(project: Path, good_build: Path) -> Path:
+    """A project copy whose site/ is that good build's, as if it had just built it."""
+    shutil.copytree(good_build, project / "site")
+    return project
+
+
 def build(
     project: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -111,9 +127,9 @@ def test_an_emoji_in_a_flow_title_keeps_the_algorithm_template(project: Path) ->
     assert "walker/walker.mjs" in start
 
 
-def test_broken_inputs_fail_with_their_lines_and_keep_the_site(project: Path) -> None:
+def test_broken_inputs_fail_with_their_lines_and_keep_the_site(built_project: Path) -> None:
     """Rows 5, 6, 16 and 14: each stops the build; the site of the last good build stays."""
-    assert build(project).returncode == 0
+    project = built_project  # the last good build's site is in place
     before = fingerprint(project / "site")
     docs, flows = project / "docs", project / "flows"
     (docs / "algorithm").mkdir()
@@ -241,11 +257,11 @@ def test_a_site_dir_that_cannot_be_written_is_one_clear_line(project: Path) -> N
     ],
 )
 def test_a_kill_during_the_swap_leaves_a_whole_site_and_the_next_build_cleans_up(
-    project: Path, point: str, env: dict[str, str], site_after_kill: str
+    built_project: Path, point: str, env: dict[str, str], site_after_kill: str
 ) -> None:
     """Rows 10 and 11: a kill between the two renames left no site/ at all, and leftovers of
     killed builds stayed for ever."""
-    assert build(project).returncode == 0
+    project = built_project  # the last good build's site is in place
     old = fingerprint(project / "site")
     marker = project / f".site.paused-{point}"
     process = start_build(project, {"BUILD_SITE_PAUSE_AT": point, **env})
@@ -270,10 +286,10 @@ def test_a_kill_during_the_swap_leaves_a_whole_site_and_the_next_build_cleans_up
     assert leftovers(project) == []
 
 
-def test_two_builds_at_once_never_fail_or_leave_debris(project: Path) -> None:
+def test_two_builds_at_once_never_fail_or_leave_debris(built_project: Path) -> None:
     """Row 10: the later build's rename failed with `Directory not empty` and left .site-old-*.
     The first build waits just before its swap while the second one runs to its own swap."""
-    assert build(project).returncode == 0
+    project = built_project  # the last good build's site is in place
     marker = project / ".site.paused-before-swap"
     first = start_build(project, {"BUILD_SITE_PAUSE_AT": "before-swap"})
     wait_for(marker, first)

@@ -63,7 +63,7 @@ def test_runtime_files_are_every_file_of_the_runtime_folder(
         assert (file["bytes"], file["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
     groups = {Path(path).name: file["group"] for path, file in files.items()}
     assert groups["pyodide.asm.wasm"] == groups["pyodide.mjs"] == "pyodide"
-    assert groups["python_stdlib.zip"] == "stdlib"
+    assert groups["python_stdlib.zip.gz"] == "stdlib"
 
 
 def test_the_browser_modules_are_made_from_the_manifest(

@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { TO_WORKER } from "../../web/contract.mjs";
+import { FROM_WORKER, TO_WORKER } from "../../web/contract.mjs";
 import { connect, failedClient } from "../../web/engine-client.mjs";
+import { StartupError } from "../../web/loading.mjs";
 
 /**
  * A client over a channel whose far end answers with `answer(request)` (or stays silent when it
@@ -104,4 +105,42 @@ test("a client that cannot start fails every request with the reason", async () 
     client.request({ op: "open", flow: "f", token: "start", site_root: "/" }),
     /no WebAssembly/,
   );
+});
+
+test("no request is given up while the worker reports bytes arriving", async () => {
+  const { port1, port2 } = new MessageChannel();
+  port2.addEventListener("message", (event) => {
+    if (event.data.request === undefined) return;
+    // Bytes of the flow arrive every 20 ms for 200 ms (four time limits), then the answer.
+    const drip = setInterval(() => port2.postMessage({ type: FROM_WORKER.progress }), 20);
+    setTimeout(() => {
+      clearInterval(drip);
+      port2.postMessage({ id: event.data.id, response: { ok: true, token: "t" } });
+    }, 200);
+  });
+  port2.start();
+  port1.start();
+  const client = connect(port1, Promise.resolve(), 50);
+  try {
+    const request = client.request({ op: "open", flow: "f", token: "t", site_root: "/" });
+    assert.deepEqual(await request, { ok: true, token: "t" });
+  } finally {
+    port1.close();
+  }
+});
+
+test("a first request with no answer blames the network; once the engine answered, not", async () => {
+  let answer = false;
+  const { client, close } = channel(() => (answer ? { response: { ok: true } } : undefined), 50);
+  try {
+    const first = client.request({ op: "open", flow: "f", token: "start", site_root: "/" });
+    await assert.rejects(first, (error) => error instanceof StartupError && error.cause === "slow");
+    answer = true;
+    await client.request({ op: "open", flow: "f", token: "start", site_root: "/" });
+    answer = false;
+    const later = client.request({ op: "open", flow: "f", token: "start", site_root: "/" });
+    await assert.rejects(later, (error) => !(error instanceof StartupError));
+  } finally {
+    close();
+  }
 });

@@ -34,6 +34,28 @@ test("the note's empty time is filled, a filled one kept", () => {
   assert.deepEqual(times, ["2026-12-01 20:15", "kept"]);
 });
 
+test("a note time that is itself the root (a node of a later frame) is filled too", () => {
+  const time = element("<span data-note-time></span>").firstElementChild;
+  step.fillNoteTime(time, new Date(2026, 11, 1, 20, 15));
+  assert.equal(time.textContent, "2026-12-01 20:15");
+});
+
+test("the answers asked for ahead: every answer, continue, a checklist's 'None of these'", () => {
+  const question = element(
+    '<button data-action="choose" data-choice="yes">Yes</button>' +
+      '<button data-action="back">Back</button>' +
+      '<button data-action="choose" data-choice="no">No</button>',
+  );
+  assert.deepEqual(step.answerChoices(question), ["yes", "no"]);
+  const info = element('<button data-action="continue">Continue</button>');
+  assert.deepEqual(step.answerChoices(info), [null]);
+  assert.deepEqual(step.answerChoices(element(CHECKLIST)), [["none"]]);
+  // A checklist without a "None of these" box: nothing ticked is its answer.
+  const plain = element('<form data-action="tick"><input type="checkbox" value="a"></form>');
+  assert.deepEqual(step.answerChoices(plain), [[]]);
+  assert.deepEqual(step.answerChoices(element("<p>An outcome</p>")), []);
+});
+
 test("a checklist's earlier ticks come back, and only those", () => {
   const root = element(CHECKLIST);
   step.restoreAnswers(root, ["fever"]);

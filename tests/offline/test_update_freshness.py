@@ -181,7 +181,7 @@ def test_an_engine_update_does_not_download_pyodide_again(
     again. Pyodide's own files are now cached under their own content's hash."""
     one, two = manifest.read(builds.one), manifest.read(builds.two)
     hashes = [{f["path"]: f["sha256"] for f in m["runtime"]["files"]} for m in (one, two)]
-    stdlib, wasm = "assets/pyodide/python_stdlib.zip", "assets/pyodide/pyodide.asm.wasm"
+    stdlib, wasm = "assets/pyodide/python_stdlib.zip.gz", "assets/pyodide/pyodide.asm.wasm"
     assert hashes[0][stdlib] != hashes[1][stdlib], "the engine edit must change the stdlib zip"
     assert hashes[0][wasm] == hashes[1][wasm]
     context: BrowserContext = browser.new_context()
@@ -197,7 +197,7 @@ def test_an_engine_update_does_not_download_pyodide_again(
         expect(page.locator("html")).to_have_attribute("data-offline", "ready", timeout=60_000)
 
         fetched = {path.split("?")[0].rsplit("/", 1)[-1] for path in MaxAgeHandler.requested}
-        assert "python_stdlib.zip" in fetched  # the new engine is downloaded...
+        assert "python_stdlib.zip.gz" in fetched  # the new engine is downloaded...
         assert not fetched & set(PYODIDE_OWN_FILES)  # ...and nothing of Pyodide itself
     finally:
         context.close()

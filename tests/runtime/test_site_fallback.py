@@ -1,6 +1,6 @@
 """The slim runtime in real Pyodide in Chromium: a module the site does not ship is still found.
 
-The site's python_stdlib.zip holds only the modules a walk imports (tools/compile_runtime.py);
+The site's python_stdlib.zip.gz holds only the modules a walk imports (tools/compile_runtime.py);
 tools/site_fallback.py fetches the full archive from the site for any other. This imports, in a
 module Web Worker like the walker's, modules outside the shipped set: a standard-library package,
 a submodule of a shipped package, and an engine module, and a name no archive has.
@@ -16,7 +16,12 @@ WORKER = """
 async ([base, python]) => {
   const code = `
     import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
-    const py = await loadPyodide({ indexURL: "${base}assets/pyodide/" });
+    // The site's standard library is a gzipped zip: unpacked as web/worker.mjs does.
+    const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
+    const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();
+    const py = await loadPyodide({
+      indexURL: "${base}assets/pyodide/", stdLibURL: URL.createObjectURL(zip),
+    });
     py.globals.set("BASE", "${base}assets/pyodide/");
     onmessage = (event) => {
       try { postMessage(py.runPython(event.data)); }

@@ -27,7 +27,7 @@ import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from "workbox-strategi
 
 /**
  * This build's facts, written in by tools/build_sw.mjs.
- * @type {{
+ * @typedef {{
  *   cachePrefix: string,
  *   buildPrefix: string,
  *   keepPrefixes: string[],
@@ -38,17 +38,26 @@ import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from "workbox-strategi
  *   algorithmFolder: string,
  *   flows: {id: string, base: string, json: string}[],
  *   notSteps: string[],
- * }}
+ * }} SiteConfig
  */
-const SITE = __SITE_CONFIG__;
+const SITE = /** @type {SiteConfig} */ (__SITE_CONFIG__);
 
+/** The worker's own global scope (TypeScript's lib types `self` as any worker's). */
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/** @type {RequestInit} */
 const FRESH = { cache: "no-cache" };
 const OK_ONLY = () => new CacheableResponsePlugin({ statuses: [200] });
 
 /** The site's root path (the worker's scope), e.g. "/" or "/guide/". */
-const scopePath = () => new URL(self.registration.scope).pathname;
+const scopePath = () => new URL(worker.registration.scope).pathname;
 
-/** A URL of this site, relative to its root ("assets/pyodide/x"), or null for another site. */
+/**
+ * A URL of this site, relative to its root ("assets/pyodide/x"), or null for another site.
+ *
+ * @param {URL} url
+ * @returns {string | null}
+ */
 function sitePath(url) {
   if (url.origin !== self.location.origin) return null;
   const scope = scopePath();
@@ -57,8 +66,8 @@ function sitePath(url) {
 
 setCacheNameDetails({ prefix: SITE.buildPrefix });
 clientsClaim();
-self.addEventListener("message", (event) => {
-  if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+worker.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") worker.skipWaiting();
 });
 
 // A query string never changes a page here (Material's search adds ?h=term): ignore it.
@@ -68,7 +77,7 @@ precacheAndRoute(self.__WB_MANIFEST, {
 });
 cleanupOutdatedCaches();
 
-self.addEventListener("activate", (event) => {
+worker.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys().then((names) =>
       Promise.all(
@@ -86,6 +95,7 @@ self.addEventListener("activate", (event) => {
  * every request but navigations, whose mode cannot be set: for those, this plugin makes a
  * same-URL request that revalidates.
  */
+/** @type {import("workbox-core").WorkboxPlugin} */
 const revalidateNavigations = {
   requestWillFetch: async ({ request }) =>
     request.mode === "navigate"
@@ -93,8 +103,13 @@ const revalidateNavigations = {
       : request,
 };
 
-/** The flow a page of the algorithm belongs to: the one whose folder is the longest prefix. */
+/**
+ * The flow a page of the algorithm belongs to: the one whose folder is the longest prefix.
+ *
+ * @param {string} path
+ */
 function flowOfPage(path) {
+  /** @type {SiteConfig["flows"][number] | null} */
   let found = null;
   for (const flow of SITE.flows) {
     if (path.startsWith(flow.base) && (!found || flow.base.length > found.base.length)) {
@@ -107,6 +122,8 @@ function flowOfPage(path) {
 /**
  * Whether everything the walker needs for the flow of a step page is in this build's caches:
  * the runtime, the engine files and that flow's JSON (not the other flows').
+ *
+ * @param {string} pageUrl
  */
 async function algorithmWorksOffline(pageUrl) {
   const flow = flowOfPage(sitePath(new URL(pageUrl)) ?? "");
@@ -116,7 +133,7 @@ async function algorithmWorksOffline(pageUrl) {
   );
   for (const [path, cacheName] of needed) {
     const cache = await caches.open(cacheName);
-    if (!(await cache.match(new URL(path, self.registration.scope).href))) return false;
+    if (!(await cache.match(new URL(path, worker.registration.scope).href))) return false;
   }
   return true;
 }
@@ -124,7 +141,7 @@ async function algorithmWorksOffline(pageUrl) {
 /** Put each of the algorithm's files in its cache unless it is there (KEEP_ALGORITHM). */
 async function keepAlgorithm() {
   for (const [path, cacheName] of Object.entries(SITE.algorithmFiles)) {
-    const url = new URL(path, self.registration.scope).href;
+    const url = new URL(path, worker.registration.scope).href;
     const cache = await caches.open(cacheName);
     if (await cache.match(url)) continue;
     const response = await fetch(url, FRESH);
@@ -133,8 +150,9 @@ async function keepAlgorithm() {
   }
 }
 
-self.addEventListener("message", (event) => {
+worker.addEventListener("message", (event) => {
   if (event.data?.type !== "KEEP_ALGORITHM") return;
+  /** @param {{ok: boolean, error?: string}} message */
   const reply = (message) => event.ports[0]?.postMessage(message);
   event.waitUntil(
     keepAlgorithm().then(
@@ -168,10 +186,11 @@ before. Everything else comes back when you are online again: reload this page t
  * links to what does work offline (the start page would show step 1 for every answer link).
  * Other pages under the algorithm (outline, diagram, review) have no such fallback.
  */
+/** @type {import("workbox-core").WorkboxPlugin} */
 const stepPageOfflineFallback = {
   handlerDidError: async ({ request }) => {
     const url = new URL(request.url);
-    const token = url.pathname.split("/").filter(Boolean).at(-1);
+    const token = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
     if (SITE.notSteps.includes(token)) return undefined;
     if (await algorithmWorksOffline(request.url)) {
       return Response.redirect(new URL(`../#${token}`, url).href, 302);
