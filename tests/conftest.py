@@ -107,6 +107,7 @@ def request_log() -> Callable[[Page], list[str]]:
 
 SLOWEST_FIRST = (
     "browser/test_outcomes_phone.py",
+    "browser/test_outcomes_phone_live.py",
     "build/test_build_hostile.py",
     "build/test_build_swap.py",
     "browser/test_walk_every_route.py",

@@ -1,8 +1,9 @@
 """Reading an outcome as a GP on a phone does: what is on the first screen, the note, the print.
 
-Helpers for tests/browser/test_outcomes_phone.py. The engine in CPython lists the states and what
-should be ticked; these functions read back what Chromium shows (layout boxes, focus, text) and
-what it prints (page count, whether the first page has the outcome on it).
+Helpers for tests/browser/test_outcomes_phone.py and test_outcomes_phone_live.py. The engine in
+CPython lists the states and what should be ticked; these functions read back what Chromium
+shows (layout boxes, focus, text) and what it prints (page count, whether the first page has the
+outcome on it).
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine import Flow, State, encode_token, reachable_states, view
+from engine import Flow, State, encode_token, enumerate_routes, reachable_states, view
 from engine.model import NONE_CHOICE, Action, Node, Recommendation, Ticked
 
-from .conftest import flow_path
+from .conftest import FLOW_FILES, flow_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -413,3 +414,27 @@ class LiveWalk:
 
 def item_box(item_id: str) -> str:
     return f'{WALKER} input[name="item"][value="{item_id}"]:not([data-none])'
+
+
+FLOW_IDS = [path.stem for path in FLOW_FILES]
+SHOWN_MAX = 12
+"""How many failures a message lists (the count is always given)."""
+
+
+def report(failures: dict[str, list[str]], what: str) -> str:
+    """A test's failure message: how many failed, then the first SHOWN_MAX of them."""
+    lines = [f"{len(failures)} {what}:"]
+    lines += [f"  {label}: {'; '.join(problems)}" for label, problems in failures.items()]
+    return "\n".join(lines[: SHOWN_MAX + 1])
+
+
+def path_to(flow: Flow, node_id: str) -> list[object] | None:
+    """The choices of the shortest route that passes `node_id`, up to (not including) it."""
+    best: list[object] | None = None
+    for route in enumerate_routes(flow):
+        nodes = [step.node for step in route.steps]
+        if node_id in nodes:
+            prefix: list[object] = [step.choice for step in route.steps[: nodes.index(node_id)]]
+            if best is None or len(prefix) < len(best):
+                best = prefix
+    return best

@@ -15,8 +15,7 @@ from engine import Flow, State, encode_token
 from engine.model import ChecklistNode
 
 from .conftest import flow_path, wait_ready
-from .phone import PHONE, LiveWalk
-from .test_outcomes_phone import path_to
+from .phone import PHONE, LiveWalk, path_to
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
