@@ -1,6 +1,7 @@
 """`python -m engine check|paths|walk`: the authors' command line.
 
-- `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0;
+- `check FILE...` prints every problem as `FILE:LINE: message` and exits 1, or exits 0 (a
+  folder stands for the `*.yaml` files in it: `check flows/`);
 - `paths FILE` prints the Markdown review table of every route, for clinical sign-off;
 - `review FILE` and `diff OLD NEW`: clinical sign-off and what changed (see `engine.io.govcli`);
 - `walk FILE` walks a flow in the terminal; `--answers A B ...` walks it without asking (an
@@ -38,8 +39,25 @@ def _load(path: str) -> Flow:
     return load_flow_file(path)
 
 
+def flow_files(paths: Sequence[str]) -> list[str]:
+    """The files to check: a folder stands for its `*.yaml` files, sorted (`check flows/`)."""
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            files += sorted(
+                os.path.join(path, name) for name in os.listdir(path) if name.endswith(".yaml")
+            )
+        else:
+            files.append(path)
+    return files
+
+
 def command_check(paths: Sequence[str], out: TextIO) -> int:
     from engine.pipeline import check_files
+
+    if not paths:
+        print("error: no flow files (*.yaml) to check", file=sys.stderr)
+        return 2
 
     problems = check_files(paths)
     for problem in problems:
@@ -197,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command == "check":
-            return command_check(args.files, sys.stdout)
+            return command_check(flow_files(args.files), sys.stdout)
         if args.command == "paths":
             return command_paths(args.file, sys.stdout)
         if args.command == "review":

@@ -31,6 +31,17 @@ def test_check_passes_a_good_flow() -> None:
     assert "ok (5 nodes, 4 routes)" in result.stdout
 
 
+def test_check_takes_a_folder_for_its_flow_files(tmp_path: Path) -> None:
+    """`check flows/` checks every *.yaml in the folder, sorted; an empty folder is an error."""
+    result = run("check", str(ROOT / "flows"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    checked = [line.split(":")[0] for line in result.stdout.splitlines()]
+    assert checked == [str(path) for path in sorted((ROOT / "flows").glob("*.yaml"))]
+    empty = run("check", str(tmp_path))
+    assert empty.returncode == 2
+    assert "no flow files (*.yaml) to check" in empty.stderr
+
+
 def test_check_prints_every_problem_and_fails() -> None:
     bad = INVALID / "unknown-key.yaml"
     result = run("check", str(bad), str(FLOWS / "demo.yaml"))
