@@ -74,10 +74,12 @@ ENGINE_ACTIONS = ("choose", "continue", "tick", "back", "restart", "change")
 """`data-action` values on the controls engine.render writes (its docstring says which)."""
 WALKER_ACTIONS = ("cancel", "copy", "copy-note", "share", "print")
 """`data-action` values on the walker's own tool buttons."""
-CONTROL_DATA = ("choice", "step", "none", "note", "note-time")
+CONTROL_DATA = ("choice", "step", "none", "note", "note-time", "late-source")
 """Data attributes engine.render writes that the walker reads: `data-choice` (an answer id),
 `data-step` (an answered step's index), `data-none` (the "None of these" box), `data-note` (the
-clinical note), `data-note-time` (where the walker writes the time of the assessment)."""
+clinical note), `data-note-time` (where the walker writes the time of the assessment),
+`data-late-source` (a citation of an AI answer or a clinic page: its printed reference comes
+after the guidelines' and the evidence's)."""
 CHECKLIST_ITEM_NAME = "item"
 """The `name` of a checklist's boxes; their values are the item ids."""
 

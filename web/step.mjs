@@ -102,12 +102,13 @@ export function fillNoteTime(root, now = new Date()) {
  */
 export function referenceList(root) {
   const document = root.ownerDocument;
-  /** @type {Map<string | null, [string, string | null]>} */
+  /** @type {Map<string | null, [string, string | null, boolean]>} */
   const seen = new Map();
   for (const link of root.querySelectorAll(".sources a[title]")) {
     const key = link.getAttribute("href");
     if (!seen.has(key)) {
-      seen.set(key, [(link.textContent ?? "").trim(), link.getAttribute("title")]);
+      const late = link.hasAttribute("data-late-source");
+      seen.set(key, [(link.textContent ?? "").trim(), link.getAttribute("title"), late]);
     }
   }
   const section = document.createElement("section");
@@ -116,7 +117,11 @@ export function referenceList(root) {
   const heading = document.createElement("p");
   heading.textContent = "References";
   const list = document.createElement("ol");
-  for (const [label, reference] of seen.values()) {
+  // Guidelines and evidence first, AI answers and clinic pages (data-late-source) last, as on the
+  // static page (engine.grades.ordered); otherwise in the order the step cites them.
+  const entries = [...seen.values()];
+  const ordered = [...entries.filter((e) => !e[2]), ...entries.filter((e) => e[2])];
+  for (const [label, reference] of ordered) {
     const item = document.createElement("li");
     const strong = document.createElement("strong");
     strong.textContent = label;

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import assert_never
 
-from engine.grades import grade_text, grade_words, ordered, short_tag
+from engine.grades import LATE_KINDS, grade_text, grade_words, ordered, short_tag
 from engine.model import (
     URGENCY_BADGES,
     Action,
@@ -54,8 +54,9 @@ def citation_html(flow: Flow, citation: Citation, site_root: str) -> str:
     text = source.short if source else citation.source
     grade = grade_text(source, citation)
     data_grade = f' data-grade="{esc(grade)}"' if grade else ""
+    late = " data-late-source" if source is not None and source.kind in LATE_KINDS else ""
     link = (
-        f'<a href="{esc(site_root)}sources/#{esc(citation.source)}"{title}{data_grade}>'
+        f'<a href="{esc(site_root)}sources/#{esc(citation.source)}"{title}{data_grade}{late}>'
         f"{esc(text)}</a>"
     )
     rec = f' <span class="rec">{esc(citation.rec)}</span>' if citation.rec else ""

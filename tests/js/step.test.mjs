@@ -92,6 +92,22 @@ test("the printout lists each source once, label and full reference", () => {
   assert.deepEqual(items, ["NICE: NICE NG59 (2016)", "ACP: Qaseem 2017"]);
 });
 
+test("the printout lists AI answers and clinic pages after guidelines and evidence", () => {
+  const root = element(
+    '<p class="sources"><a href="/s#ai" title="Dr.Oracle answer" data-late-source>AI</a>' +
+      '<a href="/s#nice" title="NICE NG59 (2016)">NICE</a></p>' +
+      '<p class="sources"><a href="/s#clinic" title="Clinic page" data-late-source>Clinic</a>' +
+      '<a href="/s#acp" title="Qaseem 2017">ACP</a></p>',
+  );
+  const items = [...step.referenceList(root).querySelectorAll("li")].map((li) => li.textContent);
+  assert.deepEqual(items, [
+    "NICE: NICE NG59 (2016)",
+    "ACP: Qaseem 2017",
+    "AI: Dr.Oracle answer",
+    "Clinic: Clinic page",
+  ]);
+});
+
 test("a notice is text, not markup", () => {
   const notice = step.noticeElement(document, "<img src=x onerror=alert(1)>");
   assert.equal(notice.className, "walker-notice");
