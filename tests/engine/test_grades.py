@@ -120,7 +120,8 @@ def test_step_pages_carry_data_grade_and_list_ai_answers_last(graded: Flow) -> N
     acp = '<a href="../sources/#acp-2017" title="Qaseem A, et al. Ann Intern Med. 2017." '
     assert acp + 'data-grade="strong/moderate">ACP 2017</a>' in page
     assert '<span class="grade">strong/moderate</span>' in page
-    assert 'data-grade="ungraded">Dr.Oracle AI answer</a>' in page
+    assert 'data-grade="ungraded" data-late-source>Dr.Oracle AI answer</a>' in page
+    assert "data-late-source" not in page[page.index(acp) : page.index("ACP 2017</a>")]
     assert page.index("#acp-2017") < page.index("#seed-treatment")
 
 
