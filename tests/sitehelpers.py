@@ -121,6 +121,22 @@ def record_requests(page: Page) -> list[str]:
     return urls
 
 
+def search_ready(page: Page) -> None:
+    """Wait until Material's search has its index (its result line leaves "Initializing search").
+
+    Material runs a query on key events, or on the box's value when the index arrives: a test
+    that fills the box (no key events) passes only while the index is slower than the test. So
+    wait for the index, then type key by key.
+    """
+    page.wait_for_function(
+        """() => {
+          const meta = document.querySelector(".md-search-result__meta");
+          return meta !== null && !/Initializing/.test(meta.textContent || "");
+        }""",
+        timeout=60_000,
+    )
+
+
 def build_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
 ) -> Path:

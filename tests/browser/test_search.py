@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from sitehelpers import search_ready
+
 from .conftest import FLOW_FILES, flow_path
 from .phone import PHONE
 
@@ -37,6 +39,7 @@ def test_a_drug_name_finds_its_dose_first_on_a_phone(browser: Browser, site_url:
     page = context.new_page()
     try:
         page.goto(site_url)
+        search_ready(page)
         page.click("label.md-header__button[for=__search]")
         page.keyboard.type("cyclobenzaprine")
         page.wait_for_selector(".md-search-result__item", timeout=60_000)

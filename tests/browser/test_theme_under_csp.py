@@ -5,6 +5,7 @@ javascripts/). Real site, real Chromium; a blocked script shows as a console err
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
+from sitehelpers import search_ready
 
 
 def test_search_palette_and_navigation_work_with_no_csp_error(
@@ -32,7 +33,8 @@ def test_search_palette_and_navigation_work_with_no_csp_error(
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", chosen or "")
 
         # Search (Material's worker) finds pages.
-        page.locator(".md-search__input").fill("spasm")
+        search_ready(page)
+        page.locator(".md-search__input").press_sequentially("spasm")  # key events, as a reader
         expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
 
         # Instant navigation to another reading page keeps working.

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sitehelpers import ROOT, serving
+from sitehelpers import ROOT, search_ready, serving
 
 import build_site
 from sitebuild.common import scratch_project
@@ -131,7 +131,9 @@ def test_no_payload_runs_on_any_kind_of_page(
 def test_no_payload_runs_in_search_results(page: Page, evil_url: str) -> None:
     watch = Watch(page)
     page.goto(evil_url)
-    page.locator(".md-search__input").fill("Evil")
+    search_ready(page)
+    # Typed key by key: Material searches on key events, which `fill` does not send.
+    page.locator(".md-search__input").press_sequentially("Evil")
     results = page.locator(".md-search-result__item")
     expect(results.first).to_be_visible(timeout=30_000)
     assert results.count() >= 3  # the docs page, the flow's pages, the review section
