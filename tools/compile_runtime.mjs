@@ -24,14 +24,21 @@ if (!pyodideDir || !outDir || wheels.length === 0) {
   process.exit(2);
 }
 const script = resolve(dirname(fileURLToPath(import.meta.url)), "compile_runtime.py");
+const fallback = resolve(dirname(script), "site_fallback.py");
 
 const { loadPyodide } = await import(resolve(pyodideDir, "pyodide.mjs"));
 // PYTHONNODEBUGRANGES: no column positions in the bytecode (tracebacks lose their ^^^ marks),
 // which makes the shipped zip 10% and the wheels 20% smaller.
+// fsInit: tools/site_fallback.py as sitecustomize, in place before Python starts, as the slim
+// zip has it: this start defers what the browser's does (Pyodide's start-up imports the walker
+// never uses) and the modules recorded below are the browser's.
 const pyodide = await loadPyodide({
   indexURL: `${pyodideDir}/`,
   stdout: () => {},
   env: { PYTHONNODEBUGRANGES: "1" },
+  fsInit: async (FS, { sitePackages }) => {
+    FS.writeFile(`${sitePackages}/sitecustomize.py`, readFileSync(fallback, "utf8"));
+  },
 });
 mkdirSync(outDir, { recursive: true });
 /** Mount a host folder into Pyodide's file system; returns the path it has there. */
@@ -51,7 +58,8 @@ pyodide.globals.set("flows", pyodide.toPy(flows));
 try {
   // What web/worker.mjs does: the wheels' modules on sys.path (the browser has them in its slim
   // zip), import the bridge, load the flows and render their first step. The modules loaded by
-  // now are the ones every walker start imports; the script's own imports must not count.
+  // now are the ones every walker start imports; the script's own imports must not count, and
+  // nor do the stand-ins of the deferred ones (DEFERRED_STATE: compile_runtime.py checks them).
   // The page names each flow's artefact by its hash, so the walker loads it trusted: the full
   // checks, the prover and markdown-it-py (the artefact carries its texts rendered) are not
   // imported and stay in the full archives, fetched only for an artefact that is not the build's.
@@ -65,9 +73,15 @@ for text in flows:
     for op in ("open", "restart"):
         engine.bridge.handle(json.dumps({"op": op, "flow": flow_id, "token": "start", "site_root": "/"}))
 WALKER_MODULES = list(sys.modules)
+import _site_fallback
+DEFERRED_STATE = dict(_site_fallback.state)
 import runpy
 sys.argv = list(argv)
-runpy.run_path("/mnt/script/${basename(script)}", {"WALKER_MODULES": WALKER_MODULES}, "__main__")
+runpy.run_path(
+    "/mnt/script/${basename(script)}",
+    {"WALKER_MODULES": WALKER_MODULES, "DEFERRED_STATE": DEFERRED_STATE},
+    "__main__",
+)
 `);
 } catch (error) {
   console.error(String(error.message ?? error));

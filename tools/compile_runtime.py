@@ -10,8 +10,13 @@ work from every reader's phone.
   first step of every flow go into the site's slim `python_stdlib.zip.gz`, as `.pyc` (zipimport
   reads `x.pyc` in place of `x.py`). The full zip ships beside it as
   `python_stdlib_full.zip`, fetched only if a module outside the set is ever imported
-  (`tools/site_fallback.py`, shipped in the slim zip as `_site_fallback`, with the index of the
+  (`tools/site_fallback.py`, shipped in the slim zip as `sitecustomize`, with the index of the
   names each full archive holds). Issue 17: 2.9 MB of standard library became about 0.3 MB.
+- Of Pyodide's start-up imports, those a walker never uses (asyncio, pyodide.webloop,
+  pyodide._package_loader and what they import: about 150 files) are deferred: the start gets
+  stand-ins for them (tools/site_fallback.py, DEFERRED), so they are not in the set and the
+  fallback fetches them if ever used. `check_deferred` fails the build if the pinned Pyodide no
+  longer fits that. Issue 17: the slim zip went from 867 KB to 467 KB.
   The flows are loaded as the walker loads the build's artefacts (trusted by their hash, their
   texts already rendered), so neither markdown-it-py nor the prover is imported and neither
   ships in the slim zip; both stay in the full archives for an artefact that is not the build's.
@@ -27,7 +32,8 @@ Pyodide with PYTHONNODEBUGRANGES), which makes them smaller. Zip entries get a f
 the same inputs give the same bytes (and the service worker's runtime cache survives a rebuild).
 
 Run by compile_runtime.mjs after it has loaded the wheels and imported `engine.bridge` just as
-the browser's worker does; it passes the names then in `sys.modules` as `WALKER_MODULES`.
+the browser's worker does (with this start's deferral in place); it passes the names then in
+`sys.modules` as `WALKER_MODULES` and the deferred ones' states as `DEFERRED_STATE`.
 Writes OUT_DIR/python_stdlib.zip.gz (slim, gzipped), OUT_DIR/python_stdlib_full.zip,
 OUT_DIR/<each wheel's name>.full.zip and OUT_DIR/modules.txt (every shipped module, for review).
 """
@@ -67,7 +73,9 @@ def entry(name: str) -> zipfile.ZipInfo:
 FULL_STDLIB = "python_stdlib_full.zip"
 SLIM_STDLIB = "python_stdlib.zip.gz"
 """sitebuild.urls.STDLIB_FILE (this script runs inside Pyodide, without the build package)."""
-FALLBACK_MODULE = "_site_fallback"
+FALLBACK_MODULE = "sitecustomize"
+"""tools/site_fallback.py's name in the slim zip: Python's `site` imports it as Python starts."""
+FALLBACK_INDEX = "_site_fallback.txt"
 
 
 def module_files(names: list[str], archive: str) -> dict[str, str]:
@@ -128,6 +136,57 @@ def fallback_index(archives: dict[str, dict[str, bytes]], shipped: set[str]) -> 
     return "\n".join(lines) + "\n"
 
 
+def check_deferred(states: dict[str, str]) -> None:
+    """Fails the build unless the deferral of tools/site_fallback.py still fits this Pyodide.
+
+    Every name in DEFERRED must have been imported by the start, as a stand-in, and none may
+    have run during the start or a walk (`states`, recorded then). Here each then runs for real:
+    the stand-ins' values must be the real ones (SITE_PACKAGES, ...), and Pyodide's event loop
+    must be in place once asyncio has run.
+    """
+    # sitecustomize (compile_runtime.mjs put it in place), also known as _site_fallback
+    import _site_fallback as fallback  # type: ignore[import-not-found]
+
+    errors = []
+    for name in fallback.DEFERRED:
+        if name not in states:
+            errors.append(f"{name}: no longer imported by Pyodide's start-up (remove it)")
+        elif states[name] != "deferred":
+            errors.append(f"{name}: used by Pyodide's start-up or by a walk (it ran)")
+    if errors:
+        raise RuntimeError(DEFER_MISFIT + "\n  ".join(errors))
+    modules = {name: sys.modules[name] for name in fallback.DEFERRED}
+    stand_ins = {
+        (name, attribute): getattr(modules[name], attribute)
+        for name, attributes in fallback.DEFERRED.items()
+        for attribute in attributes
+    }
+    for name, module in modules.items():
+        if not module.__file__:  # a first use of a stand-in: runs the real module
+            errors.append(f"{name}: did not run at its first use")
+    for (name, attribute), stand_in in stand_ins.items():
+        real = getattr(modules[name], attribute, None)
+        if callable(stand_in):
+            if not callable(real):
+                errors.append(f"{name}.{attribute}: not a function in the real module")
+        elif str(real) != str(stand_in):
+            errors.append(f"{name}.{attribute}: the stand-in is {stand_in}, the real {real}")
+    import asyncio
+    import time
+
+    webloop = modules["pyodide.webloop"]
+    if type(asyncio.get_event_loop()) is not webloop.WebLoop or time.sleep is not webloop._sleep:
+        errors.append("pyodide.webloop: its event loop was not installed when asyncio ran")
+    if errors:
+        raise RuntimeError(DEFER_MISFIT + "\n  ".join(errors))
+
+
+DEFER_MISFIT = (
+    "tools/site_fallback.py defers modules of Pyodide's start-up, checked against Pyodide "
+    "314.0.7; this Pyodide no longer fits (update DEFERRED there):\n  "
+)
+
+
 def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
     """The wheels were on sys.path as zips (compile_runtime.mjs): their imported modules go
     into the slim zip beside the standard library's, so the browser needs no wheel, no
@@ -154,10 +213,13 @@ def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
         (out_dir / archive).write_bytes(wheel.read_bytes())
         archives[archive] = files
     slim[f"{FALLBACK_MODULE}.py"] = Path(__file__).with_name("site_fallback.py").read_bytes()
-    slim[f"{FALLBACK_MODULE}.txt"] = fallback_index(archives, shipped).encode()
+    slim[FALLBACK_INDEX] = fallback_index(archives, shipped).encode()
     slim_zip(slim, {path for path in slim if path.endswith(".py")}, out_dir / SLIM_STDLIB)
     (out_dir / "modules.txt").write_text("".join(f"{name}\n" for name in sorted(shipped)))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), [Path(arg) for arg in sys.argv[2:]], WALKER_MODULES)  # type: ignore[name-defined]  # noqa: F821
+    states: dict[str, str] = DEFERRED_STATE  # type: ignore[name-defined]  # noqa: F821
+    check_deferred(states)  # runs the deferred modules: the list below is from before
+    walker = [name for name in WALKER_MODULES if name not in states]  # type: ignore[name-defined]  # noqa: F821
+    main(Path(sys.argv[1]), [Path(arg) for arg in sys.argv[2:]], walker)
