@@ -48,7 +48,8 @@ def test_the_slim_zip_holds_bytecode_of_exactly_the_shipped_sources(built_site: 
         sources = {name: stock.read(name) for name in stock.namelist()}
     for path in (build_site.ROOT / "engine").rglob("*.py"):
         sources[path.relative_to(build_site.ROOT).as_posix()] = path.read_bytes()
-    sources["_site_fallback.py"] = (build_site.ROOT / "tools" / "site_fallback.py").read_bytes()
+    # tools/site_fallback.py ships as sitecustomize (Python's `site` imports it as Python starts).
+    sources["sitecustomize.py"] = (build_site.ROOT / "tools" / "site_fallback.py").read_bytes()
     packed = (pyodide_dir / "python_stdlib.zip.gz").read_bytes()
     with zipfile.ZipFile(io.BytesIO(gzip.decompress(packed))) as slim:
         shipped = {name: slim.read(name) for name in slim.namelist()}
@@ -59,12 +60,14 @@ def test_the_slim_zip_holds_bytecode_of_exactly_the_shipped_sources(built_site: 
     # What every walker start imports: Pyodide's own start, the bridge, the engine's render.
     assert {
         "json/__init__.py",
-        "asyncio/__init__.py",
+        "_pyodide/_base.py",
         "engine/bridge.py",
         "engine/render/step.py",
-        "_site_fallback.py",
+        "sitecustomize.py",
     } <= set(compiled)
     assert "engine/cli.py" not in compiled  # the build's command line is not the walker's
+    # Imported by Pyodide's start-up but deferred (tools/site_fallback.py): not shipped.
+    assert not {"asyncio/__init__.py", "pyodide/webloop.py", "zipfile/__init__.py"} & set(compiled)
     for name, pyc in compiled.items():
         if name.startswith(("markdown_it/", "mdurl/")):
             continue  # from the pinned wheels, checked by their sha256 in pip's download
