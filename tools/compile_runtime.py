@@ -118,13 +118,20 @@ def module_files(names: list[str], archive: str) -> dict[str, str]:
 
 
 def module_name(path: str) -> str | None:
-    """`a/b/__init__.py` -> `a.b`, `a/c.py` -> `a.c`; None for anything that is not a module."""
-    if not path.endswith(".py") or "-" in path.split("/")[0]:
+    """`a/b/__init__.py` -> `a.b`, `a/c.py` -> `a.c`; None for anything that is not a module.
+
+    A top-level file's name may be no identifier: Python's own
+    `_sysconfigdata__emscripten_wasm32-emscripten` is imported by name (by sysconfig). A folder's
+    must be (which leaves out a wheel's `name-1.0.dist-info/`).
+    """
+    if not path.endswith(".py"):
         return None
     parts = path[: -len(".py")].split("/")
+    if len(parts) == 1:
+        return parts[0] if "." not in parts[0] else None
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
+    return ".".join(parts) if all(part.isidentifier() for part in parts) else None
 
 
 def slim_zip(files: dict[str, bytes], keep: set[str], target: Path) -> None:

@@ -55,6 +55,9 @@ result["minidom"] = xml.dom.minidom.parseString("<a><b/></a>").documentElement.t
 result["json_tool"] = json.tool.__name__
 import engine.diff
 result["engine_diff"] = engine.diff.__name__
+# A module whose name is no identifier, imported by name (pytest and hypothesis call this).
+import sysconfig
+result["platstdlib"] = sysconfig.get_path("platstdlib")
 try:
     import no_such_module_anywhere
     result["missing"] = "imported"
@@ -81,6 +84,7 @@ def test_a_module_outside_the_shipped_set_is_fetched_from_the_site(
     assert result["minidom"] == "a"
     assert result["json_tool"] == "json.tool"
     assert result["engine_diff"] == "engine.diff"
+    assert result["platstdlib"].endswith("/lib/python3.14")  # Pyodide's prefix is "/"
     assert result["missing"] == "not found"
     assert result["fetched"] == [
         "python_stdlib_full.zip",
