@@ -6,6 +6,9 @@
 # 2. the engine wheel, as the site build makes it (`python -m sitebuild.wheels engine-wheel`);
 # 3. Node loads Pyodide from node_modules/pyodide, installs the wheels offline and runs
 #    pytest.main on tests/engine; the exit status is pytest's.
+#
+# SLIM_SITE=site tests/pyodide/run.sh runs the same suite on a built site's own runtime (its
+# slim standard library and fallback, as the walker starts it; run_tests.mjs says how).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
