@@ -168,7 +168,9 @@ def _init_loaded_packages() -> None:
     except FileNotFoundError:
         names = []
     if any(name.endswith(".dist-info") for name in names):
-        sys.modules[_DEFER_PACKAGE_LOADER].init_loaded_packages()
+        module = sys.modules[_DEFER_PACKAGE_LOADER]
+        _run(module)  # the stand-in's attributes are then the real module's
+        module.init_loaded_packages()
 
 
 def _initialize_event_loop_later() -> None:

@@ -48,13 +48,24 @@ async ([base, before, after]) => {
 """
 
 BEFORE = """
-import json, sys
+import json, os, sys
 import _site_fallback
-json.dumps({
+result = {
     "state": dict(_site_fallback.state),
     "not_run": [n for n in ["asyncio.events", "zipfile", "shutil", "pathlib", "tempfile",
                             "subprocess", "logging"] if n not in sys.modules],
-})
+}
+# Pyodide calls init_loaded_packages() at start; with a package in site-packages (the site
+# installs none there) the stand-in runs the real one, which records it.
+folder = "/lib/python3.14/site-packages/example_pkg-1.0.dist-info"
+os.makedirs(folder)
+with open(folder + "/METADATA", "w") as file:
+    file.write("Name: example-pkg\\n")
+import pyodide._package_loader as package_loader
+package_loader.init_loaded_packages()
+import pyodide_js
+result["recorded"] = getattr(pyodide_js.loadedPackages, "example-pkg", None)
+json.dumps(result)
 """
 
 AFTER = """
@@ -108,6 +119,7 @@ def test_start_up_imports_are_deferred_and_work_when_used(browser: Browser, site
         "subprocess",
         "logging",
     ]
+    assert result["recorded"] == "Unknown"  # the real init_loaded_packages ran
     # Used: each ran, from the full standard library (fetched once), with Pyodide's event loop.
     assert result["awaited"] == 7
     assert result["state_after"] == dict.fromkeys(deferred, "ran")
