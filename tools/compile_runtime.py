@@ -13,7 +13,7 @@ work from every reader's phone.
   (`tools/site_fallback.py`, shipped in the slim zip as `sitecustomize`, with the index of the
   names each full archive holds). Issue 17: 2.9 MB of standard library became about 0.3 MB.
 - Of Pyodide's start-up imports, those a walker never uses (asyncio, pyodide.webloop,
-  pyodide._package_loader and what they import: about 150 files) are deferred: the start gets
+  pyodide._package_loader and what they import: 66 modules) are deferred: the start gets
   stand-ins for them (tools/site_fallback.py, DEFERRED), so they are not in the set and the
   fallback fetches them if ever used. `check_deferred` fails the build if the pinned Pyodide no
   longer fits that. Issue 17: the slim zip went from 867 KB to 467 KB.

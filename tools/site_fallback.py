@@ -116,8 +116,8 @@ def install(base_url: str) -> SiteFallback:
 # and keeps it for later; `pyodide/__init__.py` imports `pyodide.webloop` (asyncio, inspect,
 # traceback ...) and calls its `_initialize_event_loop()`; the bootstrap imports
 # `pyodide._package_loader` (shutil, pathlib, tempfile, zipfile, bz2, lzma ...) and reads only
-# its SITE_PACKAGES and DSO_DIR at start, then calls `init_loaded_packages()`. About 150 files
-# of standard library in all.
+# its SITE_PACKAGES and DSO_DIR at start, then calls `init_loaded_packages()`. With what they
+# import: 66 modules, 400 KB of the slim zip.
 #
 # How: `defer_start_up_imports` (run when Python's `site` imports this module as `sitecustomize`,
 # before Pyodide's bootstrap) puts a finder first on sys.meta_path. An import of a name
@@ -275,8 +275,9 @@ def _run(module: ModuleType) -> None:
     name = module.__name__
     if state.get(name) != "deferred":
         return
-    stand_in_spec = module.__spec__
-    stand_ins = {attribute: module.__dict__.pop(attribute) for attribute in DEFERRED[name]}
+    stand_in = dict(module.__dict__)
+    for attribute in DEFERRED[name]:
+        del module.__dict__[attribute]
     state[name] = "running"
     if name == _WEBLOOP:
         _restore_sleep()
@@ -297,8 +298,8 @@ def _run(module: ModuleType) -> None:
     except BaseException:
         # Not run after all (for example offline): a stand-in again, the next use tries again.
         module.__class__ = DeferredModule
-        module.__spec__ = stand_in_spec
-        module.__dict__.update(stand_ins)
+        module.__dict__.clear()
+        module.__dict__.update(stand_in)
         state[name] = "deferred"
         raise
     state[name] = "ran"
