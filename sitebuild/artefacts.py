@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sitebuild.common import BuildError
 from sitebuild.flows import FlowPages, flow_json
+from sitebuild.recompress import write_recompressed
 from sitebuild.urls import FLOWS_DIR, PYODIDE_DIR, WALKER_DIR, flow_json_path
 from sitebuild.wheels import (
     PYODIDE_RUNTIME_FILES,
@@ -41,7 +42,10 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
     pyodide_dir.mkdir(parents=True)
     wheels = [engine_wheel(project, cache), *pure_wheels(cache)]
     compiled = compiled_runtime(project, cache, wheels, sorted(flows_dir.glob("*.json")))
+    write_recompressed(project, cache, pyodide_dir)
     for name in PYODIDE_RUNTIME_FILES:
+        if (pyodide_dir / name).exists():
+            continue
         source = compiled if (compiled / name).exists() else project / "node_modules" / "pyodide"
         shutil.copy2(source / name, pyodide_dir / name)
     # The full archives, fetched only for a module the slim ones lack (tools/site_fallback.py).
@@ -107,6 +111,7 @@ def report_service_worker_warnings(stderr: str) -> None:
 NODE_MODULES_NEEDED = (
     "pyodide/pyodide.mjs",
     "pyodide/pyodide-lock.json",
+    "xz-decompress/package.json",
     "@viz-js/viz/package.json",
     "workbox-build/package.json",
 )

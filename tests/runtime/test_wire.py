@@ -1,0 +1,100 @@
+"""Issue 17, the wire: Pyodide's WebAssembly module ships as xz (about 900 KB less than the gzip a
+host would send), the engine worker unpacks it with a vendored decoder as it arrives, and the
+progress bar's sizes are what a host sends.
+
+Real build, real Chromium; the corrupt-file case serves real bytes that are not xz.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import lzma
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Route, expect
+
+import build_site
+from sitebuild.manifest import HOST_UNCOMPRESSED
+
+PYODIDE = "assets/pyodide/"
+STOCK_WASM = build_site.ROOT / "node_modules" / "pyodide" / "pyodide.asm.wasm"
+
+
+def runtime_sizes(site: Path) -> dict[str, list[int]]:
+    """The table runtime-sizes.mjs gives the worker's progress bar."""
+    module = (site / "assets" / "walker" / "runtime-sizes.mjs").read_text()
+    [table] = re.findall(r"^export const RUNTIME_SIZES = (.*);$", module, flags=re.M)
+    sizes: dict[str, list[int]] = json.loads(table)
+    return sizes
+
+
+def test_the_site_ships_the_module_as_xz_of_exactly_pyodides_bytes(built_site: Path) -> None:
+    folder = built_site / PYODIDE
+    assert not (folder / "pyodide.asm.wasm").exists()  # only the smaller copy ships
+    packed = (folder / "pyodide.asm.wasm.xz").read_bytes()
+    assert lzma.decompress(packed) == STOCK_WASM.read_bytes()
+    assert len(packed) < 0.8 * len(gzip.compress(STOCK_WASM.read_bytes(), compresslevel=9))
+    decoder = (folder / "xz-decompress.mjs").read_text()
+    assert "export const XzReadableStream" in decoder and "License: MIT" in decoder
+
+
+def test_every_start_file_is_in_the_progress_table_with_what_a_host_sends(
+    built_site: Path,
+) -> None:
+    """A host (GitHub Pages) gzips by type and sends archives (.xz, .gz, .zip) as they are."""
+    sizes = runtime_sizes(built_site)
+    assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs", "python_stdlib.zip.gz"} <= set(sizes)
+    assert "pyodide.asm.wasm" not in sizes
+    for name, (raw, sent) in sizes.items():
+        data = (built_site / PYODIDE / name).read_bytes()
+        gzipped = len(gzip.compress(data, compresslevel=6, mtime=0))
+        as_is = name.endswith(HOST_UNCOMPRESSED)
+        assert [raw, sent] == [len(data), len(data) if as_is else gzipped], name
+
+
+def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
+    browser: Browser, site_url: str, built_site: Path
+) -> None:
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        asked: list[str] = []
+        context.on("request", lambda request: asked.append(request.url.split("?")[0]))
+        lines: list[str] = []
+        page.expose_function("noteLine", lambda line: lines.append(line))
+        page.add_init_script(
+            """new MutationObserver(() => {
+              const line = document.querySelector(".walker-loading");
+              if (line && line.textContent) window.noteLine(line.textContent);
+            }).observe(document, {subtree: true, childList: true, characterData: true});"""
+        )
+        page.goto(site_url + "algorithm/")
+        expect(page.locator("#walker")).to_have_attribute("data-state", "ready", timeout=120_000)
+        names = {url.rsplit("/", 1)[-1] for url in asked}
+        assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs"} <= names
+        assert "pyodide.asm.wasm" not in names
+        total = sum(sent for _, sent in runtime_sizes(built_site).values())
+        assert any(f"of {total / 1e6:.1f} MB" in line for line in lines), lines
+    finally:
+        context.close()
+
+
+def test_a_corrupt_module_fails_the_start_with_a_notice_and_no_hang(
+    browser: Browser, site_url: str
+) -> None:
+    context = browser.new_context(service_workers="block")
+    try:
+        body = b"\xfd7zXZ\x00" + b"not really xz " * 5000  # an xz header, then garbage
+
+        def corrupt(route: Route) -> None:
+            route.fulfill(status=200, body=body, content_type="application/x-xz")
+
+        context.route("**/pyodide.asm.wasm.xz", corrupt)
+        page = context.new_page()
+        page.goto(site_url + "algorithm/")
+        expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=60_000)
+        expect(page.locator("#walker .walker-notice")).to_contain_text("could not start")
+    finally:
+        context.close()
