@@ -1,6 +1,7 @@
 """Issue 17, the wire: Pyodide's WebAssembly module ships as xz (about 900 KB less than the gzip a
 host would send), the engine worker unpacks it with a vendored decoder as it arrives, and the
-progress bar's sizes are what a host sends.
+progress bar's sizes are what a host sends. Algorithm pages preload what a walker start fetches
+(the worker then gets each file from the HTTP cache: one download each); reading pages do not.
 
 Real build, real Chromium; the corrupt-file case serves real bytes that are not xz.
 """
@@ -12,10 +13,13 @@ import json
 import lzma
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from playwright.sync_api import Browser, Route, expect
+from sitehelpers import SiteRequestHandler, serving
 
 import build_site
+from sitebuild import manifest
 from sitebuild.manifest import HOST_UNCOMPRESSED
 
 PYODIDE = "assets/pyodide/"
@@ -98,3 +102,63 @@ def test_a_corrupt_module_fails_the_start_with_a_notice_and_no_hang(
         expect(page.locator("#walker .walker-notice")).to_contain_text("could not start")
     finally:
         context.close()
+
+
+def preloads(html: str) -> list[str]:
+    """The hrefs of a page's `<link rel="preload" as="fetch" crossorigin>` tags."""
+    tags = re.findall(r"<link rel=\"preload\" as=\"fetch\" crossorigin [^>]*>", html)
+    return [re.findall(r'href="([^"]+)"', tag)[0] for tag in tags]
+
+
+def test_algorithm_pages_preload_the_walkers_downloads_and_reading_pages_none(
+    built_site: Path,
+) -> None:
+    site = manifest.read(built_site)
+    started = {file["path"] for file in site["runtime"]["files"] if file["start"]}
+    worker_graph = {f"assets/walker/{name}" for name in ("worker.mjs", "contract.mjs")}
+    worker_graph |= {"assets/walker/site-layout.mjs", "assets/pyodide/xz-decompress.mjs"}
+    step = site["flows"][0]["steps"][0]["page"]
+    for page, up in (("algorithm/", "../"), (step, "../../")):
+        found = {
+            href.removeprefix(up)
+            for href in preloads((built_site / page / "index.html").read_text())
+        }
+        assert started | worker_graph <= found, page
+        assert all((built_site / path).is_file() for path in found), page
+    for page in ("index.html", "treatment/index.html"):
+        assert "assets/pyodide/" not in (built_site / page).read_text(), page
+
+
+class CountingHandler(SiteRequestHandler):
+    """Like GitHub Pages (reusable for ten minutes); records every request that reaches it."""
+
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path.split("?")[0])
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+
+def test_a_cold_start_downloads_each_preloaded_file_once(
+    browser: Browser, built_site: Path
+) -> None:
+    """The worker's requests (a fetch, a module import) must match the page's preloads (same
+    mode and credentials), or every runtime byte would cross the wire twice."""
+    with serving(built_site, CountingHandler) as url:
+        context = browser.new_context(service_workers="block")
+        try:
+            page = context.new_page()
+            CountingHandler.requested.clear()
+            page.goto(url + "algorithm/")
+            expect(page.locator("#walker")).to_have_attribute(
+                "data-state", "ready", timeout=120_000
+            )
+        finally:
+            context.close()
+    runtime = [path for path in CountingHandler.requested if "/assets/pyodide/" in path]
+    assert "/assets/pyodide/pyodide.asm.wasm.xz" in runtime
+    assert sorted(runtime) == sorted(set(runtime))
