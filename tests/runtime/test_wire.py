@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
 from playwright.sync_api import Browser, Route, expect
 from sitehelpers import SiteRequestHandler, serving
 
@@ -85,9 +86,11 @@ def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
         context.close()
 
 
-def test_a_corrupt_module_fails_the_start_with_a_notice_and_no_hang(
-    browser: Browser, site_url: str
+@pytest.mark.parametrize("failure", ["corrupt-module", "decoder-missing"])
+def test_a_corrupt_module_or_a_missing_decoder_fails_the_start_with_a_notice(
+    browser: Browser, site_url: str, failure: str
 ) -> None:
+    """Never a hang: the page stays static and says the walker could not start."""
     context = browser.new_context(service_workers="block")
     try:
         body = b"\xfd7zXZ\x00" + b"not really xz " * 5000  # an xz header, then garbage
@@ -95,7 +98,10 @@ def test_a_corrupt_module_fails_the_start_with_a_notice_and_no_hang(
         def corrupt(route: Route) -> None:
             route.fulfill(status=200, body=body, content_type="application/x-xz")
 
-        context.route("**/pyodide.asm.wasm.xz", corrupt)
+        if failure == "corrupt-module":
+            context.route("**/pyodide.asm.wasm.xz", corrupt)
+        else:
+            context.route("**/xz-decompress.mjs", lambda route: route.abort())
         page = context.new_page()
         page.goto(site_url + "algorithm/")
         expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=60_000)
