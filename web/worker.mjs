@@ -149,12 +149,11 @@ function postProgress(force = false) {
 /** @type {typeof fetch} */
 globalThis.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
-  let name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
+  const name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
   if (name === PYODIDE_WASM_NAME) {
     // Pyodide asks for the stock module: the site ships it as xz.
     progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
-    name = WASM_NAME;
-    return unpackedWasm(counted(name, await originalFetch(WASM_URL, init)));
+    return unpackedWasm(counted(WASM_NAME, await originalFetch(WASM_URL, init)));
   }
   return unpacked(name, counted(name, await originalFetch(input, init)));
 };
