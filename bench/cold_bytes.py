@@ -4,6 +4,7 @@
     .venv/bin/python bench/cold_bytes.py --site-dir DIR --port N  # a build for 127.0.0.1:N
     .venv/bin/python bench/cold_bytes.py --json FILE          # also write the rows as JSON
     .venv/bin/python bench/cold_bytes.py --page treatment/    # a reading page, until load
+    .venv/bin/python bench/cold_bytes.py --site-dir DIR --port N --against OLD:M  # side by side
 
 Opens the algorithm page in headless Chromium with a fresh profile (empty cache, no service
 worker) from the benchmark's own server (`runtime_bench.serve`: gzip -6 as GitHub Pages serves
@@ -37,6 +38,7 @@ from runtime_bench import (
     Condition,
     Profile,
     build_site,
+    file_name,
     free_port,
     serve,
     visit,
@@ -89,6 +91,31 @@ def table(rows: list[Request]) -> str:
         f"{len(rows)} requests; total as the benchmark counts it (bodies + {HEADER_BYTES} B of "
         f"headers each): {total(rows):,} bytes"
     )
+    names = [row.path.split("?")[0] for row in rows if row.sent > 0]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        lines.append(f"downloaded more than once: {', '.join(twice)}")
+    return "\n".join(lines)
+
+
+def per_file(rows: list[Request]) -> dict[str, int]:
+    """Bytes sent per file name (headers included), as the benchmark's per-file rows count."""
+    sizes: dict[str, int] = {}
+    for row in rows:
+        sizes[file_name(row.path)] = sizes.get(file_name(row.path), 0) + row.sent + HEADER_BYTES
+    return sizes
+
+
+def side_by_side(before: list[Request], after: list[Request]) -> str:
+    """Per file: bytes sent by the older build and by this one (a build's own files differ in
+    name only where a file was renamed or added)."""
+    old, new = per_file(before), per_file(after)
+    lines = [f"{'file':<40} {'before':>11} {'after':>11} {'change':>11}"]
+    for name in sorted(old.keys() | new.keys(), key=lambda n: -max(old.get(n, 0), new.get(n, 0))):
+        a, b = old.get(name, 0), new.get(name, 0)
+        lines.append(f"{name[:40]:<40} {a:>11,} {b:>11,} {b - a:>+11,}")
+    a, b = total(before), total(after)
+    lines.append(f"{'total':<40} {a:>11,} {b:>11,} {b - a:>+11,}")
     return "\n".join(lines)
 
 
@@ -99,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="", help="what was counted (kept in the JSON)")
     parser.add_argument("--port", type=int, default=None, help="the SITE_URL port of --site-dir")
     parser.add_argument("--page", default=ALGORITHM_PAGE, help="another page: count until load")
+    parser.add_argument(
+        "--against", default=None, help="OLD_SITE_DIR:PORT, an older build: per file, side by side"
+    )
     args = parser.parse_args(argv)
     port = args.port or free_port()
     with tempfile.TemporaryDirectory(prefix="cold-bytes-") as temp:
@@ -110,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
         rows = cold_start(site_dir.resolve(), port, args.page)
     print(table(rows))
+    if args.against:
+        folder, _, old_port = args.against.rpartition(":")
+        before = cold_start(Path(folder).resolve(), int(old_port), args.page)
+        print("\n" + side_by_side(before, rows))
     if args.json:
         data = {"label": args.label, "total": total(rows), "requests": [asdict(r) for r in rows]}
         args.json.write_text(json.dumps(data, indent=1) + "\n")

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from sitebuild.common import BuildError
 from sitebuild.flows import FlowPages, flow_json
+from sitebuild.recompress import write_recompressed
 from sitebuild.urls import FLOWS_DIR, PYODIDE_DIR, WALKER_DIR, flow_json_path
 from sitebuild.wheels import (
+    COMPILED_RUNTIME_FILES,
     PYODIDE_RUNTIME_FILES,
+    RECOMPRESSED_RUNTIME_FILES,
     compiled_runtime,
     engine_wheel,
     pure_wheels,
@@ -24,6 +29,48 @@ from sitebuild.wheels import (
 )
 
 log = logging.getLogger("build_site")
+
+WORKER_MODULE = WALKER_DIR + "worker.mjs"
+"""The engine worker's module, as served."""
+
+STATIC_IMPORT = re.compile(r'^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)";', re.M | re.S)
+"""A module's static `import ... from "x";` (and re-exports): the graph a module worker loads
+before any of its code runs."""
+
+LARGE_RUNTIME_FILES = ("pyodide.asm.mjs", *RECOMPRESSED_RUNTIME_FILES[:1], *COMPILED_RUNTIME_FILES)
+"""The runtime's big downloads: preloaded at low priority, so the page's own CSS and scripts
+(the static algorithm) come first."""
+
+
+def worker_modules(project: Path) -> list[str]:
+    """Site paths of the engine worker's static module graph, from web/ (modules the build
+    writes, such as site-layout.mjs, and Pyodide's import nothing the worker waits for)."""
+    found: list[str] = []
+    todo = [WORKER_MODULE]
+    while todo:
+        path = todo.pop(0)
+        if path in found:
+            continue
+        found.append(path)
+        source = project / "web" / path.removeprefix(WALKER_DIR)
+        if path.startswith(WALKER_DIR) and source.is_file():
+            for target in STATIC_IMPORT.findall(source.read_text(encoding="utf-8")):
+                todo.append(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+    return found
+
+
+def walker_preloads(project: Path) -> list[dict[str, object]]:
+    """What an algorithm page preloads (overrides/algorithm.html): everything a walker start
+    fetches before it can answer, so the downloads start with the page instead of after five
+    hops (page modules, worker, its imports, Pyodide's loader, the runtime; issue 17). The
+    worker gets them from the HTTP cache: one download each (tests/runtime/test_wire.py)."""
+    runtime = [*PYODIDE_RUNTIME_FILES, "pyodide-lock.json"]
+    paths = [*worker_modules(project), *(PYODIDE_DIR + name for name in runtime)]
+    return [
+        {"path": path, "low": posixpath.basename(path) in LARGE_RUNTIME_FILES}
+        for path in dict.fromkeys(paths)
+    ]
+
 
 SW_SOURCE = "web/offline/sw.mjs"
 """The service worker's source (bundled into sw.js by tools/build_sw.mjs)."""
@@ -41,7 +88,10 @@ def copy_runtime(project: Path, cache: Path, out: Path, all_pages: list[FlowPage
     pyodide_dir.mkdir(parents=True)
     wheels = [engine_wheel(project, cache), *pure_wheels(cache)]
     compiled = compiled_runtime(project, cache, wheels, sorted(flows_dir.glob("*.json")))
+    write_recompressed(project, cache, pyodide_dir)
     for name in PYODIDE_RUNTIME_FILES:
+        if (pyodide_dir / name).exists():
+            continue
         source = compiled if (compiled / name).exists() else project / "node_modules" / "pyodide"
         shutil.copy2(source / name, pyodide_dir / name)
     # The full archives, fetched only for a module the slim ones lack (tools/site_fallback.py).
@@ -107,6 +157,7 @@ def report_service_worker_warnings(stderr: str) -> None:
 NODE_MODULES_NEEDED = (
     "pyodide/pyodide.mjs",
     "pyodide/pyodide-lock.json",
+    "xz-decompress/package.json",
     "@viz-js/viz/package.json",
     "workbox-build/package.json",
 )

@@ -26,7 +26,12 @@ from build_guard import (
     swap_in,
     swap_lock,
 )
-from sitebuild.artefacts import check_node_modules, copy_runtime, write_service_worker
+from sitebuild.artefacts import (
+    check_node_modules,
+    copy_runtime,
+    walker_preloads,
+    write_service_worker,
+)
 from sitebuild.common import ROOT, BuildError
 from sitebuild.diagrams import write_diagrams
 from sitebuild.flows import flow_pages, load_flows
@@ -137,6 +142,7 @@ def build(
                 "strict": True,
             }
             overrides["extra"] = gov.review_extra(project, stage, reviewed, mkdocs_yml.get("extra"))
+            overrides["extra"] = {**overrides["extra"], "walker_preload": walker_preloads(project)}
             if live_preview:
                 overrides["extra"] = {**overrides["extra"], "live_preview": True}
             if os.environ.get("SITE_URL"):

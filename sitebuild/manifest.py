@@ -56,9 +56,22 @@ def starts_with(name: str) -> bool:
     return name in PYODIDE_RUNTIME_FILES or name == "pyodide-lock.json" or name.endswith(".whl")
 
 
+HOST_UNCOMPRESSED = (".xz", ".gz", ".zip", ".whl")
+"""Files a host sends as they are: GitHub Pages gzips by MIME type, and an archive's type
+(application/x-xz, application/gzip, application/zip) is not one it compresses."""
+
+
+def sent_bytes(name: str, data: bytes) -> int:
+    """A file's body as a host sends it: gzip -6 unless it is an archive already."""
+    if name.endswith(HOST_UNCOMPRESSED):
+        return len(data)
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
 def runtime_files(out: Path) -> list[dict[str, Any]]:
-    """Every file under the site's Pyodide folder, with its sizes (gzip as a host sends it),
-    sha256, cache group and whether a cold start fetches it."""
+    """Every file under the site's Pyodide folder, with its sizes (`gzip_bytes`: as a host
+    sends it, gzip or not, see sent_bytes), sha256, cache group and whether a cold start
+    fetches it."""
     files = []
     for path in sorted((out / PYODIDE_DIR).iterdir()):
         data = path.read_bytes()
@@ -66,7 +79,7 @@ def runtime_files(out: Path) -> list[dict[str, Any]]:
             {
                 "path": PYODIDE_DIR + path.name,
                 "bytes": len(data),
-                "gzip_bytes": len(gzip.compress(data, compresslevel=6, mtime=0)),
+                "gzip_bytes": sent_bytes(path.name, data),
                 "sha256": sha256_file(path),
                 "group": runtime_group(path.name),
                 "start": starts_with(path.name),
@@ -127,7 +140,7 @@ def write_manifest(out: Path, all_pages: list[FlowPages]) -> dict[str, Any]:
         if file["start"]
     }
     (out / RUNTIME_SIZES_MODULE).write_text(
-        "// Written by the build (sitebuild/manifest.py): [bytes, gzip bytes] per file.\n"
+        "// Written by the build (sitebuild/manifest.py): [bytes, bytes a host sends] per file.\n"
         f"export const RUNTIME_SIZES = {json.dumps(sizes, sort_keys=True)};\n"
     )
     return manifest

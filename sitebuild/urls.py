@@ -31,7 +31,15 @@ gzipped as one file, which the engine worker unpacks as it arrives (issue 17: gz
 modules is about 9% smaller than the zip's own per-file compression, and hosts send a .zip as
 is). The worker passes its URL to Pyodide as `stdLibURL`."""
 
-RUNTIME_PROBE = PYODIDE_DIR + "pyodide.asm.wasm"
+WASM_FILE = "pyodide.asm.wasm.xz"
+"""Pyodide's WebAssembly module as the site ships it: xz, about 900 KB less than the gzip a host
+would send (sitebuild/recompress.py). The worker fetches it when Pyodide asks for
+pyodide.asm.wasm and unpacks it as it arrives."""
+
+DECODER_FILE = "xz-decompress.mjs"
+"""The xz decoder the worker imports (beside Pyodide; sitebuild/recompress.py)."""
+
+RUNTIME_PROBE = PYODIDE_DIR + WASM_FILE
 """The runtime file whose presence in the service worker's cache means the runtime is cached."""
 
 MANIFEST = "assets/site-manifest.json"
@@ -100,4 +108,5 @@ def layout() -> dict[str, object]:
         "review_page": REVIEW,
         "runtime_probe": RUNTIME_PROBE,
         "stdlib": PYODIDE_DIR + STDLIB_FILE,
+        "wasm": PYODIDE_DIR + WASM_FILE,
     }

@@ -18,7 +18,7 @@ from typing import Any
 
 from sitebuild.common import ROOT, BuildError, sha256_file, sha256_text, write_atomic
 from sitebuild.flows import engine_digest
-from sitebuild.urls import STDLIB_FILE
+from sitebuild.urls import DECODER_FILE, STDLIB_FILE, WASM_FILE
 
 STOCK_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 """Pyodide's files as npm ships them: what `compiled_runtime` starts from."""
@@ -27,7 +27,15 @@ COMPILED_RUNTIME_FILES = (STDLIB_FILE,)
 """What the site ships precompiled in place of the stock python_stdlib.zip (the standard
 library and the engine's modules, as bytecode; see sitebuild.urls.STDLIB_FILE)."""
 
-PYODIDE_RUNTIME_FILES = (*STOCK_RUNTIME_FILES[:3], *COMPILED_RUNTIME_FILES)
+RECOMPRESSED_RUNTIME_FILES = (WASM_FILE, DECODER_FILE)
+"""What the site ships in place of the stock pyodide.asm.wasm: the module as xz and the worker's
+decoder for it (sitebuild/recompress.py)."""
+
+PYODIDE_RUNTIME_FILES = (
+    *STOCK_RUNTIME_FILES[:2],
+    *RECOMPRESSED_RUNTIME_FILES,
+    *COMPILED_RUNTIME_FILES,
+)
 """Everything Pyodide needs to start offline (the lockfile is added separately)."""
 
 PURE_WHEELS = ("markdown-it-py", "mdurl")

@@ -1,7 +1,8 @@
 // Program: the engine worker (a module Web Worker). Owns the engine's home in the browser:
 // Pyodide, run off the main thread.
 //
-// Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/,
+// Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/
+// (Pyodide's WebAssembly module as xz, unpacked as it arrives by the vendored xz-decompress.mjs),
 // whose slim python_stdlib.zip.gz holds, as bytecode, exactly the standard-library and engine
 // modules a walk imports (tools/compile_runtime.py; no wheel, no package loader, a site-local
 // pyodide-lock.json listing no package), installs the fallback that fetches any other module
@@ -23,6 +24,8 @@
 
 // @ts-expect-error: served beside this folder (assets/pyodide/), typed as the package's below
 import { loadPyodide as untypedLoadPyodide } from "../pyodide/pyodide.mjs";
+// @ts-expect-error: written by the build beside Pyodide (sitebuild/recompress.py), typed below
+import { XzReadableStream as UntypedXzReadableStream } from "../pyodide/xz-decompress.mjs";
 import { FLOW_ID_PATTERN, FLOW_REV_PATTERN, FROM_WORKER, TO_WORKER } from "./contract.mjs";
 import { LAYOUT, SITE_ROOT } from "./layout.mjs";
 import { fill } from "./links.mjs";
@@ -31,8 +34,10 @@ import { RUNTIME_SIZES as untypedSizes } from "./runtime-sizes.mjs";
 
 /** @type {typeof import("pyodide").loadPyodide} */
 const loadPyodide = untypedLoadPyodide;
-/** @type {Record<string, [number, number]>} file name -> [bytes, gzip bytes] */
+/** @type {Record<string, [number, number]>} file name -> [bytes, bytes as a host sends them] */
 const RUNTIME_SIZES = untypedSizes;
+/** @type {new (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>} */
+const XzReadableStream = UntypedXzReadableStream;
 
 /**
  * The text of an error, whatever was thrown.
@@ -48,6 +53,11 @@ const PYODIDE_URL = new URL(LAYOUT.pyodide_dir, SITE_ROOT).href;
 /** The slim standard library: a zip, gzipped as one file (tools/compile_runtime.py). */
 const STDLIB_URL = new URL(LAYOUT.stdlib, SITE_ROOT).href;
 const STDLIB_NAME = LAYOUT.stdlib.split("/").pop();
+/** Pyodide's WebAssembly module as the site ships it: xz (sitebuild/recompress.py, issue 17). */
+const WASM_URL = new URL(LAYOUT.wasm, SITE_ROOT).href;
+const WASM_NAME = LAYOUT.wasm.split("/").pop() ?? "";
+/** The name Pyodide asks for; the worker fetches WASM_URL instead and unpacks it. */
+const PYODIDE_WASM_NAME = "pyodide.asm.wasm";
 
 /**
  * Pyodide gets the standard library's zip unpacked from its gzip as it arrives (it is sent as a
@@ -64,6 +74,28 @@ function unpacked(name, response) {
   const headers = new Headers(response.headers);
   headers.delete("Content-Length");
   return new Response(response.body.pipeThrough(new DecompressionStream("gzip")), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+/**
+ * The WebAssembly module unpacked from its xz as it arrives, as a Response that
+ * instantiateStreaming compiles while it streams (it needs the application/wasm type). A
+ * corrupt or cut-off file makes the decoder throw: the compile fails, and with it the start
+ * (wasmFailed below), with the decoder's message.
+ *
+ * @param {Response} response the .xz file's response
+ * @returns {Response}
+ */
+function unpackedWasm(response) {
+  if (!response.ok || !response.body) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  headers.set("Content-Type", "application/wasm");
+  return new Response(new XzReadableStream(response.body), {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -92,14 +124,18 @@ const wasmFailed = new Promise((_, reject) => {
 
 /**
  * Counts the runtime's bytes as they arrive and posts progress (web/loading.mjs shows it). The
- * body the browser hands over is decompressed; each file's share of its gzip size is what a
- * host sent (runtime-sizes.mjs, written by the build). pyodide.asm.mjs is a module import, not a
+ * body the browser hands over is decompressed (a host's gzip) or not (the .xz module, counted
+ * before the worker unpacks it); each file's share of what a host sent is counted
+ * (runtime-sizes.mjs, written by the build). pyodide.asm.mjs is a module import, not a
  * fetch: it counts as done once Pyodide asks for the WebAssembly after it.
  */
 const originalFetch = globalThis.fetch.bind(globalThis);
 const progress = { received: new Map(), total: 0, lastPost: 0 };
 for (const [, gzipped] of Object.values(RUNTIME_SIZES)) progress.total += gzipped;
-progress.received.set("pyodide.mjs", RUNTIME_SIZES["pyodide.mjs"]?.[1] ?? 0); // imported above
+// Imported above, so arrived before this runs.
+for (const name of ["pyodide.mjs", "xz-decompress.mjs"]) {
+  progress.received.set(name, RUNTIME_SIZES[name]?.[1] ?? 0);
+}
 
 function postProgress(force = false) {
   const now = Date.now();
@@ -112,16 +148,28 @@ function postProgress(force = false) {
 
 /** @type {typeof fetch} */
 globalThis.fetch = async (input, init) => {
-  const response = await originalFetch(input, init);
   const url = input instanceof Request ? input.url : String(input);
   const name = new URL(url, self.location.href).pathname.split("/").pop() ?? "";
+  if (name === PYODIDE_WASM_NAME) {
+    // Pyodide asks for the stock module: the site ships it as xz.
+    progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
+    return unpackedWasm(counted(WASM_NAME, await originalFetch(WASM_URL, init)));
+  }
+  return unpacked(name, counted(name, await originalFetch(input, init)));
+};
+
+/**
+ * The response, its bytes counted as they arrive: a runtime file's share of what a host sent
+ * (runtime-sizes.mjs), or a flow's JSON (no size known) as arriving, not in MB.
+ *
+ * @param {string} name
+ * @param {Response} response
+ * @returns {Response}
+ */
+function counted(name, response) {
   const sizes = RUNTIME_SIZES[name];
   if (!response.ok || !response.body) return response;
-  // A flow's JSON (no size known): counted as arriving, not in MB.
-  if (!sizes) return unpacked(name, withProgress(response));
-  if (name === "pyodide.asm.wasm") {
-    progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
-  }
+  if (!sizes) return withProgress(response);
   const [raw, gzipped] = sizes;
   let seen = 0;
   const counter = new TransformStream({
@@ -136,13 +184,12 @@ globalThis.fetch = async (input, init) => {
       postProgress(true);
     },
   });
-  const counted = new Response(response.body.pipeThrough(counter), {
+  return new Response(response.body.pipeThrough(counter), {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
   });
-  return unpacked(name, counted);
-};
+}
 
 /**
  * The response, with a progress message posted as its bytes arrive (at most every 100 ms): the

@@ -87,7 +87,7 @@ def engine_titles(flow: Flow, state: State) -> list[str]:
 def held_runtime(walker_page: Page) -> Iterator[list[Request]]:
     """Hold back the Pyodide runtime's download until the test lets it go (static phase)."""
     held: list[Request] = []
-    walker_page.context.route("**/pyodide.asm.wasm", lambda request: held.append(request))
+    walker_page.context.route("**/pyodide.asm.wasm*", lambda request: held.append(request))
     yield held
     release(walker_page, held)
 
@@ -98,7 +98,7 @@ def release(page: Page, held: list[Request]) -> None:
         with contextlib.suppress(PlaywrightError):
             request.continue_()
     held.clear()
-    page.context.unroute("**/pyodide.asm.wasm")
+    page.context.unroute("**/pyodide.asm.wasm*")
 
 
 def test_static_links_work_before_the_engine_and_it_takes_over_their_answers(
@@ -609,11 +609,11 @@ def test_when_the_engine_cannot_start_the_static_algorithm_keeps_working(
         if failure == "no-webassembly":
             context.add_init_script("delete globalThis.WebAssembly;")
         elif failure == "runtime-missing":
-            context.route("**/pyodide.asm.wasm", lambda request: request.abort())
+            context.route("**/pyodide.asm.wasm*", lambda request: request.abort())
         else:
             context.add_init_script("globalThis.WALKER_CONFIG = {watchdogMs: 1500};")
             # The runtime never arrives: only the watchdog can end the wait.
-            context.route("**/pyodide.asm.wasm", lambda request: held.append(request))
+            context.route("**/pyodide.asm.wasm*", lambda request: held.append(request))
         page = context.new_page()
         page.goto(site_url + flow_path(MAIN_FLOW))
         page.wait_for_selector("#walker[data-state=failed]", timeout=60_000)

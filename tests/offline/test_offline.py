@@ -149,7 +149,7 @@ def test_offline_without_the_runtime_step_pages_say_so_and_never_loop_to_step_on
     wait_until_controlled(page)
     token, visited = a_step_token(served.folder), a_step_token(served.folder, 1)
     # One step page opened online, whose walker could not get the runtime: the page is kept.
-    context.route("**/pyodide.asm.wasm", lambda request: request.abort())
+    context.route("**/pyodide.asm.wasm*", lambda request: request.abort())
     page.goto(f"{served.url}algorithm/{visited}/")
     expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=120_000)
     visited_step = page.locator("#walker h2").first.inner_text()

@@ -16,6 +16,13 @@ WORKER = """
 async ([base, python]) => {
   const code = `
     import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
+    import { XzReadableStream } from "${base}assets/pyodide/xz-decompress.mjs";
+    // The site ships the WebAssembly module as xz: unpacked as web/worker.mjs does.
+    const siteFetch = globalThis.fetch;
+    globalThis.fetch = async (url, init) => String(url).endsWith("/pyodide.asm.wasm")
+      ? new Response(new XzReadableStream((await siteFetch(url + ".xz")).body),
+                     { headers: { "Content-Type": "application/wasm" } })
+      : siteFetch(url, init);
     // The site's standard library is a gzipped zip: unpacked as web/worker.mjs does.
     const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
     const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();

@@ -1,0 +1,170 @@
+"""Issue 17, the wire: Pyodide's WebAssembly module ships as xz (about 900 KB less than the gzip a
+host would send), the engine worker unpacks it with a vendored decoder as it arrives, and the
+progress bar's sizes are what a host sends. Algorithm pages preload what a walker start fetches
+(the worker then gets each file from the HTTP cache: one download each); reading pages do not.
+
+Real build, real Chromium; the corrupt-file case serves real bytes that are not xz.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import lzma
+import re
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from playwright.sync_api import Browser, Route, expect
+from sitehelpers import SiteRequestHandler, serving
+
+import build_site
+from sitebuild import manifest
+from sitebuild.manifest import HOST_UNCOMPRESSED
+
+PYODIDE = "assets/pyodide/"
+STOCK_WASM = build_site.ROOT / "node_modules" / "pyodide" / "pyodide.asm.wasm"
+
+
+def runtime_sizes(site: Path) -> dict[str, list[int]]:
+    """The table runtime-sizes.mjs gives the worker's progress bar."""
+    module = (site / "assets" / "walker" / "runtime-sizes.mjs").read_text()
+    [table] = re.findall(r"^export const RUNTIME_SIZES = (.*);$", module, flags=re.M)
+    sizes: dict[str, list[int]] = json.loads(table)
+    return sizes
+
+
+def test_the_site_ships_the_module_as_xz_of_exactly_pyodides_bytes(built_site: Path) -> None:
+    folder = built_site / PYODIDE
+    assert not (folder / "pyodide.asm.wasm").exists()  # only the smaller copy ships
+    packed = (folder / "pyodide.asm.wasm.xz").read_bytes()
+    assert lzma.decompress(packed) == STOCK_WASM.read_bytes()
+    assert len(packed) < 0.8 * len(gzip.compress(STOCK_WASM.read_bytes(), compresslevel=9))
+    decoder = (folder / "xz-decompress.mjs").read_text()
+    assert "export const XzReadableStream" in decoder and "License: MIT" in decoder
+
+
+def test_every_start_file_is_in_the_progress_table_with_what_a_host_sends(
+    built_site: Path,
+) -> None:
+    """A host (GitHub Pages) gzips by type and sends archives (.xz, .gz, .zip) as they are."""
+    sizes = runtime_sizes(built_site)
+    assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs", "python_stdlib.zip.gz"} <= set(sizes)
+    assert "pyodide.asm.wasm" not in sizes
+    for name, (raw, sent) in sizes.items():
+        data = (built_site / PYODIDE / name).read_bytes()
+        gzipped = len(gzip.compress(data, compresslevel=6, mtime=0))
+        as_is = name.endswith(HOST_UNCOMPRESSED)
+        assert [raw, sent] == [len(data), len(data) if as_is else gzipped], name
+
+
+def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
+    browser: Browser, site_url: str, built_site: Path
+) -> None:
+    context = browser.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        asked: list[str] = []
+        context.on("request", lambda request: asked.append(request.url.split("?")[0]))
+        lines: list[str] = []
+        page.expose_function("noteLine", lambda line: lines.append(line))
+        page.add_init_script(
+            """new MutationObserver(() => {
+              const line = document.querySelector(".walker-loading");
+              if (line && line.textContent) window.noteLine(line.textContent);
+            }).observe(document, {subtree: true, childList: true, characterData: true});"""
+        )
+        page.goto(site_url + "algorithm/")
+        expect(page.locator("#walker")).to_have_attribute("data-state", "ready", timeout=120_000)
+        names = {url.rsplit("/", 1)[-1] for url in asked}
+        assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs"} <= names
+        assert "pyodide.asm.wasm" not in names
+        total = sum(sent for _, sent in runtime_sizes(built_site).values())
+        assert any(f"of {total / 1e6:.1f} MB" in line for line in lines), lines
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("failure", ["corrupt-module", "decoder-missing"])
+def test_a_corrupt_module_or_a_missing_decoder_fails_the_start_with_a_notice(
+    browser: Browser, site_url: str, failure: str
+) -> None:
+    """Never a hang: the page stays static and says the walker could not start."""
+    context = browser.new_context(service_workers="block")
+    try:
+        body = b"\xfd7zXZ\x00" + b"not really xz " * 5000  # an xz header, then garbage
+
+        def corrupt(route: Route) -> None:
+            route.fulfill(status=200, body=body, content_type="application/x-xz")
+
+        if failure == "corrupt-module":
+            context.route("**/pyodide.asm.wasm.xz", corrupt)
+        else:
+            context.route("**/xz-decompress.mjs", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(site_url + "algorithm/")
+        expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=60_000)
+        expect(page.locator("#walker .walker-notice")).to_contain_text("could not start")
+    finally:
+        context.close()
+
+
+def preloads(html: str) -> list[str]:
+    """The hrefs of a page's `<link rel="preload" as="fetch" crossorigin>` tags."""
+    tags = re.findall(r"<link rel=\"preload\" as=\"fetch\" crossorigin [^>]*>", html)
+    return [re.findall(r'href="([^"]+)"', tag)[0] for tag in tags]
+
+
+def test_algorithm_pages_preload_the_walkers_downloads_and_reading_pages_none(
+    built_site: Path,
+) -> None:
+    site = manifest.read(built_site)
+    started = {file["path"] for file in site["runtime"]["files"] if file["start"]}
+    worker_graph = {f"assets/walker/{name}" for name in ("worker.mjs", "contract.mjs")}
+    worker_graph |= {"assets/walker/site-layout.mjs", "assets/pyodide/xz-decompress.mjs"}
+    step = site["flows"][0]["steps"][0]["page"]
+    for page, up in (("algorithm/", "../"), (step, "../../")):
+        found = {
+            href.removeprefix(up)
+            for href in preloads((built_site / page / "index.html").read_text())
+        }
+        assert started | worker_graph <= found, page
+        assert all((built_site / path).is_file() for path in found), page
+    for page in ("index.html", "treatment/index.html"):
+        assert "assets/pyodide/" not in (built_site / page).read_text(), page
+
+
+class CountingHandler(SiteRequestHandler):
+    """Like GitHub Pages (reusable for ten minutes); records every request that reaches it."""
+
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path.split("?")[0])
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+
+def test_a_cold_start_downloads_each_preloaded_file_once(
+    browser: Browser, built_site: Path
+) -> None:
+    """The worker's requests (a fetch, a module import) must match the page's preloads (same
+    mode and credentials), or every runtime byte would cross the wire twice."""
+    with serving(built_site, CountingHandler) as url:
+        context = browser.new_context(service_workers="block")
+        try:
+            page = context.new_page()
+            CountingHandler.requested.clear()
+            page.goto(url + "algorithm/")
+            expect(page.locator("#walker")).to_have_attribute(
+                "data-state", "ready", timeout=120_000
+            )
+        finally:
+            context.close()
+    runtime = [path for path in CountingHandler.requested if "/assets/pyodide/" in path]
+    assert "/assets/pyodide/pyodide.asm.wasm.xz" in runtime
+    assert sorted(runtime) == sorted(set(runtime))
