@@ -12,6 +12,9 @@ many elements it restyled (`elementCount`). The page does exactly what the walke
 puts a part of a step on the page (a node into the step) and when it marks the step busy, shown
 and complete (the attributes place() sets on `#walker`), each followed by reading a style, so
 that the browser restyles right then.
+
+The same trace showed SVG images decoded and painted in the frames that put a summary on the
+page: Material draws a summary's chevron and type icon as SVG mask images; a step draws none.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ import json
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+import pytest
+
+from engine import Flow, State, encode_token, enumerate_routes
+
 from .conftest import MAIN_FLOW, flow_path, wait_ready
+from .walking import walk_live
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -92,3 +100,43 @@ def test_the_walkers_changes_restyle_only_what_they_change(browser: Browser, sit
     assert len(counts) == 6, counts
     too_many = {name: n for name, n in counts.items() if n > MOST_RESTYLED}
     assert not too_many, f"restyled elements per change (the page has {elements}): {counts}"
+
+
+# Every element of the step, and its ::before and ::after, that is drawn with a mask image.
+MASKED = """() => [...document.querySelectorAll("#walker *")].flatMap((element) =>
+  [null, "::before", "::after"]
+    .filter((pseudo) => {
+      const style = getComputedStyle(element, pseudo);
+      const empty = pseudo !== null && ["none", "normal"].includes(style.content);
+      const drawn = style.display !== "none" && !empty;
+      return drawn && !["", "none"].includes(style.maskImage);
+    })
+    .map((pseudo) => element.tagName.toLowerCase() + "." + element.className + (pseudo ?? "")))"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["walker", "static"])
+def test_steps_draw_no_svg_mask_icons(
+    browser: Browser, site_url: str, flows: dict[str, Flow], javascript: bool
+) -> None:
+    """On the first step (its help is behind a summary) and an outcome (recommendation groups)."""
+    flow = flows[MAIN_FLOW]
+    route = next(iter(enumerate_routes(flow)))
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    try:
+        page.goto(site_url + flow_path(MAIN_FLOW))
+        if javascript:
+            wait_ready(page)
+        assert page.locator("#walker summary").count() > 0
+        found["first step"] = page.evaluate(MASKED)
+        if javascript:
+            walk_live(page, flow, route.steps)
+        else:
+            state = State(flow.id, flow.version, tuple(s.choice for s in route.steps))
+            page.goto(f"{site_url}{flow_path(flow.id)}{encode_token(flow, state)}/")
+        assert page.locator("#walker .outcome summary").count() > 0
+        found["outcome"] = page.evaluate(MASKED)
+    finally:
+        context.close()
+    assert found == {"first step": [], "outcome": []}
