@@ -3,27 +3,41 @@
 // fragment that is not on the page yet (no globals: unit-tested under Node, tests/js/).
 
 /**
- * How many elements one frame puts on the page: a screenful, and few enough that a phone styles,
- * lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU throttling).
+ * How many elements the first frame puts on the page: a screenful (heading, question, first
+ * answers; about 30 to 70 elements are on a phone's first screen), and few enough that a phone
+ * styles, lays out and paints them in well under 50 ms (bench/runtime_bench.py, 4x CPU).
  */
 export const ELEMENTS_PER_FRAME = 40;
+
+/**
+ * How many elements each later frame puts on the page: what follows is below the fold, so
+ * smaller frames cost the reader nothing they see, and keep every task short on a phone under
+ * a CPU quota, where a frame's work takes four times as long (the bench's phone profile).
+ */
+export const ELEMENTS_PER_LATER_FRAME = 20;
 
 const ELEMENT_NODE = 1;
 
 /** @typedef {[Comment, ChildNode]} Placeholder a marker left in the fragment, and its node */
 
 /**
- * Split a step (a fragment not yet on the page) into frames of about `perFrame` elements, in page
- * order. What fits in the first frame stays in the fragment. Each node of a later frame is taken
- * out and a marker comment left in its place; a node too big for one frame comes with its first
- * children, and the rest of them follow in the frames after. Returns the later frames as lists of
- * [marker, node] pairs, to put back in order with `marker.replaceWith(node)`.
+ * Split a step (a fragment not yet on the page) into frames, in page order: a first frame of
+ * about `perFrame` elements, then frames of about `laterPerFrame`. What fits in the first frame
+ * stays in the fragment. Each node of a later frame is taken out and a marker comment left in its
+ * place; a node too big for the frame it would start comes with its first children, and the rest
+ * of them follow in the frames after. Returns the later frames as lists of [marker, node] pairs,
+ * to put back in order with `marker.replaceWith(node)`.
  *
  * @param {DocumentFragment} fragment
  * @param {number} [perFrame]
+ * @param {number} [laterPerFrame]
  * @returns {Placeholder[][]}
  */
-export function splitIntoFrames(fragment, perFrame = ELEMENTS_PER_FRAME) {
+export function splitIntoFrames(
+  fragment,
+  perFrame = ELEMENTS_PER_FRAME,
+  laterPerFrame = Math.min(perFrame, ELEMENTS_PER_LATER_FRAME),
+) {
   const document = /** @type {Document} */ (fragment.ownerDocument);
   /** @type {Placeholder[][]} */
   const laterFrames = [];
@@ -36,12 +50,13 @@ export function splitIntoFrames(fragment, perFrame = ELEMENTS_PER_FRAME) {
    */
   const assign = (node, parentFrame) => {
     const size = elementCount(node);
-    const split = size > perFrame && node.nodeType === ELEMENT_NODE;
+    // Split only what fits neither here nor in a fresh (later) frame.
+    const split = size > room && size > laterPerFrame && node.nodeType === ELEMENT_NODE;
     const ownSize = split ? 1 : size;
     if (ownSize > room) {
       frame = [];
       laterFrames.push(frame);
-      room = perFrame;
+      room = laterPerFrame;
     }
     room -= ownSize;
     const nodeFrame = frame;

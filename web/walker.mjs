@@ -252,20 +252,34 @@ class Walker {
     if (announce) {
       this.announce([response.notice, response.announce].filter(Boolean).join(" "));
     }
-    // Ask for the steps behind its answers now: the engine works on them in its own thread
-    // while this one puts the step on the page and the reader reads it.
-    if (!this.editing) this.prepareAnswers(prepared, built.choices, isCurrent);
-    // Focusing makes the browser style and lay out the page; in the frame it does that anyway.
-    // The heading (and, on an outcome, its key actions) may come in a later frame than the
-    // first (an outcome's answers list and notices go first): focus once it is there.
+    // Ask for the steps behind its answers once the first screenful is painted: the engine
+    // works on them in its own thread while this one puts the rest of the step on the page and
+    // the reader reads it (and the click's own task stays short).
+    if (!this.editing) {
+      afterNextPaint().then(() => {
+        if (isCurrent()) this.prepareAnswers(prepared, built.choices, isCurrent);
+      });
+    }
+    // The step is scrolled into place in the frame that first shows its heading (reading where
+    // it is makes the browser lay out the page, as that frame does anyway), and the heading
+    // takes the focus one frame later: focus events (Material's listeners, the focus ring)
+    // never lengthen the first frame. The heading (and, on an outcome, its key actions) may
+    // come in a later frame than the first (an outcome's answers list and notices go first).
+    let placed = !focus;
     let focused = !focus;
-    const focusWhenThere = () => {
-      if (!focused && isCurrent() && this.root.querySelector("h2") !== null) {
+    const placeWhenThere = () => {
+      if (!placed && isCurrent() && this.root.querySelector("h2") !== null) {
+        placed = true;
+        this.scrollToHeading();
+      }
+    };
+    const focusOncePlaced = () => {
+      if (placed && !focused && isCurrent()) {
         focused = true;
         this.focusHeading();
       }
     };
-    requestAnimationFrame(focusWhenThere);
+    requestAnimationFrame(placeWhenThere);
     // Each later part goes on the page at the start of a frame of its own (in its animation
     // frame callback), so nothing of the walker's runs between a frame's paint and the next.
     // One frame more after the last part: by then the heading has the focus.
@@ -273,8 +287,9 @@ class Walker {
     for (const frame of [...laterFrames, /** @type {typeof laterFrames[number]} */ ([])]) {
       await frameStart;
       if (!isCurrent()) return;
+      focusOncePlaced();
       for (const [marker, node] of frame) marker.replaceWith(node);
-      focusWhenThere();
+      placeWhenThere();
       frameStart = nextFrameStart();
     }
     // The outcome's box may have grown above the fold while it came in: place it once more.
@@ -355,12 +370,12 @@ class Walker {
     return bar;
   }
 
+  /** Focus the step's heading where it is (place() has scrolled it into view). */
   focusHeading() {
     const heading = this.root.querySelector("h2");
     if (heading === null) return;
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
-    this.scrollToHeading();
   }
 
   /**

@@ -4,7 +4,12 @@ import { test } from "node:test";
 
 import { Window } from "happy-dom";
 
-import { ELEMENTS_PER_FRAME, elementCount, splitIntoFrames } from "../../web/frames.mjs";
+import {
+  ELEMENTS_PER_FRAME,
+  ELEMENTS_PER_LATER_FRAME,
+  elementCount,
+  splitIntoFrames,
+} from "../../web/frames.mjs";
 
 const { document } = new Window();
 
@@ -83,4 +88,26 @@ test("a node counts with everything in it, and one that fits is never split", ()
     ],
   );
   assert.equal(reassemble(step, frames), html);
+});
+
+test("after the first screenful, the frames are smaller (below the fold, short tasks)", () => {
+  const html = `<ul>${items(30)}</ul><p>end</p>`;
+  const step = fragment(html);
+  const frames = splitIntoFrames(step, 10, 4);
+  // The list (split: it counts 1) and nine items fill the first frame; then four a frame (the
+  // last item and the paragraph share the last).
+  assert.deepEqual(
+    frames.map((frame) => frame.length),
+    [4, 4, 4, 4, 4, 2],
+  );
+  assert.equal(reassemble(step, frames), html);
+  // The walker's own sizes: a first screenful, then smaller frames.
+  assert.ok(ELEMENTS_PER_LATER_FRAME < ELEMENTS_PER_FRAME);
+  const long = fragment(`<section><h2>t</h2><ul>${items(200)}</ul></section>`);
+  const later = splitIntoFrames(long);
+  assert.ok(elementCount(long.firstChild) > ELEMENTS_PER_LATER_FRAME);
+  for (const frame of later) {
+    const size = frame.reduce((sum, [, node]) => sum + elementCount(node), 0);
+    assert.ok(size <= ELEMENTS_PER_LATER_FRAME, `a later frame of ${size} elements`);
+  }
 });
