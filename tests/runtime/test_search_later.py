@@ -1,6 +1,7 @@
 """Issue 17: on an algorithm page, Material's search index (about 80 KB gzip) does not share a
 cold walker start's network: it is requested once the walker is ready or has failed, or when the
-reader opens the search (overrides/assets/theme/search-later.js). Reading pages are untouched.
+reader opens the search (overrides/assets/theme/search-later.js). A reading page asks for it
+once it has loaded and is idle (the order: tests/browser/test_reading_page_load.py).
 
 Real site, real Chromium. The walker is kept from turning ready by holding back its standard
 library, so "before ready" lasts as long as the test needs.

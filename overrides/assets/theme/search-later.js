@@ -1,9 +1,13 @@
-// On an algorithm page, Material's search index (the text of every reading page, about 80 KB
-// gzip) is requested only once the walker is ready or has failed, or the reader opens the
-// search, and 60 s after the page's start at the latest: a cold walker start does not share
-// the network with it (issue 17). Any other request, and every page without a walker, is
-// untouched. Material 9.8.1 fetches the index with XMLHttpRequest as its bundle starts; this
-// file is loaded before the bundle (partials/javascripts/base.html). Re-check on an upgrade.
+// Material's search index (the text of every reading page, about 80 KB gzip) is requested when
+// it no longer competes with the page (issue 17), or at once when the reader opens the search:
+// - on an algorithm page, once the walker is ready or has failed, and 60 s after the page's
+//   start at the latest: a cold walker start does not share the network with it;
+// - on any other page, once the page has loaded and the main thread is idle: handling the index
+//   (parsing it, handing it to the search worker) is then not part of the page's start-up, the
+//   longest main-thread work of a phone's page load (Lighthouse).
+// Any other request is untouched. Material 9.8.1 fetches the index with XMLHttpRequest as its
+// bundle starts; this file is loaded before the bundle (partials/javascripts/base.html).
+// Re-check on an upgrade.
 (() => {
   const INDEX = "/search/search_index.json";
   const SETTLED = ["ready", "failed"];
@@ -11,26 +15,39 @@
   const send = XMLHttpRequest.prototype.send;
   const deferred = new WeakSet();
 
-  /** Resolves when the index may load (at once on a page without a walker). */
+  /** Calls `callback` once the page has loaded and the main thread is idle (2 s at most). */
+  const afterLoadAndIdle = (callback) => {
+    const idle = () =>
+      "requestIdleCallback" in window
+        ? requestIdleCallback(callback, { timeout: 2000 })
+        : setTimeout(callback, 200);
+    if (document.readyState === "complete") idle();
+    else addEventListener("load", idle, { once: true });
+  };
+
+  /** Resolves when the index may load (see the top of the file). */
   const whenWanted = () =>
     new Promise((resolve) => {
       const walker = document.getElementById("walker");
-      if (!walker || SETTLED.includes(walker.dataset.state)) return resolve();
+      if (walker && SETTLED.includes(walker.dataset.state)) return resolve();
+      let observer = null;
+      let timer;
       const done = () => {
-        observer.disconnect();
+        observer?.disconnect();
         document.removeEventListener("focusin", onFocus, true);
         document.removeEventListener("change", onFocus, true);
         clearTimeout(timer);
         resolve();
       };
-      const observer = new MutationObserver(() => SETTLED.includes(walker.dataset.state) && done());
-      observer.observe(walker, { attributes: true, attributeFilter: ["data-state"] });
       const onFocus = (event) => {
         if (event.target.closest?.(".md-search, [data-md-toggle=search]")) done();
       };
       document.addEventListener("focusin", onFocus, true);
       document.addEventListener("change", onFocus, true);
-      const timer = setTimeout(done, Math.max(0, 60000 - performance.now()));
+      if (!walker) return afterLoadAndIdle(done);
+      observer = new MutationObserver(() => SETTLED.includes(walker.dataset.state) && done());
+      observer.observe(walker, { attributes: true, attributeFilter: ["data-state"] });
+      timer = setTimeout(done, Math.max(0, 60000 - performance.now()));
     });
 
   XMLHttpRequest.prototype.open = function (method, url, ...rest) {
