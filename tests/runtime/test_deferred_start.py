@@ -20,7 +20,14 @@ WORKER = """
 async ([base, before, after]) => {
   const code = `
     import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
-    // As web/worker.mjs starts the walker's runtime.
+    import { XzReadableStream } from "${base}assets/pyodide/xz-decompress.mjs";
+    // As web/worker.mjs starts the walker's runtime: the WebAssembly module from its xz, the
+    // standard library from its gzip.
+    const siteFetch = globalThis.fetch;
+    globalThis.fetch = async (url, init) => String(url).endsWith("/pyodide.asm.wasm")
+      ? new Response(new XzReadableStream((await siteFetch(url + ".xz")).body),
+                     { headers: { "Content-Type": "application/wasm" } })
+      : siteFetch(url, init);
     const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
     const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();
     const py = await loadPyodide({
