@@ -20,6 +20,13 @@ WORKER = """
 async ([base, before, after]) => {
   const code = `
     import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
+    import { XzReadableStream } from "${base}assets/pyodide/xz-decompress.mjs";
+    // The site ships the WebAssembly module as xz: unpacked as web/worker.mjs does.
+    const siteFetch = globalThis.fetch;
+    globalThis.fetch = async (url, init) => String(url).endsWith("/pyodide.asm.wasm")
+      ? new Response(new XzReadableStream((await siteFetch(url + ".xz")).body),
+                     { headers: { "Content-Type": "application/wasm" } })
+      : siteFetch(url, init);
     // As web/worker.mjs starts the walker's runtime.
     const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
     const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();
