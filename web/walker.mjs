@@ -262,36 +262,40 @@ class Walker {
     }
     // The step is scrolled into place in the frame that first shows its heading (reading where
     // it is makes the browser lay out the page, as that frame does anyway), and the heading
-    // takes the focus one frame later: focus events (Material's listeners, the focus ring)
-    // never lengthen the first frame. The heading (and, on an outcome, its key actions) may
-    // come in a later frame than the first (an outcome's answers list and notices go first).
+    // takes the focus in a task of its own once the frame after it is painted (or as the step
+    // completes, if sooner): focus events (Material's focus listeners, the focus ring's class)
+    // lengthen neither the frame the reader waits for nor the one that puts the next part on
+    // the page. The heading (and, on an outcome, its key actions) may come in a later frame
+    // than the first (an outcome's answers list and notices go first).
     let placed = !focus;
     let focused = !focus;
-    const placeWhenThere = () => {
-      if (!placed && isCurrent() && this.root.querySelector("h2") !== null) {
-        placed = true;
-        this.scrollToHeading();
-      }
-    };
-    const focusOncePlaced = () => {
-      if (placed && !focused && isCurrent()) {
+    const focusNow = () => {
+      if (!focused && isCurrent()) {
         focused = true;
         this.focusHeading();
       }
     };
+    const placeWhenThere = () => {
+      if (!placed && isCurrent() && this.root.querySelector("h2") !== null) {
+        placed = true;
+        this.scrollToHeading();
+        // A task posted in a frame's callbacks runs once that frame is painted.
+        requestAnimationFrame(() => setTimeout(focusNow, 0));
+      }
+    };
     requestAnimationFrame(placeWhenThere);
     // Each later part goes on the page at the start of a frame of its own (in its animation
-    // frame callback), so nothing of the walker's runs between a frame's paint and the next.
-    // One frame more after the last part: by then the heading has the focus.
+    // frame callback), so that frame styles, lays out and paints it at once. One frame more
+    // after the last part: by then the heading has the focus.
     let frameStart = secondFrameStart();
     for (const frame of [...laterFrames, /** @type {typeof laterFrames[number]} */ ([])]) {
       await frameStart;
       if (!isCurrent()) return;
-      focusOncePlaced();
       for (const [marker, node] of frame) marker.replaceWith(node);
       placeWhenThere();
       frameStart = nextFrameStart();
     }
+    if (placed) focusNow(); // at the latest before the step counts as complete
     // The outcome's box may have grown above the fold while it came in: place it once more.
     if (focus && response.kind === "outcome") this.scrollToHeading();
     this.root.dataset.token = response.token;
