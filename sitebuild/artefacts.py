@@ -18,9 +18,7 @@ from sitebuild.flows import FlowPages, flow_json
 from sitebuild.recompress import write_recompressed
 from sitebuild.urls import FLOWS_DIR, PYODIDE_DIR, WALKER_DIR, flow_json_path
 from sitebuild.wheels import (
-    COMPILED_RUNTIME_FILES,
     PYODIDE_RUNTIME_FILES,
-    RECOMPRESSED_RUNTIME_FILES,
     compiled_runtime,
     engine_wheel,
     pure_wheels,
@@ -36,10 +34,6 @@ WORKER_MODULE = WALKER_DIR + "worker.mjs"
 STATIC_IMPORT = re.compile(r'^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)";', re.M | re.S)
 """A module's static `import ... from "x";` (and re-exports): the graph a module worker loads
 before any of its code runs."""
-
-LARGE_RUNTIME_FILES = ("pyodide.asm.mjs", *RECOMPRESSED_RUNTIME_FILES[:1], *COMPILED_RUNTIME_FILES)
-"""The runtime's big downloads: preloaded at low priority, so the page's own CSS and scripts
-(the static algorithm) come first."""
 
 
 def worker_modules(project: Path) -> list[str]:
@@ -59,17 +53,11 @@ def worker_modules(project: Path) -> list[str]:
     return found
 
 
-def walker_preloads(project: Path) -> list[dict[str, object]]:
-    """What an algorithm page preloads (overrides/algorithm.html): everything a walker start
-    fetches before it can answer, so the downloads start with the page instead of after five
-    hops (page modules, worker, its imports, Pyodide's loader, the runtime; issue 17). The
-    worker gets them from the HTTP cache: one download each (tests/runtime/test_wire.py)."""
-    runtime = [*PYODIDE_RUNTIME_FILES, "pyodide-lock.json"]
-    paths = [*worker_modules(project), *(PYODIDE_DIR + name for name in runtime)]
-    return [
-        {"path": path, "low": posixpath.basename(path) in LARGE_RUNTIME_FILES}
-        for path in dict.fromkeys(paths)
-    ]
+def walker_preloads(project: Path) -> list[str]:
+    """What an algorithm page preloads (overrides/algorithm.html): the engine worker's module
+    graph, so the worker starts without waiting on it hop by hop (issue 17). The runtime's big
+    files are started by the worker itself (web/worker.mjs), once its modules are in."""
+    return list(dict.fromkeys([*worker_modules(project), PYODIDE_DIR + "pyodide.mjs"]))
 
 
 SW_SOURCE = "web/offline/sw.mjs"
