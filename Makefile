@@ -45,9 +45,14 @@ lint: setup
 	node_modules/.bin/tsc -p tsconfig.sw.json
 	node_modules/.bin/biome check
 
-# The engine's own test suite, run again inside real Pyodide under Node (offline).
+# The engine's own test suite, run again inside real Pyodide under Node (offline): on the npm
+# package's runtime, then on the runtime the site ships (a build's slim standard library, with
+# Pyodide's unused start-up modules deferred and the fallback for everything else).
+PYODIDE_TEST_SITE := .build/pyodide-test-site
 test-pyodide: setup
 	tests/pyodide/run.sh
+	$(BIN)/python build_site.py build --site-dir $(PYODIDE_TEST_SITE) > /dev/null
+	SLIM_SITE=$(PYODIDE_TEST_SITE) tests/pyodide/run.sh
 
 # The whole test suite: lint, every pytest test (real Chromium, real Pyodide), engine in Pyodide.
 # pytest runs in TEST_WORKERS processes (pytest-xdist), a test module on one worker at a time
