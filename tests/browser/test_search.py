@@ -8,9 +8,11 @@ outlines, diagrams, the route review table, the authoring reference) is not in t
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sitehelpers import search_ready
 
 from .conftest import FLOW_FILES, flow_path
@@ -22,6 +24,27 @@ if TYPE_CHECKING:
 MACHINERY_WORDS = ("outline", "diagram", "review", "authoring")
 """Text outlines, diagrams, the route review table, Writing flowcharts."""
 DOSE = "5 mg three times a day"
+
+SETTLED = """() => {
+  const first = document.querySelector(".md-search-result__item");
+  const section = first ? first.querySelectorAll("a")[1] : null;
+  return Boolean(section && section.getAttribute("href").endsWith("#cyclobenzaprine"));
+}"""
+"""The list shows the whole word's results (its first page's Cyclobenzaprine section)."""
+
+READ_RESULTS = """() => {
+  const pages = [...document.querySelectorAll(".md-search-result__item > a")].map((a) => a.href);
+  const first = document.querySelector(".md-search-result__item");
+  const section = first ? first.querySelectorAll("a")[1] : null;
+  const rect = section ? section.getBoundingClientRect() : null;
+  return {
+    pages,
+    href: section ? section.getAttribute("href") || "" : "",
+    text: section ? section.innerText : "",
+    box: rect && rect.width > 0 && rect.height > 0 ? { y: rect.y } : null,
+  };
+}"""
+"""The result pages, and the first result's first section: its link, text and place."""
 
 
 def is_machinery(url: str, site_url: str) -> bool:
@@ -43,17 +66,15 @@ def test_a_drug_name_finds_its_dose_first_on_a_phone(browser: Browser, site_url:
         page.click("label.md-header__button[for=__search]")
         page.keyboard.type("cyclobenzaprine")
         page.wait_for_selector(".md-search-result__item", timeout=60_000)
-        pages = page.eval_on_selector_all(
-            ".md-search-result__item > a", "links => links.map(link => link.href)"
-        )
-        first = page.locator(".md-search-result__item").first
-        section = first.locator("a").nth(1)
-        href = section.get_attribute("href") or ""
-        text = section.inner_text()
-        box = section.bounding_box()
-        dose_at = text.find(DOSE)
+        # Material re-renders the list as each key's query comes back from its worker: read the
+        # list once it shows the whole word's results, and in one go (no element goes stale).
+        with contextlib.suppress(PlaywrightTimeoutError):  # the assertions say what is shown
+            page.wait_for_function(SETTLED, timeout=30_000)
+        shown = page.evaluate(READ_RESULTS)
     finally:
         context.close()
+    pages, href, text, box = shown["pages"], shown["href"], shown["text"], shown["box"]
+    dose_at = text.find(DOSE)
     assert "/treatment/" in pages[0], pages
     assert href.endswith("#cyclobenzaprine"), f"first section shown: {href}"
     assert 0 <= dose_at < 120, f"the dose is not the first thing shown: {text[:200]!r}"

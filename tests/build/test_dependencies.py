@@ -20,6 +20,7 @@ SHIPPED = (
     "workbox-precaching",
     "workbox-routing",
     "workbox-strategies",
+    "xz-decompress",
 )
 
 
