@@ -16,24 +16,15 @@ import json
 
 from playwright.sync_api import Browser
 
-WORKER = """
+from .site_runtime import START_SITE_RUNTIME
+
+WORKER = (
+    """
 async ([base, before, after]) => {
   const code = `
-    import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
-    import { XzReadableStream } from "${base}assets/pyodide/xz-decompress.mjs";
-    // As web/worker.mjs starts the walker's runtime: the WebAssembly module from its xz, the
-    // standard library from its gzip.
-    const siteFetch = globalThis.fetch;
-    globalThis.fetch = async (url, init) => String(url).endsWith("/pyodide.asm.wasm")
-      ? new Response(new XzReadableStream((await siteFetch(url + ".xz")).body),
-                     { headers: { "Content-Type": "application/wasm" } })
-      : siteFetch(url, init);
-    const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
-    const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();
-    const py = await loadPyodide({
-      indexURL: "${base}assets/pyodide/", stdLibURL: URL.createObjectURL(zip),
-    });
-    py.pyimport("_site_fallback").install("${base}assets/pyodide/");
+"""
+    + START_SITE_RUNTIME
+    + """    py.pyimport("_site_fallback").install("${base}assets/pyodide/");
     py.pyimport("engine.bridge");
     try {
       const result = JSON.parse(py.runPython(${JSON.stringify(before)}));
@@ -53,6 +44,7 @@ async ([base, before, after]) => {
   });
 }
 """
+)
 
 BEFORE = """
 import json, os, sys

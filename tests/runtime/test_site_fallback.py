@@ -12,24 +12,15 @@ import json
 
 from playwright.sync_api import Browser
 
-WORKER = """
+from .site_runtime import START_SITE_RUNTIME
+
+WORKER = (
+    """
 async ([base, python]) => {
   const code = `
-    import { loadPyodide } from "${base}assets/pyodide/pyodide.mjs";
-    import { XzReadableStream } from "${base}assets/pyodide/xz-decompress.mjs";
-    // The site ships the WebAssembly module as xz: unpacked as web/worker.mjs does.
-    const siteFetch = globalThis.fetch;
-    globalThis.fetch = async (url, init) => String(url).endsWith("/pyodide.asm.wasm")
-      ? new Response(new XzReadableStream((await siteFetch(url + ".xz")).body),
-                     { headers: { "Content-Type": "application/wasm" } })
-      : siteFetch(url, init);
-    // The site's standard library is a gzipped zip: unpacked as web/worker.mjs does.
-    const packed = await fetch("${base}assets/pyodide/python_stdlib.zip.gz");
-    const zip = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).blob();
-    const py = await loadPyodide({
-      indexURL: "${base}assets/pyodide/", stdLibURL: URL.createObjectURL(zip),
-    });
-    py.globals.set("BASE", "${base}assets/pyodide/");
+"""
+    + START_SITE_RUNTIME
+    + """    py.globals.set("BASE", "${base}assets/pyodide/");
     onmessage = (event) => {
       try { postMessage(py.runPython(event.data)); }
       catch (error) { postMessage(JSON.stringify({ error: String(error) })); }
@@ -47,6 +38,7 @@ async ([base, python]) => {
   });
 }
 """
+)
 
 PYTHON = """
 import importlib.util, json, sys
