@@ -28,19 +28,21 @@ from sitebuild.wheels import (
 
 log = logging.getLogger("build_site")
 
+ENGINE_START_MODULE = WALKER_DIR + "engine-start.mjs"
+"""The page module that starts the engine worker (overrides/algorithm.html)."""
 WORKER_MODULE = WALKER_DIR + "worker.mjs"
 """The engine worker's module, as served."""
 
 STATIC_IMPORT = re.compile(r'^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)";', re.M | re.S)
-"""A module's static `import ... from "x";` (and re-exports): the graph a module worker loads
-before any of its code runs."""
+"""A module's static `import ... from "x";` (and re-exports): the graph a module loads before
+any of its code runs."""
 
 
-def worker_modules(project: Path) -> list[str]:
-    """Site paths of the engine worker's static module graph, from web/ (modules the build
-    writes, such as site-layout.mjs, and Pyodide's import nothing the worker waits for)."""
+def module_graph(project: Path, entry: str) -> list[str]:
+    """Site paths of `entry`'s static module graph, from web/ (modules the build writes, such
+    as site-layout.mjs, and Pyodide's import nothing the worker waits for)."""
     found: list[str] = []
-    todo = [WORKER_MODULE]
+    todo = [entry]
     while todo:
         path = todo.pop(0)
         if path in found:
@@ -54,10 +56,13 @@ def worker_modules(project: Path) -> list[str]:
 
 
 def walker_preloads(project: Path) -> list[str]:
-    """What an algorithm page preloads (overrides/algorithm.html): the engine worker's module
-    graph, so the worker starts without waiting on it hop by hop (issue 17). The runtime's big
-    files are started by the worker itself (web/worker.mjs), once its modules are in."""
-    return list(dict.fromkeys([*worker_modules(project), PYODIDE_DIR + "pyodide.mjs"]))
+    """What an algorithm page preloads (overrides/algorithm.html): the module graphs of
+    engine-start.mjs (the page's side) and of the engine worker, so the worker starts without
+    waiting on them hop by hop (issue 17). The runtime's big files are started by the worker
+    itself (web/worker.mjs), once its modules are in."""
+    modules = [*module_graph(project, ENGINE_START_MODULE), *module_graph(project, WORKER_MODULE)]
+    modules.remove(ENGINE_START_MODULE)  # the page's own script tag loads it
+    return list(dict.fromkeys([*modules, PYODIDE_DIR + "pyodide.mjs"]))
 
 
 SW_SOURCE = "web/offline/sw.mjs"
