@@ -105,29 +105,40 @@ function unpackedWasm(response) {
 /**
  * Pyodide only logs a failed download or compile of its WebAssembly module, and then waits
  * forever. Watching the two WebAssembly entry points it uses turns that into a prompt failure
- * (the page would otherwise wait for its watchdog).
+ * (the page would otherwise wait for its watchdog). Pyodide's instantiateStreaming of its
+ * module gets the one this worker compiles from its start (wasmModule, below) instead.
  */
 /** @type {Promise<never>} */
 const wasmFailed = new Promise((_, reject) => {
   const wasm = /** @type {Record<string, (...args: unknown[]) => Promise<unknown>>} */ (
     /** @type {unknown} */ (WebAssembly)
   );
-  for (const name of ["instantiateStreaming", "instantiate"]) {
-    const original = wasm[name];
-    wasm[name] = (...args) =>
-      original.apply(WebAssembly, args).catch((error) => {
-        reject(new Error(`the Python runtime could not be loaded: ${error}`));
-        throw error;
-      });
-  }
+  const fail = (/** @type {unknown} */ error) => {
+    reject(new Error(`the Python runtime could not be loaded: ${error}`));
+    throw error;
+  };
+  const instantiate = wasm.instantiate;
+  wasm.instantiate = (...args) => instantiate.apply(WebAssembly, args).catch(fail);
+  const instantiateStreaming = wasm.instantiateStreaming;
+  wasm.instantiateStreaming = async (source, imports) => {
+    if ((await source) !== WASM_STAND_IN) {
+      return instantiateStreaming.call(WebAssembly, source, imports).catch(fail);
+    }
+    const module = await wasmModule.catch(fail);
+    const instance = await WebAssembly.instantiate(
+      module,
+      /** @type {WebAssembly.Imports} */ (imports),
+    ).catch(fail);
+    return { module, instance };
+  };
 });
 
 /**
  * Counts the runtime's bytes as they arrive and posts progress (web/loading.mjs shows it). The
  * body the browser hands over is decompressed (a host's gzip) or not (the .xz module, counted
  * before the worker unpacks it); each file's share of what a host sent is counted
- * (runtime-sizes.mjs, written by the build). pyodide.asm.mjs is a module import, not a
- * fetch: it counts as done once Pyodide asks for the WebAssembly after it.
+ * (runtime-sizes.mjs, written by the build). pyodide.asm.mjs, a module import, is counted by
+ * the download that fills the HTTP cache for it (earlyDownloads, below).
  */
 const originalFetch = globalThis.fetch.bind(globalThis);
 const progress = { received: new Map(), total: 0, lastPost: 0 };
@@ -156,11 +167,22 @@ function postProgress(force = false) {
  */
 const LOCK_URL = new URL("pyodide-lock.json", PYODIDE_URL).href;
 /** @type {Map<string, Promise<Response>>} */
-const earlyDownloads = new Map(
-  [WASM_URL, STDLIB_URL, LOCK_URL].map((url) => [url, originalFetch(url)]),
-);
+const earlyDownloads = new Map([STDLIB_URL, LOCK_URL].map((url) => [url, originalFetch(url)]));
+/**
+ * Pyodide's WebAssembly module, downloaded, unpacked and compiled from this worker's start, as
+ * it arrives: Pyodide itself would begin to compile it only once its 1.2 MB pyodide.asm.mjs is
+ * loaded and run, about 250 ms later on a desktop, and unpacking and compiling take as long
+ * again (issue 17). Pyodide's own request for it gets WASM_STAND_IN, and its instantiateStreaming
+ * of that, this module (wasmFailed, above).
+ */
+const wasmModule = originalFetch(WASM_URL).then((response) => {
+  if (!response.ok) throw new Error(`${WASM_NAME}: HTTP ${response.status}`);
+  return WebAssembly.compileStreaming(unpackedWasm(counted(WASM_NAME, response)));
+});
+wasmModule.catch(() => {}); // reported by wasmFailed, once Pyodide asks for the module
+const WASM_STAND_IN = new Response(null, { headers: { "Content-Type": "application/wasm" } });
 originalFetch(new URL("pyodide.asm.mjs", PYODIDE_URL).href)
-  .then((response) => response.body?.pipeTo(new WritableStream()))
+  .then((response) => counted("pyodide.asm.mjs", response).body?.pipeTo(new WritableStream()))
   .catch(() => {}); // the import asks again, and fails with the reason
 
 /**
@@ -181,9 +203,8 @@ globalThis.fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
   const name = url.pathname.split("/").pop() ?? "";
   if (name === PYODIDE_WASM_NAME) {
-    // Pyodide asks for the stock module: the site ships it as xz.
-    progress.received.set("pyodide.asm.mjs", RUNTIME_SIZES["pyodide.asm.mjs"]?.[1] ?? 0);
-    return unpackedWasm(counted(WASM_NAME, await download(WASM_URL, init)));
+    // Pyodide asks for the stock module: the one compiling since the start stands in for it.
+    return WASM_STAND_IN;
   }
   if (input instanceof Request)
     return unpacked(name, counted(name, await originalFetch(input, init)));
@@ -257,8 +278,11 @@ async function boot() {
   const pyodide = await loadPyodide({ indexURL: PYODIDE_URL, stdLibURL: STDLIB_URL });
   let bridge;
   try {
+    const fallback = pyodide.pyimport("_site_fallback");
     // Last on sys.meta_path: only a module the slim zip lacks reaches it.
-    pyodide.pyimport("_site_fallback").install(PYODIDE_URL);
+    fallback.install(PYODIDE_URL);
+    // The engine's dataclasses get their methods compiled at build time.
+    fallback.use_dataclass_code();
     bridge = pyodide.pyimport("engine.bridge");
   } catch (error) {
     throw new Error(`engine did not load: ${error}`);
