@@ -63,23 +63,25 @@ try {
   // The page names each flow's artefact by its hash, so the walker loads it trusted: the full
   // checks, the prover and markdown-it-py (the artefact carries its texts rendered) are not
   // imported and stay in the full archives, fetched only for an artefact that is not the build's.
+  // DATACLASS_METHODS: the methods dataclasses writes meanwhile, compiled (tools/site_fallback.py).
   pyodide.runPython(`
 import sys
 sys.path[0:0] = list(argv[2:])
 import json
+import _site_fallback
+DATACLASS_METHODS = _site_fallback.record_dataclass_code()
 import engine.bridge
 for text in flows:
     flow_id = engine.bridge.add_flow(text, engine.bridge.digest(text))
     for op in ("open", "restart"):
         engine.bridge.handle(json.dumps({"op": op, "flow": flow_id, "token": "start", "site_root": "/"}))
 WALKER_MODULES = list(sys.modules)
-import _site_fallback
 DEFERRED_STATE = dict(_site_fallback.state)
 import runpy
 sys.argv = list(argv)
 runpy.run_path(
     "/mnt/script/${basename(script)}",
-    {"WALKER_MODULES": WALKER_MODULES, "DEFERRED_STATE": DEFERRED_STATE},
+    {"WALKER_MODULES": WALKER_MODULES, "DEFERRED_STATE": DEFERRED_STATE, "DATACLASS_METHODS": DATACLASS_METHODS},
     "__main__",
 )
 `);

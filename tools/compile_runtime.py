@@ -41,13 +41,16 @@ OUT_DIR/<each wheel's name>.full.zip and OUT_DIR/modules.txt (every shipped modu
 
 from __future__ import annotations
 
+import ast
 import gzip
 import importlib.util
 import io
+import marshal
 import sys
 import types
 import zipfile
 from pathlib import Path
+from typing import Any
 
 OPTIMIZE = 2
 """As `python -OO`: no docstrings, no asserts (CPython's own tests run the standard library
@@ -81,10 +84,31 @@ def def_lines_only(code: types.CodeType) -> types.CodeType:
     return code.replace(co_linetable=bytes(table), co_consts=consts)
 
 
+def dataclass_docstrings_kept(tree: ast.Module) -> ast.Module:
+    """`tree` with each dataclass's docstring turned into a `__doc__ = ...` assignment, which
+    `-OO` keeps.
+
+    Why: `@dataclass` gives a class without a docstring one made from `inspect.signature(cls)`,
+    and `-OO` strips them all: importing the engine's 57 dataclasses computed 57 signatures,
+    about a sixth of `import engine.bridge` in the browser (issue 17)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or not any(
+            "dataclass" in ast.unparse(decorator) for decorator in node.decorator_list
+        ):
+            continue
+        doc = ast.get_docstring(node, clean=False)
+        if doc is not None:
+            target = ast.Name("__doc__", ast.Store())
+            node.body[0] = ast.copy_location(ast.Assign([target], ast.Constant(doc)), node.body[0])
+    return ast.fix_missing_locations(tree)
+
+
 def bytecode(source: bytes, filename: str) -> bytes:
     """An unchecked-hash `.pyc` for `source` (PEP 552), as this interpreter would write it, with
-    line tables of `def` lines only (`def_lines_only`)."""
-    code = compile(source, filename, "exec", dont_inherit=True, optimize=OPTIMIZE)
+    line tables of `def` lines only (`def_lines_only`) and dataclasses' docstrings kept
+    (`dataclass_docstrings_kept`)."""
+    tree = dataclass_docstrings_kept(ast.parse(source, filename))
+    code = compile(tree, filename, "exec", dont_inherit=True, optimize=OPTIMIZE)
     code = def_lines_only(code)
     source_hash = importlib.util.source_hash(source)
     return bytes(importlib._bootstrap_external._code_to_hash_pyc(code, source_hash, False))  # type: ignore[attr-defined]
@@ -104,6 +128,9 @@ SLIM_STDLIB = "python_stdlib.zip.gz"
 FALLBACK_MODULE = "sitecustomize"
 """tools/site_fallback.py's name in the slim zip: Python's `site` imports it as Python starts."""
 FALLBACK_INDEX = "_site_fallback.txt"
+DATACLASS_CODE = "_dataclass_code.marshal"
+"""tools/site_fallback.py's DATACLASS_CODE: the code of the methods dataclasses wrote while the
+walker's modules were imported here."""
 
 
 def module_files(names: list[str], archive: str) -> dict[str, str]:
@@ -222,7 +249,9 @@ DEFER_MISFIT = (
 )
 
 
-def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
+def main(
+    out_dir: Path, wheels: list[Path], walker_modules: list[str], dataclass_code: dict[str, Any]
+) -> None:
     """The wheels were on sys.path as zips (compile_runtime.mjs): their imported modules go
     into the slim zip beside the standard library's, so the browser needs no wheel, no
     package loader (whose imports alone weigh 0.5 MB of standard library) and no lock entry."""
@@ -249,6 +278,7 @@ def main(out_dir: Path, wheels: list[Path], walker_modules: list[str]) -> None:
         archives[archive] = files
     slim[f"{FALLBACK_MODULE}.py"] = Path(__file__).with_name("site_fallback.py").read_bytes()
     slim[FALLBACK_INDEX] = fallback_index(archives, shipped).encode()
+    slim[DATACLASS_CODE] = marshal.dumps(dataclass_code)
     slim_zip(slim, {path for path in slim if path.endswith(".py")}, out_dir / SLIM_STDLIB)
     (out_dir / "modules.txt").write_text("".join(f"{name}\n" for name in sorted(shipped)))
 
@@ -257,4 +287,5 @@ if __name__ == "__main__":
     states: dict[str, str] = DEFERRED_STATE  # type: ignore[name-defined]  # noqa: F821
     check_deferred(states)  # runs the deferred modules: the list below is from before
     walker = [name for name in WALKER_MODULES if name not in states]  # type: ignore[name-defined]  # noqa: F821
-    main(Path(sys.argv[1]), [Path(arg) for arg in sys.argv[2:]], walker)
+    recorded: dict[str, Any] = DATACLASS_METHODS  # type: ignore[name-defined]  # noqa: F821
+    main(Path(sys.argv[1]), [Path(arg) for arg in sys.argv[2:]], walker, recorded)

@@ -15,7 +15,8 @@ and a Web Worker may make one), mounts it and imports the module from it. A name
 (an optional C accelerator tried in `try: import _x`) costs nothing: it fails as before.
 
 It also defers the modules Pyodide's start-up imports but a walker never uses (`DEFERRED`,
-`defer_start_up_imports`, run as this module is imported as `sitecustomize`).
+`defer_start_up_imports`, run as this module is imported as `sitecustomize`), and gives
+dataclasses the code of its methods compiled at build time (`use_dataclass_code`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,57 @@ class SiteFallback:
             if search is not None and location not in list(search):
                 search.append(location)
         return spec
+
+
+# --- Dataclass methods compiled at build time -----------------------------------------------
+#
+# Why: `@dataclass` writes the source of each class's methods (__init__, __repr__, __eq__ ...)
+# and compiles it as the class is made: the engine's 46 dataclasses spent about half of
+# `import engine.bridge` in the browser in `compile()` (issue 17). The build records, in the
+# interpreter that runs in the browser, each source dataclasses writes while the walker's
+# modules are imported, and ships it with its code object (DATACLASS_CODE, beside this module
+# in the slim zip). `use_dataclass_code` makes dataclasses run a recorded source's code as it is;
+# any other source (a class the recording did not see) is compiled as before.
+
+DATACLASS_CODE = "_dataclass_code.marshal"
+"""In the slim zip: marshal of {method source dataclasses wrote: its code object}."""
+
+dataclass_code_used = {"recorded": 0, "compiled": 0}
+"""How many dataclass method sources ran from the build's code, and how many were compiled
+here (for the tests and the console)."""
+
+
+def record_dataclass_code() -> dict[str, Any]:
+    """From now on, every method source dataclasses writes is compiled here too and kept in the
+    returned dict (the build's recording, tools/compile_runtime.mjs)."""
+    import dataclasses
+
+    recorded: dict[str, Any] = {}
+
+    def exec_recording(source: Any, *namespaces: Any) -> None:
+        if isinstance(source, str):
+            # As exec() compiles it for dataclasses (no __future__ flags there).
+            recorded[source] = compile(source, "<string>", "exec", dont_inherit=True)
+        exec(source, *namespaces)
+
+    dataclasses.exec = exec_recording  # type: ignore[attr-defined]
+    return recorded
+
+
+def use_dataclass_code() -> None:
+    """Dataclasses run the build's code for each source it recorded (see above)."""
+    import dataclasses
+    import marshal
+
+    zip_dir = __file__.rpartition("/")[0]
+    code = marshal.loads(__loader__.get_data(f"{zip_dir}/{DATACLASS_CODE}"))  # type: ignore[name-defined]
+
+    def exec_recorded(source: Any, *namespaces: Any) -> None:
+        recorded = code.get(source) if isinstance(source, str) else None
+        dataclass_code_used["recorded" if recorded is not None else "compiled"] += 1
+        exec(source if recorded is None else recorded, *namespaces)
+
+    dataclasses.exec = exec_recorded  # type: ignore[attr-defined]
 
 
 def install(base_url: str) -> SiteFallback:
