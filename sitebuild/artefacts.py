@@ -150,7 +150,7 @@ def report_service_worker_warnings(stderr: str) -> None:
 NODE_MODULES_NEEDED = (
     "pyodide/pyodide.mjs",
     "pyodide/pyodide-lock.json",
-    "xz-decompress/package.json",
+    "zstddec/package.json",
     "@viz-js/viz/package.json",
     "workbox-build/package.json",
 )

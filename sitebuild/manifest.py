@@ -56,9 +56,10 @@ def starts_with(name: str) -> bool:
     return name in PYODIDE_RUNTIME_FILES or name == "pyodide-lock.json" or name.endswith(".whl")
 
 
-HOST_UNCOMPRESSED = (".xz", ".gz", ".zip", ".whl")
+HOST_UNCOMPRESSED = (".zst", ".gz", ".zip", ".whl")
 """Files a host sends as they are: GitHub Pages gzips by MIME type, and an archive's type
-(application/x-xz, application/gzip, application/zip) is not one it compresses."""
+(application/zstd or octet-stream, application/gzip, application/zip) is not one it
+compresses."""
 
 
 def sent_bytes(name: str, data: bytes) -> int:

@@ -31,13 +31,13 @@ gzipped as one file, which the engine worker unpacks as it arrives (issue 17: gz
 modules is about 9% smaller than the zip's own per-file compression, and hosts send a .zip as
 is). The worker passes its URL to Pyodide as `stdLibURL`."""
 
-WASM_FILE = "pyodide.asm.wasm.xz"
-"""Pyodide's WebAssembly module as the site ships it: xz, about 900 KB less than the gzip a host
-would send (sitebuild/recompress.py). The worker fetches it when Pyodide asks for
-pyodide.asm.wasm and unpacks it as it arrives."""
+WASM_FILE = "pyodide.asm.wasm.zst"
+"""Pyodide's WebAssembly module as the site ships it: zstd, about 650 KB less than the gzip a
+host would send (sitebuild/recompress.py). The worker fetches it as it starts and unpacks and
+compiles it as it arrives; Pyodide gets the compiled module."""
 
-DECODER_FILE = "xz-decompress.mjs"
-"""The xz decoder the worker imports (beside Pyodide; sitebuild/recompress.py)."""
+DECODER_FILE = "zstddec-stream.mjs"
+"""The zstd decoder web/zstd-stream.mjs imports (beside Pyodide; sitebuild/recompress.py)."""
 
 RUNTIME_PROBE = PYODIDE_DIR + WASM_FILE
 """The runtime file whose presence in the service worker's cache means the runtime is cached."""

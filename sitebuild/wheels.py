@@ -28,7 +28,7 @@ COMPILED_RUNTIME_FILES = (STDLIB_FILE,)
 library and the engine's modules, as bytecode; see sitebuild.urls.STDLIB_FILE)."""
 
 RECOMPRESSED_RUNTIME_FILES = (WASM_FILE, DECODER_FILE)
-"""What the site ships in place of the stock pyodide.asm.wasm: the module as xz and the worker's
+"""What the site ships in place of the stock pyodide.asm.wasm: the module as zstd and the worker's
 decoder for it (sitebuild/recompress.py)."""
 
 PYODIDE_RUNTIME_FILES = (

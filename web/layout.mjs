@@ -21,7 +21,7 @@ import { LAYOUT as builtLayout } from "./site-layout.mjs";
  * @property {string} share_link "{base}#{token}"
  * @property {string} runtime_probe the runtime file whose presence in the cache means it is kept
  * @property {string} stdlib the slim standard library (a zip, gzipped as one file)
- * @property {string} wasm Pyodide's WebAssembly module as the site ships it (xz)
+ * @property {string} wasm Pyodide's WebAssembly module as the site ships it (zstd)
  */
 
 /** @type {Layout} */

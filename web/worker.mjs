@@ -2,7 +2,7 @@
 // Pyodide, run off the main thread.
 //
 // Served from /assets/walker/worker.mjs. It loads the vendored runtime from /assets/pyodide/
-// (Pyodide's WebAssembly module as xz, unpacked as it arrives by the vendored xz-decompress.mjs),
+// (Pyodide's WebAssembly module as zstd, unpacked as it arrives by web/zstd-stream.mjs),
 // whose slim python_stdlib.zip.gz holds, as bytecode, exactly the standard-library and engine
 // modules a walk imports (tools/compile_runtime.py; no wheel, no package loader, a site-local
 // pyodide-lock.json listing no package), installs the fallback that fetches any other module
@@ -24,20 +24,17 @@
 
 // @ts-expect-error: served beside this folder (assets/pyodide/), typed as the package's below
 import { loadPyodide as untypedLoadPyodide } from "../pyodide/pyodide.mjs";
-// @ts-expect-error: written by the build beside Pyodide (sitebuild/recompress.py), typed below
-import { XzReadableStream as UntypedXzReadableStream } from "../pyodide/xz-decompress.mjs";
 import { FLOW_ID_PATTERN, FLOW_REV_PATTERN, FROM_WORKER, TO_WORKER } from "./contract.mjs";
 import { LAYOUT, SITE_ROOT } from "./layout.mjs";
 import { fill } from "./links.mjs";
 // @ts-expect-error: written by the build (build_site.py), typed below
 import { RUNTIME_SIZES as untypedSizes } from "./runtime-sizes.mjs";
+import { unzstd } from "./zstd-stream.mjs";
 
 /** @type {typeof import("pyodide").loadPyodide} */
 const loadPyodide = untypedLoadPyodide;
 /** @type {Record<string, [number, number]>} file name -> [bytes, bytes as a host sends them] */
 const RUNTIME_SIZES = untypedSizes;
-/** @type {new (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>} */
-const XzReadableStream = UntypedXzReadableStream;
 
 /**
  * The text of an error, whatever was thrown.
@@ -53,7 +50,7 @@ const PYODIDE_URL = new URL(LAYOUT.pyodide_dir, SITE_ROOT).href;
 /** The slim standard library: a zip, gzipped as one file (tools/compile_runtime.py). */
 const STDLIB_URL = new URL(LAYOUT.stdlib, SITE_ROOT).href;
 const STDLIB_NAME = LAYOUT.stdlib.split("/").pop();
-/** Pyodide's WebAssembly module as the site ships it: xz (sitebuild/recompress.py, issue 17). */
+/** Pyodide's WebAssembly module as the site ships it: zstd (sitebuild/recompress.py, issue 17). */
 const WASM_URL = new URL(LAYOUT.wasm, SITE_ROOT).href;
 const WASM_NAME = LAYOUT.wasm.split("/").pop() ?? "";
 /** The name Pyodide asks for; the worker fetches WASM_URL instead and unpacks it. */
@@ -81,12 +78,12 @@ function unpacked(name, response) {
 }
 
 /**
- * The WebAssembly module unpacked from its xz as it arrives, as a Response that
- * instantiateStreaming compiles while it streams (it needs the application/wasm type). A
- * corrupt or cut-off file makes the decoder throw: the compile fails, and with it the start
- * (wasmFailed below), with the decoder's message.
+ * The WebAssembly module unpacked from its zstd as it arrives, as a Response that
+ * compileStreaming compiles while it streams (it needs the application/wasm type). A corrupt or
+ * cut-off file makes the decoder throw: the compile fails, and with it the start (wasmFailed
+ * below), with the decoder's message.
  *
- * @param {Response} response the .xz file's response
+ * @param {Response} response the .zst file's response
  * @returns {Response}
  */
 function unpackedWasm(response) {
@@ -95,7 +92,7 @@ function unpackedWasm(response) {
   headers.delete("Content-Length");
   headers.delete("Content-Encoding");
   headers.set("Content-Type", "application/wasm");
-  return new Response(new XzReadableStream(response.body), {
+  return new Response(unzstd(response.body), {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -135,7 +132,7 @@ const wasmFailed = new Promise((_, reject) => {
 
 /**
  * Counts the runtime's bytes as they arrive and posts progress (web/loading.mjs shows it). The
- * body the browser hands over is decompressed (a host's gzip) or not (the .xz module, counted
+ * body the browser hands over is decompressed (a host's gzip) or not (the .zst module, counted
  * before the worker unpacks it); each file's share of what a host sent is counted
  * (runtime-sizes.mjs, written by the build). pyodide.asm.mjs, a module import, is counted by
  * the download that fills the HTTP cache for it (earlyDownloads, below).
@@ -144,7 +141,7 @@ const originalFetch = globalThis.fetch.bind(globalThis);
 const progress = { received: new Map(), total: 0, lastPost: 0 };
 for (const [, gzipped] of Object.values(RUNTIME_SIZES)) progress.total += gzipped;
 // Imported above, so arrived before this runs.
-for (const name of ["pyodide.mjs", "xz-decompress.mjs"]) {
+for (const name of ["pyodide.mjs", "zstddec-stream.mjs"]) {
   progress.received.set(name, RUNTIME_SIZES[name]?.[1] ?? 0);
 }
 

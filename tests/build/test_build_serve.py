@@ -65,9 +65,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 def test_serves_the_runtime_with_the_types_pyodide_needs(served: tuple[Path, str, Path]):
     _, url, _ = served
-    # The WebAssembly module ships as xz: the worker gives Pyodide its application/wasm type.
-    status, _, body = get(url + "assets/pyodide/pyodide.asm.wasm.xz")
-    assert status == 200 and body.startswith(b"\xfd7zXZ\x00")
+    # The WebAssembly module ships as zstd: the worker gives Pyodide its application/wasm type.
+    status, _, body = get(url + "assets/pyodide/pyodide.asm.wasm.zst")
+    assert status == 200 and body.startswith(b"\x28\xb5\x2f\xfd")
     status, content_type, _ = get(url + "assets/pyodide/pyodide.mjs")
     assert status == 200 and "javascript" in content_type
 

@@ -20,7 +20,7 @@ SHIPPED = (
     "workbox-precaching",
     "workbox-routing",
     "workbox-strategies",
-    "xz-decompress",
+    "zstddec",
 )
 
 

@@ -62,7 +62,7 @@ def test_runtime_files_are_every_file_of_the_runtime_folder(
         data = (built_site / path).read_bytes()
         assert (file["bytes"], file["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
     groups = {Path(path).name: file["group"] for path, file in files.items()}
-    assert groups["pyodide.asm.wasm.xz"] == groups["xz-decompress.mjs"] == groups["pyodide.mjs"]
+    assert groups["pyodide.asm.wasm.zst"] == groups["zstddec-stream.mjs"] == groups["pyodide.mjs"]
     assert groups["pyodide.mjs"] == "pyodide"
     assert groups["python_stdlib.zip.gz"] == "stdlib"
 

@@ -34,7 +34,7 @@ ENGINE_EDIT = "\n# A comment added for the second build: the engine changed.\n"
 """Build 2 also has an engine edit: it changes the precompiled standard library (which holds the
 engine), and nothing of Pyodide itself."""
 
-PYODIDE_OWN_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm.xz", "xz-decompress.mjs")
+PYODIDE_OWN_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm.zst", "zstddec-stream.mjs")
 
 
 class MaxAgeHandler(SiteRequestHandler):
@@ -181,7 +181,7 @@ def test_an_engine_update_does_not_download_pyodide_again(
     again. Pyodide's own files are now cached under their own content's hash."""
     one, two = manifest.read(builds.one), manifest.read(builds.two)
     hashes = [{f["path"]: f["sha256"] for f in m["runtime"]["files"]} for m in (one, two)]
-    stdlib, wasm = "assets/pyodide/python_stdlib.zip.gz", "assets/pyodide/pyodide.asm.wasm.xz"
+    stdlib, wasm = "assets/pyodide/python_stdlib.zip.gz", "assets/pyodide/pyodide.asm.wasm.zst"
     assert hashes[0][stdlib] != hashes[1][stdlib], "the engine edit must change the stdlib zip"
     assert hashes[0][wasm] == hashes[1][wasm]
     context: BrowserContext = browser.new_context()

@@ -1,23 +1,23 @@
-"""Issue 17, the wire: Pyodide's WebAssembly module ships as xz (about 900 KB less than the gzip a
-host would send), the engine worker unpacks it with a vendored decoder as it arrives, and the
+"""Issue 17, the wire: Pyodide's WebAssembly module ships as zstd (about 650 KB less than the gzip
+a host would send), the engine worker unpacks it with a vendored decoder as it arrives, and the
 progress bar's sizes are what a host sends. Algorithm pages preload the worker's modules, the
 worker starts the runtime's downloads at once, and each file crosses the wire once (the HTTP
 cache); reading pages preload nothing.
 
-Real build, real Chromium; the corrupt-file case serves real bytes that are not xz.
+Real build, real Chromium; the failure cases serve bytes that are not zstd, or half of the file.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import lzma
 import re
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from playwright.sync_api import Browser, Route, expect
+import zstandard
+from playwright.sync_api import Browser, expect
 from sitehelpers import SiteRequestHandler, serving
 
 import build_site
@@ -36,22 +36,22 @@ def runtime_sizes(site: Path) -> dict[str, list[int]]:
     return sizes
 
 
-def test_the_site_ships_the_module_as_xz_of_exactly_pyodides_bytes(built_site: Path) -> None:
+def test_the_site_ships_the_module_as_zstd_of_exactly_pyodides_bytes(built_site: Path) -> None:
     folder = built_site / PYODIDE
     assert not (folder / "pyodide.asm.wasm").exists()  # only the smaller copy ships
-    packed = (folder / "pyodide.asm.wasm.xz").read_bytes()
-    assert lzma.decompress(packed) == STOCK_WASM.read_bytes()
-    assert len(packed) < 0.8 * len(gzip.compress(STOCK_WASM.read_bytes(), compresslevel=9))
-    decoder = (folder / "xz-decompress.mjs").read_text()
-    assert "export const XzReadableStream" in decoder and "License: MIT" in decoder
+    packed = (folder / "pyodide.asm.wasm.zst").read_bytes()
+    assert zstandard.ZstdDecompressor().decompress(packed) == STOCK_WASM.read_bytes()
+    assert len(packed) < 0.83 * len(gzip.compress(STOCK_WASM.read_bytes(), compresslevel=9))
+    decoder = (folder / "zstddec-stream.mjs").read_text()
+    assert "export { ZSTDDecoder }" in decoder and "BSD License" in decoder
 
 
 def test_every_start_file_is_in_the_progress_table_with_what_a_host_sends(
     built_site: Path,
 ) -> None:
-    """A host (GitHub Pages) gzips by type and sends archives (.xz, .gz, .zip) as they are."""
+    """A host (GitHub Pages) gzips by type and sends archives (.zst, .gz, .zip) as they are."""
     sizes = runtime_sizes(built_site)
-    assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs", "python_stdlib.zip.gz"} <= set(sizes)
+    assert {"pyodide.asm.wasm.zst", "zstddec-stream.mjs", "python_stdlib.zip.gz"} <= set(sizes)
     assert "pyodide.asm.wasm" not in sizes
     for name, (raw, sent) in sizes.items():
         data = (built_site / PYODIDE / name).read_bytes()
@@ -60,7 +60,7 @@ def test_every_start_file_is_in_the_progress_table_with_what_a_host_sends(
         assert [raw, sent] == [len(data), len(data) if as_is else gzipped], name
 
 
-def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
+def test_the_walker_gets_ready_from_the_zstd_module_and_shows_its_size(
     browser: Browser, site_url: str, built_site: Path
 ) -> None:
     context = browser.new_context(service_workers="block")
@@ -79,7 +79,7 @@ def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
         page.goto(site_url + "algorithm/")
         expect(page.locator("#walker")).to_have_attribute("data-state", "ready", timeout=120_000)
         names = {url.rsplit("/", 1)[-1] for url in asked}
-        assert {"pyodide.asm.wasm.xz", "xz-decompress.mjs"} <= names
+        assert {"pyodide.asm.wasm.zst", "zstddec-stream.mjs"} <= names
         assert "pyodide.asm.wasm" not in names
         total = sum(sent for _, sent in runtime_sizes(built_site).values())
         assert any(f"of {total / 1e6:.1f} MB" in line for line in lines), lines
@@ -87,22 +87,26 @@ def test_the_walker_gets_ready_from_the_xz_module_and_shows_its_size(
         context.close()
 
 
-@pytest.mark.parametrize("failure", ["corrupt-module", "decoder-missing"])
+@pytest.mark.parametrize("failure", ["corrupt-module", "cut-off-module", "decoder-missing"])
 def test_a_corrupt_module_or_a_missing_decoder_fails_the_start_with_a_notice(
-    browser: Browser, site_url: str, failure: str
+    browser: Browser, site_url: str, built_site: Path, failure: str
 ) -> None:
     """Never a hang: the page stays static and says the walker could not start."""
     context = browser.new_context(service_workers="block")
     try:
-        body = b"\xfd7zXZ\x00" + b"not really xz " * 5000  # an xz header, then garbage
-
-        def corrupt(route: Route) -> None:
-            route.fulfill(status=200, body=body, content_type="application/x-xz")
-
-        if failure == "corrupt-module":
-            context.route("**/pyodide.asm.wasm.xz", corrupt)
+        packed = (built_site / PYODIDE / "pyodide.asm.wasm.zst").read_bytes()
+        bodies = {
+            "corrupt-module": packed[:4] + b"not really zstd " * 5000,  # its magic, then garbage
+            "cut-off-module": packed[: len(packed) // 2],
+        }
+        if failure in bodies:
+            body = bodies[failure]
+            context.route(
+                "**/pyodide.asm.wasm.zst",
+                lambda route: route.fulfill(status=200, body=body, content_type="application/zstd"),
+            )
         else:
-            context.route("**/xz-decompress.mjs", lambda route: route.abort())
+            context.route("**/zstddec-stream.mjs", lambda route: route.abort())
         page = context.new_page()
         page.goto(site_url + "algorithm/")
         expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=60_000)
@@ -125,7 +129,7 @@ def test_algorithm_pages_preload_the_workers_modules_and_no_runtime_download(
     site = manifest.read(built_site)
     started = {file["path"] for file in site["runtime"]["files"] if file["start"]}
     worker_graph = {f"assets/walker/{name}" for name in ("worker.mjs", "contract.mjs")}
-    worker_graph |= {"assets/walker/site-layout.mjs", "assets/pyodide/xz-decompress.mjs"}
+    worker_graph |= {"assets/walker/site-layout.mjs", "assets/pyodide/zstddec-stream.mjs"}
     worker_graph |= {"assets/pyodide/pyodide.mjs"}
     step = site["flows"][0]["steps"][0]["page"]
     for page, up in (("algorithm/", "../"), (step, "../../")):
@@ -194,5 +198,5 @@ def test_a_cold_start_downloads_each_preloaded_file_once(
         finally:
             context.close()
     runtime = [path for path in CountingHandler.requested if "/assets/pyodide/" in path]
-    assert "/assets/pyodide/pyodide.asm.wasm.xz" in runtime
+    assert "/assets/pyodide/pyodide.asm.wasm.zst" in runtime
     assert sorted(runtime) == sorted(set(runtime))
