@@ -10,11 +10,9 @@ that a class the build never saw is still compiled and works.
 
 from __future__ import annotations
 
-import json
-
 from playwright.sync_api import Browser
 
-from .test_site_fallback import WORKER
+from .test_site_fallback import run_in_site_runtime
 
 PYTHON = """
 import dataclasses, json
@@ -48,14 +46,7 @@ json.dumps({
 
 
 def test_the_engines_dataclasses_run_the_builds_code(browser: Browser, site_url: str) -> None:
-    page = browser.new_page()
-    try:
-        # A page of the site without a Content-Security-Policy, for the test's own worker.
-        page.goto(site_url + "assets/flows/back-spasm.json")
-        raw = page.evaluate(WORKER, [site_url, PYTHON])
-        result = json.loads(raw) if raw.startswith("{") else {"raw": raw}
-    finally:
-        page.close()
+    result = run_in_site_runtime(browser, site_url, PYTHON)
     assert "error" not in result, result
     assert result["after_import"]["compiled"] == 0
     assert result["after_import"]["recorded"] >= 40  # engine.model alone has 21

@@ -9,6 +9,7 @@ a submodule of a shipped package, and an engine module, and a name no archive ha
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from playwright.sync_api import Browser
 
@@ -40,6 +41,20 @@ async ([base, python]) => {
 """
 )
 
+
+def run_in_site_runtime(browser: Browser, site_url: str, python: str) -> dict[str, Any]:
+    """The JSON `python` returns, run in the site's runtime in a test worker (WORKER)."""
+    page = browser.new_page()
+    try:
+        # A page of the site without a Content-Security-Policy, for the test's own worker.
+        page.goto(site_url + "assets/flows/back-spasm.json")
+        raw = page.evaluate(WORKER, [site_url, python])
+    finally:
+        page.close()
+    result: dict[str, Any] = json.loads(raw) if raw.startswith("{") else {"raw": raw}
+    return result
+
+
 PYTHON = """
 import importlib.util, json, sys
 names = ["xml.dom.minidom", "json.tool", "engine.diff"]
@@ -70,14 +85,7 @@ json.dumps(result)
 def test_a_module_outside_the_shipped_set_is_fetched_from_the_site(
     browser: Browser, site_url: str
 ) -> None:
-    page = browser.new_page()
-    try:
-        # A page of the site without a Content-Security-Policy, for the test's own worker.
-        page.goto(site_url + "assets/flows/back-spasm.json")
-        raw = page.evaluate(WORKER, [site_url, PYTHON])
-        result = json.loads(raw) if raw.startswith("{") else {"raw": raw}
-    finally:
-        page.close()
+    result = run_in_site_runtime(browser, site_url, PYTHON)
     assert "error" not in result, result
     assert result.get("shipped_before") == {"xml": False, "json.tool": False, "engine.diff": False}
     assert result["minidom"] == "a"

@@ -8,11 +8,9 @@ would break): each frame keeps its file and function, and its line is the `def` 
 
 from __future__ import annotations
 
-import json
-
 from playwright.sync_api import Browser
 
-from .test_site_fallback import WORKER
+from .test_site_fallback import run_in_site_runtime
 
 PYTHON = """
 import json, traceback
@@ -33,14 +31,7 @@ json.dumps({
 
 
 def test_a_traceback_names_each_frame_at_its_def_line(browser: Browser, site_url: str) -> None:
-    page = browser.new_page()
-    try:
-        # A page of the site without a Content-Security-Policy, for the test's own worker.
-        page.goto(site_url + "assets/flows/back-spasm.json")
-        raw = page.evaluate(WORKER, [site_url, PYTHON])
-        result = json.loads(raw) if raw.startswith("{") else {"raw": raw}
-    finally:
-        page.close()
+    result = run_in_site_runtime(browser, site_url, PYTHON)
     assert "error" not in result, result
     loads, decode, raw_decode = result["def_lines"]
     assert result["frames"] == [
