@@ -10,7 +10,8 @@
 //
 //   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
 //                   {type: "load-flow", flow, rev}  fetch that flow now, while the runtime starts
-//                                          (rev: the page's data-flow-rev, names its build's JSON)
+//                                          (rev: the page's data-flow-rev, names its build's JSON);
+//                                          answered with a progress message
 //   worker -> main  {id, response}         response: the plain object the bridge returned
 //                   {id, error}            the request could not be answered (message text)
 //                   {type: "ready"}        once, when the engine is imported and working
@@ -81,18 +82,19 @@ function unpacked(name, response) {
  * The WebAssembly module unpacked from its zstd as it arrives, as a Response that
  * compileStreaming compiles while it streams (it needs the application/wasm type). A corrupt or
  * cut-off file makes the decoder throw: the compile fails, and with it the start (wasmFailed
- * below), with the decoder's message.
+ * below), with the decoder's message (compileStreaming's own says only that reading failed).
  *
  * @param {Response} response the .zst file's response
+ * @param {(error: unknown) => void} onError told the decoder's error
  * @returns {Response}
  */
-function unpackedWasm(response) {
+function unpackedWasm(response, onError) {
   if (!response.ok || !response.body) return response;
   const headers = new Headers(response.headers);
   headers.delete("Content-Length");
   headers.delete("Content-Encoding");
   headers.set("Content-Type", "application/wasm");
-  return new Response(unzstd(response.body), {
+  return new Response(unzstd(response.body, onError), {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -174,7 +176,14 @@ const earlyDownloads = new Map([STDLIB_URL, LOCK_URL].map((url) => [url, origina
  */
 const wasmModule = originalFetch(WASM_URL).then((response) => {
   if (!response.ok) throw new Error(`${WASM_NAME}: HTTP ${response.status}`);
-  return WebAssembly.compileStreaming(unpackedWasm(counted(WASM_NAME, response)));
+  /** @type {unknown} */
+  let unpackError;
+  const unpacked = unpackedWasm(counted(WASM_NAME, response), (error) => {
+    unpackError = error;
+  });
+  return WebAssembly.compileStreaming(unpacked).catch((error) => {
+    throw unpackError ?? error;
+  });
 });
 wasmModule.catch(() => {}); // reported by wasmFailed, once Pyodide asks for the module
 const WASM_STAND_IN = new Response(null, { headers: { "Content-Type": "application/wasm" } });
@@ -338,6 +347,9 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
     return;
   }
   if (event.data.type === TO_WORKER.loadFlow) {
+    // A walker asks for its flow as it starts: it learns where the download is, even if the
+    // last progress came before it could show it (the worker starts from the page's head).
+    postProgress(true);
     if (FLOW_REV_PATTERN.test(event.data.rev ?? "")) {
       flowRevisions.set(event.data.flow, event.data.rev);
     }

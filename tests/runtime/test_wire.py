@@ -87,11 +87,18 @@ def test_the_walker_gets_ready_from_the_zstd_module_and_shows_its_size(
         context.close()
 
 
+WATCHDOG_REASON = re.compile("no data arrived|did not start after loading|did not answer")
+"""What web/loading.mjs and engine-client.mjs give up with when nothing happens for a while."""
+DECODER_REASON = {"corrupt-module": "data is corrupt", "cut-off-module": "Incomplete stream"}
+"""What web/zstd-stream.mjs (and zstddec, for a cut-off file) fail with."""
+
+
 @pytest.mark.parametrize("failure", ["corrupt-module", "cut-off-module", "decoder-missing"])
 def test_a_corrupt_module_or_a_missing_decoder_fails_the_start_with_a_notice(
     browser: Browser, site_url: str, built_site: Path, failure: str
 ) -> None:
-    """Never a hang: the page stays static and says the walker could not start."""
+    """Never a hang: the page stays static and says the walker could not start, and the reason
+    is the failure itself, not a watchdog's (they would hide a decoder that never ends)."""
     context = browser.new_context(service_workers="block")
     try:
         packed = (built_site / PYODIDE / "pyodide.asm.wasm.zst").read_bytes()
@@ -108,9 +115,16 @@ def test_a_corrupt_module_or_a_missing_decoder_fails_the_start_with_a_notice(
         else:
             context.route("**/zstddec-stream.mjs", lambda route: route.abort())
         page = context.new_page()
+        warnings: list[str] = []
+        page.on("console", lambda message: warnings.append(message.text))
         page.goto(site_url + "algorithm/")
         expect(page.locator("#walker")).to_have_attribute("data-state", "failed", timeout=60_000)
         expect(page.locator("#walker .walker-notice")).to_contain_text("could not start")
+        reasons = [text for text in warnings if text.startswith("walker:")]
+        assert reasons, warnings
+        assert not any(WATCHDOG_REASON.search(text) for text in reasons), reasons
+        if failure in DECODER_REASON:
+            assert DECODER_REASON[failure] in reasons[0], reasons
     finally:
         context.close()
 
