@@ -304,8 +304,8 @@ class Walker {
 
   /**
    * As soon as a step is shown, ask the engine for the step behind each of its answers (the
-   * worker queues them; its thread is idle while the reader reads), and build each of those steps off
-   * the page, each in a task of its own: a click then only puts nodes on the page, with
+   * worker queues them; its thread is idle while the reader reads), and once the main thread is
+   * idle build each of those steps off the page: a click then only puts nodes on the page, with
    * no engine and no HTML parsing in between. Responses depend only on the token and the
    * answer, so a prepared one is exactly what a click would get. Of a checklist's many answers
    * only the commonest is prepared: "None of these" (nothing ticked where the checklist has no
@@ -325,15 +325,12 @@ class Walker {
       response.then(
         (answer) => {
           if (!answer.ok) return;
-          // A task of its own, soon: waiting for the main thread to be idle (requestIdleCallback)
-          // waited, on a slow phone, until the whole step was on the page, and a reader who
-          // answered at once then had the next step parsed in the click (issue 17).
-          setTimeout(() => {
+          whenIdle(() => {
             // Not for a step no longer shown, nor while an answer is being changed.
             if (isCurrent() && !this.editing && prepared.get(key) === entry && !entry.built) {
               entry.built = this.build(answer);
             }
-          }, 0);
+          });
         },
         () => prepared.delete(key), // asked again on a click
       );
@@ -754,6 +751,16 @@ function afterPageStart() {
       once: true,
     }),
   );
+}
+
+/**
+ * Run `task` when the main thread is idle (soon after the next frame where that is unknown).
+ *
+ * @param {() => void} task
+ */
+function whenIdle(task) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 100);
 }
 
 /**

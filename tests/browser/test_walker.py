@@ -321,45 +321,6 @@ def test_answers_are_prepared_while_the_reader_reads(
         )
 
 
-NEVER_IDLE = """
-// A phone's main thread, busy from one step to the next: it is never idle.
-window.requestIdleCallback = () => 0;
-// Counts the steps the walker parses (web/walker.mjs build: a template's innerHTML).
-window.stepsParsed = 0;
-const innerHTML = Object.getOwnPropertyDescriptor(Element.prototype, "innerHTML");
-Object.defineProperty(HTMLTemplateElement.prototype, "innerHTML", {
-  get() { return innerHTML.get.call(this); },
-  set(html) { window.stepsParsed += 1; innerHTML.set.call(this, html); },
-});
-// What had been parsed when an answer was clicked, and when its step went on the page.
-document.addEventListener("click", () => { window.parsedAtClick = window.stepsParsed; }, true);
-document.addEventListener("DOMContentLoaded", () => {
-  new MutationObserver(() => {
-    if (window.parsedAtPlace === null) window.parsedAtPlace = window.stepsParsed;
-  }).observe(document.getElementById("walker"), { childList: true });
-});
-"""
-
-
-def test_a_reader_who_answers_at_once_gets_a_step_built_ahead_on_a_busy_phone(
-    browser: Browser, site_url: str, flow: Flow
-) -> None:
-    """The steps behind a question's answers are built off the page as soon as the engine sends
-    them, not when the main thread is idle (on a phone it seldom is): the click then parses
-    nothing before the next step is on the page."""
-    route = next(r for r in enumerate_routes(flow) if flow.node(r.steps[0].node).kind == "question")
-    first = flow.node(route.steps[0].node)
-    with walker_running(browser, site_url, NEVER_IDLE) as page:
-        # The first step itself, and then one step behind each of its answers.
-        page.wait_for_function("(count) => stepsParsed === count", arg=1 + len(first.answers))
-        page.evaluate("window.parsedAtPlace = null")
-        answer_live(page, flow, route.steps[0])
-        page.wait_for_selector(
-            f'#walker[data-token="{encode_token(flow, state_of(flow, route, 1))}"]'
-        )
-        assert page.evaluate("[parsedAtClick, parsedAtPlace]") == [1 + len(first.answers)] * 2
-
-
 RECORD_STEP_FRAMES = """
 window.elementsAddedPerTask = [];
 window.engineResponses = [];
