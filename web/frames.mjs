@@ -16,13 +16,22 @@ export const ELEMENTS_PER_FRAME = 40;
  */
 export const ELEMENTS_PER_LATER_FRAME = 20;
 
+/**
+ * How many characters of text weigh as much as one element in a frame: new text is shaped and
+ * broken into lines as it is laid out, so a step's long paragraphs cost a frame as much as its
+ * elements do (in a trace at 4x CPU, the layout of an outcome's first screenful took 36 ms of a
+ * 61 ms frame). About a line of text on a phone.
+ */
+export const CHARACTERS_PER_ELEMENT = 40;
+
 const ELEMENT_NODE = 1;
 
 /** @typedef {[Comment, ChildNode]} Placeholder a marker left in the fragment, and its node */
 
 /**
  * Split a step (a fragment not yet on the page) into frames, in page order: a first frame of
- * about `perFrame` elements, then frames of about `laterPerFrame`. What fits in the first frame
+ * about `perFrame` elements, then frames of about `laterPerFrame` (each counted with its text,
+ * frameCost). What fits in the first frame
  * stays in the fragment. Each node of a later frame is taken out and a marker comment left in its
  * place; a node too big for the frame it would start comes with its first children, and the rest
  * of them follow in the frames after. Returns the later frames as lists of [marker, node] pairs,
@@ -49,7 +58,7 @@ export function splitIntoFrames(
    * @param {Placeholder[] | null} parentFrame
    */
   const assign = (node, parentFrame) => {
-    const size = elementCount(node);
+    const size = frameCost(node);
     // Split only what fits neither here nor in a fresh (later) frame.
     const split = size > room && size > laterPerFrame && node.nodeType === ELEMENT_NODE;
     const ownSize = split ? 1 : size;
@@ -69,6 +78,18 @@ export function splitIntoFrames(
   };
   for (const child of [...fragment.childNodes]) assign(child, null);
   return laterFrames;
+}
+
+/**
+ * What a node costs a frame, in elements: its elements, itself included, and its text at one
+ * element per CHARACTERS_PER_ELEMENT characters.
+ *
+ * @param {Node} node
+ * @returns {number}
+ */
+export function frameCost(node) {
+  const text = Math.floor((node.textContent ?? "").length / CHARACTERS_PER_ELEMENT);
+  return elementCount(node) + text;
 }
 
 /**

@@ -5,9 +5,11 @@ import { test } from "node:test";
 import { Window } from "happy-dom";
 
 import {
+  CHARACTERS_PER_ELEMENT,
   ELEMENTS_PER_FRAME,
   ELEMENTS_PER_LATER_FRAME,
   elementCount,
+  frameCost,
   splitIntoFrames,
 } from "../../web/frames.mjs";
 
@@ -35,6 +37,22 @@ test("elementCount counts an element and every element inside it, and no text", 
   const [section] = fragment(`<section><h2>a</h2><ul>${items(3)}</ul>text</section>`).childNodes;
   assert.equal(elementCount(section), 6);
   assert.equal(elementCount(document.createTextNode("x")), 0);
+});
+
+test("frameCost counts text too: a long paragraph takes the room of its lines", () => {
+  const paragraph = `<p>${"word ".repeat(100)}</p>`; // one element, 500 characters
+  const [p] = fragment(paragraph).childNodes;
+  assert.equal(frameCost(p), 1 + Math.floor(500 / CHARACTERS_PER_ELEMENT));
+  assert.equal(frameCost(fragment(`<h2>Age</h2>`).firstChild), 1);
+  // A heading and three such paragraphs (13 each): the third does not fit the first frame.
+  const html = `<h2>t</h2>${paragraph.repeat(3)}`;
+  const step = fragment(html);
+  const frames = splitIntoFrames(step, 30, 20);
+  assert.deepEqual(
+    frames.map((frame) => frame.map(([, node]) => node.nodeName)),
+    [["P"]],
+  );
+  assert.equal(reassemble(step, frames), html);
 });
 
 test("a short step stays whole in the first frame", () => {
