@@ -41,6 +41,8 @@ def test_the_live_outcome_shows_the_grades_of_its_static_page(
         assert grades_shown(page.inner_html("#walker")) == ["strong/moderate", "ungraded"]
         page.click('#walker button[data-action="choose"][data-choice="yes"]')
         page.wait_for_selector('#walker .outcome a[data-grade="do not offer"]')
+        # The outcome comes a screenful per frame; data-token names it once it is all there.
+        page.wait_for_selector("#walker[data-kind=outcome]:not([aria-busy])")
         live = page.inner_html("#walker .outcome")
         assert page.get_attribute("#walker", "data-state") == "ready"
         token = page.get_attribute("#walker", "data-token")

@@ -76,6 +76,14 @@ def test_the_walker_gets_ready_from_the_zstd_module_and_shows_its_size(
               if (line && line.textContent) window.noteLine(line.textContent);
             }).observe(document, {subtree: true, childList: true, characterData: true});"""
         )
+        # A line slow enough (500 KB/s, the worker's downloads included) that the runtime is
+        # still arriving when the walker mounts: on a fast machine it could be all in before.
+        network = context.new_cdp_session(page)
+        network.send("Network.enable")
+        network.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 20, "downloadThroughput": 5e5, "uploadThroughput": 5e5},
+        )
         page.goto(site_url + "algorithm/")
         expect(page.locator("#walker")).to_have_attribute("data-state", "ready", timeout=120_000)
         names = {url.rsplit("/", 1)[-1] for url in asked}
