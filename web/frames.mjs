@@ -30,12 +30,11 @@ const ELEMENT_NODE = 1;
 
 /**
  * Split a step (a fragment not yet on the page) into frames, in page order: a first frame of
- * about `perFrame` elements, then frames of about `laterPerFrame` (each counted with its text,
- * frameCost). What fits in the first frame
- * stays in the fragment. Each node of a later frame is taken out and a marker comment left in its
- * place; a node too big for the frame it would start comes with its first children, and the rest
- * of them follow in the frames after. Returns the later frames as lists of [marker, node] pairs,
- * to put back in order with `marker.replaceWith(node)`.
+ * about `perFrame` elements, then frames of about `laterPerFrame` (text counted too: frameCost).
+ * What fits in the first frame stays in the fragment. Each node of a later frame is taken out and
+ * a marker comment left in its place; a node too big for the frame it would start comes with its
+ * first children, and the rest of them follow in the frames after. Returns the later frames as
+ * lists of [marker, node] pairs, to put back in order with `marker.replaceWith(node)`.
  *
  * @param {DocumentFragment} fragment
  * @param {number} [perFrame]
