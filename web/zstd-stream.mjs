@@ -51,16 +51,20 @@ export function unzstd(compressed, onError = () => {}) {
    * @returns {boolean}
    */
   const step = (controller) => {
+    const next = /** @type {Generator<Uint8Array>} */ (output).next();
+    if (next.done) return false;
+    if (next.value.byteLength > 0) {
+      emptyInARow = 0;
+      controller.enqueue(next.value);
+    } else if (++emptyInARow > MAX_EMPTY_IN_A_ROW) {
+      throw new Error("zstd: the data is corrupt (the decoder stopped making progress)");
+    }
+    return true;
+  };
+  /** @param {() => void} action run; what it throws is told to onError, then thrown on */
+  const reporting = (action) => {
     try {
-      const next = /** @type {Generator<Uint8Array>} */ (output).next();
-      if (next.done) return false;
-      if (next.value.byteLength > 0) {
-        emptyInARow = 0;
-        controller.enqueue(next.value);
-      } else if (++emptyInARow > MAX_EMPTY_IN_A_ROW) {
-        throw new Error("zstd: the data is corrupt (the decoder stopped making progress)");
-      }
-      return true;
+      action();
     } catch (error) {
       onError(error);
       throw error;
@@ -74,16 +78,16 @@ export function unzstd(compressed, onError = () => {}) {
       },
       transform(chunk, controller) {
         waiting.push(chunk);
-        while (waiting.length > 0) {
-          if (!step(controller)) {
-            const error = new Error("zstd: the decoder ended before its input");
-            onError(error);
-            throw error;
+        reporting(() => {
+          while (waiting.length > 0) {
+            if (!step(controller)) throw new Error("zstd: the decoder ended before its input");
           }
-        }
+        });
       },
       flush(controller) {
-        while (step(controller));
+        reporting(() => {
+          while (step(controller));
+        });
       },
     }),
   );
