@@ -10,7 +10,7 @@ headers, serves `bench/baseline.html` beside it, and measures side by side, in o
 - the baseline: time until a bare page that loads Pyodide as npm ships it has run `1+1`;
 - the algorithm page: first question visible with its answers clickable, walker `ready`, the
   longest main-thread task while loading, click-to-next-step-painted latency (p50/p95) over
-  scripted walks;
+  scripted walks, and the floor under it (the same measure for a click that changes a paragraph);
 - a reading page: DOMContentLoaded (the target for the first question) and first paint;
 - cold (fresh profile) and warm (second visit with the same profile), each also with 4x CPU
   throttling and a slow network (DevTools protocol);
@@ -235,6 +235,44 @@ async ([choiceIndex, pauseMs]) => {
   return latencies;
 }
 """
+
+# The floor under the answer latency: on the same page, under the same condition, the same measure
+# (a click, then the frame after the change) for a change the walker cannot undercut: its step
+# replaced by `size` plain paragraphs, by a click on a button already on the page. Run after the
+# walks (it empties the walker); returns one latency per repetition.
+FLOOR_SCRIPT = """
+async ([size, repetitions]) => {
+  const root = document.getElementById("walker");
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const latencies = [];
+  for (let i = 0; i < repetitions; i++) {
+    const button = document.createElement("button");
+    button.textContent = "Next";
+    button.addEventListener("click", () => {
+      const paragraphs = [];
+      for (let k = 0; k < size; k++) {
+        const p = document.createElement("p");
+        p.textContent = `Paragraph ${k} of a step, about a line of text on a phone.`;
+        paragraphs.push(p);
+      }
+      root.replaceChildren(...paragraphs);
+    });
+    root.replaceChildren(button);
+    await nextFrame();
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    button.click();
+    await nextFrame();
+    latencies.push(performance.now() - t0);
+  }
+  return latencies;
+}
+"""
+FLOOR_SIZES = (1, 40)
+FLOOR_REPETITIONS = 30
+FLOOR_TEMPO = next(iter(READER_PAUSES_MS))
+"""The floor is measured once per condition, after the last walk of the reader who reads."""
+"""Paragraphs in the floor's change: one, and as many as the walker's first frame holds."""
 
 
 # --- Server -------------------------------------------------------------------------------------
@@ -609,6 +647,8 @@ class Results:
     completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """The same clicks: until the whole step was on the page."""
     walk_longest: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    floors: dict[tuple[str, int], list[float]] = field(default_factory=dict)
+    """Per (condition, paragraphs): the floor's latencies (FLOOR_SCRIPT)."""
     lighthouse: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     """Per page, the category scores of each Lighthouse run."""
     notes: list[str] = field(default_factory=list)
@@ -684,7 +724,8 @@ def measure_walks(
     walks: int,
     tempo: str,
 ) -> None:
-    """Scripted walks to an outcome on a warm profile: click-to-next-step-painted latencies.
+    """Scripted walks to an outcome on a warm profile: click-to-next-step-painted latencies;
+    after the last walk of the reader who reads, the floor under them (FLOOR_SCRIPT).
 
     During a walk the page does nothing but answer the clicks, so every long task and frame in it
     is the walker's doing. (Long animation frames cannot name the walker here: the walk script
@@ -711,6 +752,10 @@ def measure_walks(
                 for start, duration in bench["longFrames"]:
                     if start >= before:
                         longest_frame = max(longest_frame, duration)
+                if walk == walks - 1 and tempo == FLOOR_TEMPO:
+                    for size in FLOOR_SIZES:
+                        floor = page.evaluate(FLOOR_SCRIPT, [size, FLOOR_REPETITIONS])
+                        results.floors[(condition.name, size)] = floor
             results.latencies[(condition.name, tempo)] = latencies
             results.completions[(condition.name, tempo)] = completions
             results.walk_longest[(condition.name, tempo)] = (longest_task, longest_frame)
@@ -848,6 +893,12 @@ def issue17_targets(
         rows.append(
             f"| {condition}: answer p95 at most 35 ms; no task over 50 ms | "
             + "; ".join(f"{t}: p95 {ms(p95[t])}, longest task {ms(tasks[t])}" for t in values)
+            + "".join(
+                f"; floor, {size} paragraph{'s' if size > 1 else ''}: "
+                f"p95 {ms(percentile(results.floors[(condition, size)], 0.95))}"
+                for size in FLOOR_SIZES
+                if (condition, size) in results.floors
+            )
             + f" | {verdict(ok)}; tasks {verdict(ok_tasks)} |"
         )
     return [
@@ -945,6 +996,26 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
             f"{ms(percentile(values, 0.95))} | {ms(task)} | {ms(frame)} | "
             f"{ms(percentile(complete, 0.95))} |"
         )
+    if results.floors:
+        lines += [
+            "",
+            "## The floor under the answer latency (the same measure for the least a click can "
+            "change)",
+            "",
+            "On the algorithm page, warm, after the walks: a click on a button replaces the "
+            "walker's step by plain paragraphs (FLOOR_SCRIPT), and the time to the frame after is "
+            "measured as for an answer. What no walker can go below on this page under that "
+            "condition: the wait for the next frame, and styling, laying out and painting the "
+            "page's change.",
+            "",
+            "| condition | change | clicks | p50 | p95 |",
+            "|---|---|---|---|---|",
+        ]
+        for (name, size), values in results.floors.items():
+            lines.append(
+                f"| {name} | {size} paragraph{'s' if size > 1 else ''} | {len(values)} | "
+                f"{ms(percentile(values, 0.5))} | {ms(percentile(values, 0.95))} |"
+            )
     lines += [
         "",
         "## Bytes sent by the server (desktop; gzip where a host would use it)",
