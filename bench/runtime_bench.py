@@ -269,10 +269,15 @@ async ([size, repetitions]) => {
 }
 """
 FLOOR_SIZES = (1, 40)
+"""Paragraphs in the floor's change: one, and as many as the walker's first frame holds."""
 FLOOR_REPETITIONS = 30
 FLOOR_TEMPO = next(iter(READER_PAUSES_MS))
 """The floor is measured once per condition, after the last walk of the reader who reads."""
-"""Paragraphs in the floor's change: one, and as many as the walker's first frame holds."""
+
+
+def paragraphs(size: int) -> str:
+    """The floor's change, in words: "1 paragraph", "40 paragraphs"."""
+    return f"{size} paragraph{'s' if size > 1 else ''}"
 
 
 # --- Server -------------------------------------------------------------------------------------
@@ -894,7 +899,7 @@ def issue17_targets(
             f"| {condition}: answer p95 at most 35 ms; no task over 50 ms | "
             + "; ".join(f"{t}: p95 {ms(p95[t])}, longest task {ms(tasks[t])}" for t in values)
             + "".join(
-                f"; floor, {size} paragraph{'s' if size > 1 else ''}: "
+                f"; floor, {paragraphs(size)}: "
                 f"p95 {ms(percentile(results.floors[(condition, size)], 0.95))}"
                 for size in FLOOR_SIZES
                 if (condition, size) in results.floors
@@ -1013,7 +1018,7 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         ]
         for (name, size), values in results.floors.items():
             lines.append(
-                f"| {name} | {size} paragraph{'s' if size > 1 else ''} | {len(values)} | "
+                f"| {name} | {paragraphs(size)} | {len(values)} | "
                 f"{ms(percentile(values, 0.5))} | {ms(percentile(values, 0.95))} |"
             )
     lines += [
