@@ -66,8 +66,9 @@ def render_step_html(
             parts += _outcome(flow, state, current, node, controls, site_root, advice_url)
         case QuestionNode() | ChecklistNode() | InfoNode():
             parts.append(f'<p class="progress">Step {current.k} of at most {current.n}</p>')
-            parts += _step_text(flow, node, site_root)
+            parts += _step_text(node, site_root)
             parts.append(_choices(flow, state, current, node, controls, site_root))
+            parts += _step_references(flow, node, site_root)
         case _:
             assert_never(node)
     if current.answered:
@@ -109,17 +110,21 @@ def _outcome(
     return [box, controls.references(flow, cites), note_html(flow, state), summary]
 
 
-def _step_text(flow: Flow, node: Node, site_root: str) -> list[str]:
-    """A step's heading, text, help, sources and links (every kind but an outcome)."""
+def _step_text(node: Node, site_root: str) -> list[str]:
+    """A step's heading, text and help (every kind but an outcome): its answers follow at once,
+    so they are on the first screen and in the walker's first frame (web/frames.mjs)."""
     help_id = f"help-{node.id}"
     return [
         f'<h2 id="step-{esc(node.id)}">{inline(node.title)}</h2>',
         f'<div class="step-text"{described_by(node.help, help_id)}>'
         f"{markdown(node.text, site_root)}</div>",
         help_details(node.help, help_id, site_root, "How to assess this"),
-        citations(flow, node.cite, site_root),
-        page_links(node.links, site_root),
     ]
+
+
+def _step_references(flow: Flow, node: Node, site_root: str) -> list[str]:
+    """A step's sources and links to the guidance pages, under its answers."""
+    return [citations(flow, node.cite, site_root), page_links(node.links, site_root)]
 
 
 def _choices(
