@@ -201,10 +201,13 @@ MEASURE_SCRIPT = """
 """
 
 # One scripted walk: read each step for `pauseMs`, then click an answer (the i-th, wrapping), until
-# an outcome; per step, the time from the click to the frame after the new step replaced the old.
+# an outcome; per step, the time from the click to the frame after the new step replaced the old,
+# to the frame after its first answer (or an outcome's first key action) was on the page, and to
+# the frame after the whole step was.
 WALK_SCRIPT = """
 async ([choiceIndex, pauseMs]) => {
   const root = document.getElementById("walker");
+  const ANSWER = "button[data-choice], [data-action=continue], input[name=item], [data-actions] li";
   const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const latencies = [];
   for (let step = 0; step < 40; step++) {
@@ -229,8 +232,14 @@ async ([choiceIndex, pauseMs]) => {
     await nextFrame();
     const shown = performance.now() - t0;
     // The walker shows a long step a screenful per frame; aria-busy until the whole of it is in.
-    while (root.hasAttribute("aria-busy") && performance.now() - t0 < 10000) await nextFrame();
-    latencies.push([shown, performance.now() - t0]);
+    // Its first answer (a key action on an outcome) may come in a later frame than the first.
+    let answers = root.querySelector(ANSWER) ? shown : null;
+    while (root.hasAttribute("aria-busy") && performance.now() - t0 < 10000) {
+      await nextFrame();
+      if (answers === null && root.querySelector(ANSWER)) answers = performance.now() - t0;
+    }
+    const whole = performance.now() - t0;
+    latencies.push([shown, answers ?? whole, whole]);
   }
   return latencies;
 }
@@ -649,6 +658,8 @@ class Results:
     files: dict[str, list[int]] = field(default_factory=dict)
     latencies: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """Per (condition, reader): click to the next step painted (its first screenful)."""
+    to_answers: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    """The same clicks: until the step's first answer (an outcome's first key action) was shown."""
     completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """The same clicks: until the whole step was on the page."""
     walk_longest: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
@@ -742,13 +753,17 @@ def measure_walks(
             visit(context, base + ALGORITHM_PAGE, Condition("desktop"), wait_ready=True)
         with profile.context() as context:
             latencies: list[float] = []
+            to_answers: list[float] = []
             completions: list[float] = []
             longest_task = longest_frame = 0.0
             for walk in range(walks):
                 page, _ = visit(context, base + ALGORITHM_PAGE, condition, wait_ready=True)
                 before = page.evaluate("() => performance.now()")
-                for shown, complete in page.evaluate(WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]]):
+                for shown, answered, complete in page.evaluate(
+                    WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]]
+                ):
                     latencies.append(shown)
+                    to_answers.append(answered)
                     completions.append(complete)
                 bench = page.evaluate("() => window.__bench")
                 for start, duration in bench["longTasks"]:
@@ -762,6 +777,7 @@ def measure_walks(
                         floor = page.evaluate(FLOOR_SCRIPT, [size, FLOOR_REPETITIONS])
                         results.floors[(condition.name, size)] = floor
             results.latencies[(condition.name, tempo)] = latencies
+            results.to_answers[(condition.name, tempo)] = to_answers
             results.completions[(condition.name, tempo)] = completions
             results.walk_longest[(condition.name, tempo)] = (longest_task, longest_frame)
     finally:
@@ -897,7 +913,12 @@ def issue17_targets(
         ok_tasks = None if not tasks else all(v is not None and v <= 50 for v in tasks.values())
         rows.append(
             f"| {condition}: answer p95 at most 35 ms; no task over 50 ms | "
-            + "; ".join(f"{t}: p95 {ms(p95[t])}, longest task {ms(tasks[t])}" for t in values)
+            + "; ".join(
+                f"{t}: p95 {ms(p95[t])} (to its answers "
+                f"{ms(percentile(results.to_answers.get((condition, t), []), 0.95))}), "
+                f"longest task {ms(tasks[t])}"
+                for t in values
+            )
             + "".join(
                 f"; floor, {paragraphs(size)}: "
                 f"p95 {ms(percentile(results.floors[(condition, size)], 0.95))}"
@@ -986,20 +1007,23 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
         "worst case. "
         "During a walk the page does nothing else, so its long tasks and frames are all the "
         "walker's doing. A long step is put on the page a screenful per frame: the latency is "
-        "to its first screenful (heading, question, first answers); the last column is to the "
-        "whole step.",
+        "to its first frame (a first screenful: heading and question, or an outcome's urgency "
+        "and title, with whatever follows them that fits); where that frame does not reach the "
+        "step's first answer (an outcome's first key action), a later one does: the next "
+        "column is to that frame, the last to the whole step.",
         "",
-        "| condition | reader | steps | p50 | p95 | longest main-thread task | longest frame "
-        "| whole step p95 |",
-        "|---|---|---|---|---|---|---|---|",
+        "| condition | reader | steps | p50 | p95 | to its answers p95 | longest main-thread task "
+        "| longest frame | whole step p95 |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for (name, tempo), values in results.latencies.items():
         task, frame = results.walk_longest.get((name, tempo), (None, None))
+        answered = results.to_answers.get((name, tempo), [])
         complete = results.completions.get((name, tempo), [])
         lines.append(
             f"| {name} | {tempo} | {len(values)} | {ms(percentile(values, 0.5))} | "
-            f"{ms(percentile(values, 0.95))} | {ms(task)} | {ms(frame)} | "
-            f"{ms(percentile(complete, 0.95))} |"
+            f"{ms(percentile(values, 0.95))} | {ms(percentile(answered, 0.95))} | {ms(task)} | "
+            f"{ms(frame)} | {ms(percentile(complete, 0.95))} |"
         )
     if results.floors:
         lines += [
