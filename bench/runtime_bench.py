@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sitehelpers import CHROMIUM_ARGS, MIME_TYPES  # noqa: E402  (the tests' flags and types)
 
 sys.path.insert(0, str(ROOT))
+from engine.contract import CHECKLIST_ITEM_NAME  # noqa: E402
 from sitebuild.urls import MAIN_FLOW_ID, PYODIDE_DIR, flow_base, flow_json_path  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -204,10 +205,14 @@ MEASURE_SCRIPT = """
 # an outcome; per step, the time from the click to the frame after the new step replaced the old,
 # to the frame after its first answer (or an outcome's first key action) was on the page, and to
 # the frame after the whole step was.
+ANSWER_SELECTOR = (
+    f"button[data-choice], [data-action=continue], input[name={CHECKLIST_ITEM_NAME}], "
+    "[data-actions] li"
+)
+"""A step's answers (a checklist's boxes, an outcome's key actions), for WALK_SCRIPT."""
 WALK_SCRIPT = """
-async ([choiceIndex, pauseMs]) => {
+async ([choiceIndex, pauseMs, ANSWER]) => {
   const root = document.getElementById("walker");
-  const ANSWER = "button[data-choice], [data-action=continue], input[name=item], [data-actions] li";
   const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const latencies = [];
   for (let step = 0; step < 40; step++) {
@@ -760,7 +765,7 @@ def measure_walks(
                 page, _ = visit(context, base + ALGORITHM_PAGE, condition, wait_ready=True)
                 before = page.evaluate("() => performance.now()")
                 for shown, answered, complete in page.evaluate(
-                    WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo]]
+                    WALK_SCRIPT, [walk, READER_PAUSES_MS[tempo], ANSWER_SELECTOR]
                 ):
                     latencies.append(shown)
                     to_answers.append(answered)
