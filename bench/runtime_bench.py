@@ -31,6 +31,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -282,6 +283,19 @@ async ([size, repetitions]) => {
   return latencies;
 }
 """
+# The floor on two more pages, to show what the algorithm page's own CSS and scripts add to it: a
+# blank page (nothing but the walker's empty root) and the algorithm page without its scripts
+# (Material's and the site's CSS, the static step; no Material, no walker). Served by the bench
+# (floor_pages), under the same condition and profile as the walks.
+FLOOR_PAGES_PATH = "__bench__/floor/"
+FLOOR_WALKED_PAGE = "algorithm page"
+FLOOR_BLANK_PAGE = "blank page"
+FLOOR_PAGES = {
+    FLOOR_WALKED_PAGE: None,
+    "algorithm page without its scripts": "algorithm-without-scripts.html",
+    FLOOR_BLANK_PAGE: "blank.html",
+}
+"""The pages the floor is measured on, by name, and their files (None: the walked page itself)."""
 FLOOR_SIZES = (1, 40)
 """Paragraphs in the floor's change: one, and as many as the walker's first frame holds."""
 FLOOR_REPETITIONS = 30
@@ -292,6 +306,24 @@ FLOOR_TEMPO = next(iter(READER_PAUSES_MS))
 def paragraphs(size: int) -> str:
     """The floor's change, in words: "1 paragraph", "40 paragraphs"."""
     return f"{size} paragraph{'s' if size > 1 else ''}"
+
+
+def floor_pages(site_dir: Path) -> dict[str, bytes]:
+    """The extra pages of the floor (FLOOR_PAGES) by file name, made from the built site."""
+    page = (site_dir / ALGORITHM_PAGE / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    page = re.sub(r"<link\b[^>]*\bmodulepreload\b[^>]*>", "", page)
+    # Served from FLOOR_PAGES_PATH: its relative links resolve as on the algorithm page.
+    page = page.replace("<head>", f'<head><base href="/{ALGORITHM_PAGE}">', 1)
+    blank = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<title>Blank page</title></head><body><div id="walker"></div></body></html>'
+    )
+    return {
+        "algorithm-without-scripts.html": page.encode("utf-8"),
+        "blank.html": blank.encode("utf-8"),
+    }
 
 
 # --- Server -------------------------------------------------------------------------------------
@@ -352,6 +384,7 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
     """Static files like a typical host: gzip, ETag, `Cache-Control: max-age=600` (GitHub Pages)."""
 
     site_dir: ClassVar[Path]
+    floor_dir: ClassVar[Path]
     log: ClassVar[TransferLog]
     cache: ClassVar[dict[tuple[Path, bool], tuple[bytes, str]]] = {}
     cache_lock: ClassVar[threading.Lock] = threading.Lock()
@@ -364,6 +397,9 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path.lstrip("/") == BASELINE_URL_PATH:
             return ROOT / "bench" / "baseline.html"
+        if path.lstrip("/").startswith(FLOOR_PAGES_PATH):
+            page = self.floor_dir / path.lstrip("/").removeprefix(FLOOR_PAGES_PATH)
+            return page if page.is_file() and page.parent == self.floor_dir else None
         if path.lstrip("/").startswith(BASELINE_PYODIDE_PATH):
             stock = STOCK_PYODIDE / path.lstrip("/").removeprefix(BASELINE_PYODIDE_PATH)
             return stock if stock.is_file() and stock.parent == STOCK_PYODIDE else None
@@ -432,7 +468,11 @@ class BenchHandler(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def serve(site_dir: Path, port: int) -> Iterator[tuple[str, TransferLog]]:
     log = TransferLog()
-    handler = type("Handler", (BenchHandler,), {"site_dir": site_dir, "log": log, "cache": {}})
+    floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    for name, data in floor_pages(site_dir).items():
+        (floor_dir / name).write_bytes(data)
+    attributes = {"site_dir": site_dir, "floor_dir": floor_dir, "log": log, "cache": {}}
+    handler = type("Handler", (BenchHandler,), attributes)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -441,6 +481,7 @@ def serve(site_dir: Path, port: int) -> Iterator[tuple[str, TransferLog]]:
     finally:
         server.shutdown()
         server.server_close()
+        shutil.rmtree(floor_dir, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -668,8 +709,8 @@ class Results:
     completions: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     """The same clicks: until the whole step was on the page."""
     walk_longest: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
-    floors: dict[tuple[str, int], list[float]] = field(default_factory=dict)
-    """Per (condition, paragraphs): the floor's latencies (FLOOR_SCRIPT)."""
+    floors: dict[tuple[str, str, int], list[float]] = field(default_factory=dict)
+    """Per (condition, page of FLOOR_PAGES, paragraphs): the floor's latencies (FLOOR_SCRIPT)."""
     lighthouse: dict[str, list[dict[str, int]]] = field(default_factory=dict)
     """Per page, the category scores of each Lighthouse run."""
     notes: list[str] = field(default_factory=list)
@@ -778,15 +819,26 @@ def measure_walks(
                     if start >= before:
                         longest_frame = max(longest_frame, duration)
                 if walk == walks - 1 and tempo == FLOOR_TEMPO:
-                    for size in FLOOR_SIZES:
-                        floor = page.evaluate(FLOOR_SCRIPT, [size, FLOOR_REPETITIONS])
-                        results.floors[(condition.name, size)] = floor
+                    measure_floors(context, page, base, results, condition)
             results.latencies[(condition.name, tempo)] = latencies
             results.to_answers[(condition.name, tempo)] = to_answers
             results.completions[(condition.name, tempo)] = completions
             results.walk_longest[(condition.name, tempo)] = (longest_task, longest_frame)
     finally:
         profile.remove()
+
+
+def measure_floors(
+    context: BrowserContext, page: Page, base: str, results: Results, condition: Condition
+) -> None:
+    """The floor (FLOOR_SCRIPT) on each page of FLOOR_PAGES: first on `page`, the walked one."""
+    for name, file in FLOOR_PAGES.items():
+        if file is not None:
+            page, _ = visit(context, base + FLOOR_PAGES_PATH + file, condition, wait_ready=False)
+            page.wait_for_timeout(1000)  # the page's start-up is over
+        for size in FLOOR_SIZES:
+            floor = page.evaluate(FLOOR_SCRIPT, [size, FLOOR_REPETITIONS])
+            results.floors[(condition.name, name, size)] = floor
 
 
 def measure_from_reading_page(
@@ -926,9 +978,10 @@ def issue17_targets(
             )
             + "".join(
                 f"; floor, {paragraphs(size)}: "
-                f"p95 {ms(percentile(results.floors[(condition, size)], 0.95))}"
+                f"p95 {ms(percentile(results.floors[(condition, name, size)], 0.95))} ({name})"
+                for name in (FLOOR_WALKED_PAGE, FLOOR_BLANK_PAGE)
                 for size in FLOOR_SIZES
-                if (condition, size) in results.floors
+                if (condition, name, size) in results.floors
             )
             + f" | {verdict(ok)}; tasks {verdict(ok_tasks)} |"
         )
@@ -1040,14 +1093,16 @@ def report(results: Results, runs: int, quick: bool, elapsed: float) -> str:
             "walker's step by plain paragraphs (FLOOR_SCRIPT), and the time to the frame after is "
             "measured as for an answer. What no walker can go below on this page under that "
             "condition: the wait for the next frame, and styling, laying out and painting the "
-            "page's change.",
+            "page's change. The same on the algorithm page without its scripts (its CSS and "
+            "static step, no Material and no walker) and on a blank page (the empty root alone) "
+            "shows what the page's scripts and its CSS add to that.",
             "",
-            "| condition | change | clicks | p50 | p95 |",
-            "|---|---|---|---|---|",
+            "| condition | page | change | clicks | p50 | p95 |",
+            "|---|---|---|---|---|---|",
         ]
-        for (name, size), values in results.floors.items():
+        for (condition, name, size), values in results.floors.items():
             lines.append(
-                f"| {name} | {paragraphs(size)} | {len(values)} | "
+                f"| {condition} | {name} | {paragraphs(size)} | {len(values)} | "
                 f"{ms(percentile(values, 0.5))} | {ms(percentile(values, 0.95))} |"
             )
     lines += [
