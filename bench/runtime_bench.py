@@ -313,7 +313,10 @@ def floor_pages(site_dir: Path) -> dict[str, bytes]:
     page = (site_dir / ALGORITHM_PAGE / "index.html").read_text(encoding="utf-8")
     page = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
     page = re.sub(r"<link\b[^>]*\bmodulepreload\b[^>]*>", "", page)
-    # Served from FLOOR_PAGES_PATH: its relative links resolve as on the algorithm page.
+    # Served from FLOOR_PAGES_PATH: its relative links resolve as on the algorithm page (without
+    # them the page would have no CSS, and its floor would silently be the blank page's).
+    if "<head>" not in page:
+        raise SystemExit(f"{ALGORITHM_PAGE}index.html: no <head> to put the floor page's base in")
     page = page.replace("<head>", f'<head><base href="/{ALGORITHM_PAGE}">', 1)
     blank = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
