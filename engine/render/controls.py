@@ -147,10 +147,15 @@ class LiveControls:
             if node.none is not None
             else ""
         )
+        # The boxes in a <div> of their own: the walker puts a long checklist on the page a few
+        # items per frame (web/frames.mjs), and Chromium lays out every child of a <fieldset>
+        # again whenever one is added (each frame laid out all the items before it), but only
+        # the new children of a <div> (tests/browser/test_walker_frames.py).
         return (
             f"{how_to_check_toggle(node)}"
             f'<form class="checklist" data-action="tick" aria-labelledby="step-{esc(node.id)}">'
-            f"<fieldset><legend>Tick every item that applies</legend>{''.join(boxes)}</fieldset>"
+            "<fieldset><legend>Tick every item that applies</legend>"
+            f'<div class="checklist-items">{"".join(boxes)}</div></fieldset>'
             f'<p class="checklist-submit"><button type="submit">Continue</button>{none_button}</p>'
             "</form>"
         )

@@ -61,7 +61,8 @@ def test_static_checklist_lists_items_and_routes_with_witnesses(demo: Flow) -> N
 def test_live_checklist_is_a_form_with_a_fieldset(demo: Flow) -> None:
     page = render_step_html(demo, start(demo), mode="live", site_root="", step_url=url)
     assert '<form class="checklist" data-action="tick"' in page
-    assert "<fieldset><legend>" in page
+    # The boxes in a div of their own: a fieldset lays out all its children as one is added.
+    assert '<legend>Tick every item that applies</legend><div class="checklist-items">' in page
     assert 'type="checkbox" name="item" id="item-red-flags-saddle" value="saddle"' in page
     assert 'aria-describedby="help-red-flags-saddle"' in page
 
