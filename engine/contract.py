@@ -53,10 +53,12 @@ RESPONSE_FIELDS = {
 """The fields of a successful bridge response, with their JavaScript types (a failed one is
 `{"ok": false, "error"}`)."""
 
-TO_WORKER = {"loadFlow": "load-flow", "askProgress": "progress?"}
+TO_WORKER = {"loadFlow": "load-flow", "askProgress": "progress?", "hurry": "hurry"}
 """The `type` of a message main thread -> engine worker: `{type: "load-flow", flow, rev}` (fetch
-that flow now), `{type: "progress?"}` (post progress now). A request has no type: `{id,
-request}` with `request` a bridge request."""
+that flow now), `{type: "progress?"}` (post progress now), `{type: "hurry", id}` (the reader now
+waits for that request, asked ahead: answer it next). A request has no type: `{id, request,
+ahead}` with `request` a bridge request and `ahead` true for one the walker asks for before the
+reader does (the engine answers every other request first)."""
 FROM_WORKER = {"ready": "ready", "failed": "failed", "progress": "progress"}
 """The `type` of a message engine worker -> main thread: `{type: "ready"}`, `{type: "failed",
 reason}`, `{type: "progress", loaded, total}` (gzip bytes). An answer has none: `{id,

@@ -57,6 +57,7 @@ export const OPS = Object.freeze({
 export const TO_WORKER = Object.freeze({
   loadFlow: "load-flow",
   askProgress: "progress?",
+  hurry: "hurry",
 });
 
 /** Message types worker -> main thread. */

@@ -20,8 +20,17 @@ const WORKER_URL = new URL("worker.mjs", import.meta.url);
 /**
  * @typedef {object} EngineClient
  * @property {Promise<void>} ready resolves once the engine has started
- * @property {(body: BridgeRequest) => Promise<BridgeResponse>} request one request to the bridge
+ * @property {(body: BridgeRequest, options?: RequestOptions) => Promise<BridgeResponse>} request
+ *   one request to the bridge
+ * @property {(answer: Promise<BridgeResponse>) => void} hurry the reader now waits for this
+ *   answer to a request asked ahead: the engine answers it next (nothing if it has answered)
  * @property {(flow: string, rev?: string) => void} preload fetch a flow while the runtime starts
+ */
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {boolean} [ahead] asked before the reader asks (the walker's prepared answers): the
+ *   engine answers every other request first, so a click never waits behind one
  */
 
 /**
@@ -125,6 +134,7 @@ export function failedClient(reason) {
   return {
     ready,
     request: () => ready.then(() => ({ ok: false, error: reason })),
+    hurry: () => {},
     preload: () => {},
   };
 }
@@ -146,6 +156,8 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
    */
   /** @type {Map<string, Waiting>} */
   const pending = new Map();
+  /** @type {WeakMap<Promise<BridgeResponse>, string>} each answer asked ahead, by its id */
+  const askedAhead = new WeakMap();
   let nextId = 1;
   let answered = false; // whether the engine has answered a request yet
   worker.addEventListener("message", (event) => {
@@ -169,12 +181,19 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
     pending.clear();
   });
 
-  /** @type {EngineClient["request"]} */
-  const request = (body) =>
+  /**
+   * Post one request once the engine is ready; it waits for its answer by its id, and fails
+   * after `timeoutMs` with no answer and no byte arriving.
+   *
+   * @param {string} id
+   * @param {BridgeRequest} body
+   * @param {boolean} ahead
+   * @returns {Promise<BridgeResponse>}
+   */
+  const send = (id, body, ahead) =>
     ready.then(
       () =>
         new Promise((resolve, reject) => {
-          const id = `walker-${nextId++}`;
           /** @type {ReturnType<typeof setTimeout> | undefined} */
           let timer;
           const arm = () => {
@@ -200,9 +219,21 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
             },
             arm,
           });
-          worker.postMessage({ id, request: body });
+          worker.postMessage({ id, request: body, ahead });
         }),
     );
+  /** @type {EngineClient["request"]} */
+  const request = (body, { ahead = false } = {}) => {
+    const id = `walker-${nextId++}`;
+    const answer = send(id, body, ahead);
+    if (ahead) askedAhead.set(answer, id);
+    return answer;
+  };
+  /** @type {EngineClient["hurry"]} */
+  const hurry = (answer) => {
+    const id = askedAhead.get(answer);
+    if (id !== undefined && pending.has(id)) worker.postMessage({ type: TO_WORKER.hurry, id });
+  };
   /**
    * Let the worker fetch a flow while the runtime is still starting (no answer expected); `rev`
    * (the page's data-flow-rev) makes it fetch exactly this build's flow JSON.
@@ -210,7 +241,7 @@ export function connect(worker, ready, timeoutMs = REQUEST_TIMEOUT_MS) {
    * @type {EngineClient["preload"]}
    */
   const preload = (flow, rev) => worker.postMessage({ type: TO_WORKER.loadFlow, flow, rev });
-  return { ready, request, preload };
+  return { ready, request, hurry, preload };
 }
 
 /** @type {EngineClient | null} The tab's engine connection, made on first use. */

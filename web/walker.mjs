@@ -136,10 +136,11 @@ class Walker {
    * One request to the engine about this walker's flow.
    *
    * @param {Omit<BridgeRequest, "flow" | "site_root">} fields
+   * @param {import("./engine-client.mjs").RequestOptions} [options]
    * @returns {Promise<BridgeResponse>}
    */
-  ask(fields) {
-    return tabEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields });
+  ask(fields, options = {}) {
+    return tabEngine().request({ flow: this.flow, site_root: this.siteRoot, ...fields }, options);
   }
 
   /**
@@ -303,13 +304,15 @@ class Walker {
   }
 
   /**
-   * As soon as a step is shown, ask the engine for the step behind each of its answers (the
-   * worker queues them; its thread is idle while the reader reads), and once the main thread is
-   * idle build each of those steps off the page: a click then only puts nodes on the page, with
-   * no engine and no HTML parsing in between. Responses depend only on the token and the
-   * answer, so a prepared one is exactly what a click would get. Of a checklist's many answers
-   * only the commonest is prepared: "None of these" (nothing ticked where the checklist has no
-   * such box). Changes to earlier answers are asked for when they happen.
+   * As soon as a step is shown, ask the engine for the step behind each of its answers (its
+   * thread is idle while the reader reads), and once the main thread is idle build each of
+   * those steps off the page: a click then only puts nodes on the page, with no engine and no
+   * HTML parsing in between. They are asked ahead: the worker answers any request of the
+   * reader's own first, and one the reader clicks before it is back next (act()). Responses
+   * depend only on the token and the answer, so a prepared one is exactly what a click would
+   * get. Of a checklist's many answers only the commonest is prepared: "None of these"
+   * (nothing ticked where the checklist has no such box). Changes to earlier answers are asked
+   * for when they happen.
    *
    * @param {Prepared} prepared
    * @param {Choice[]} choices
@@ -318,7 +321,7 @@ class Walker {
   prepareAnswers(prepared, choices, isCurrent) {
     for (const choice of choices) {
       const key = JSON.stringify(choice);
-      const response = this.ask({ op: OPS.choose, token: this.token, choice });
+      const response = this.ask({ op: OPS.choose, token: this.token, choice }, { ahead: true });
       /** @type {PreparedAnswer} */
       const entry = { response };
       prepared.set(key, entry);
@@ -458,6 +461,8 @@ class Walker {
     this.busy = true;
     this.root.setAttribute("aria-busy", "true");
     try {
+      // Asked ahead and not answered yet: the engine answers it next (engine-client.mjs).
+      if (prepared) tabEngine().hurry(prepared.response);
       const asked = prepared?.response.catch(() => this.ask(fields)) ?? this.ask(fields);
       const response = await asked;
       if (!this.mounted) return;

@@ -8,7 +8,10 @@
 // pyodide-lock.json listing no package), installs the fallback that fetches any other module
 // from the site on demand (tools/site_fallback.py), and then answers one kind of message:
 //
-//   main -> worker  {id, request}          request: a plain object for engine.bridge.handle
+//   main -> worker  {id, request, ahead}   request: a plain object for engine.bridge.handle;
+//                                          ahead: asked before the reader asked (answered after
+//                                          every other request, see answerNext below)
+//                   {type: "hurry", id}    the reader now waits for that request asked ahead
 //                   {type: "load-flow", flow, rev}  fetch that flow now, while the runtime starts
 //                                          (rev: the page's data-flow-rev, names its build's JSON);
 //                                          answered with a progress message
@@ -357,7 +360,39 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
     loadFlow(event.data.flow).catch(() => {});
     return;
   }
-  const { id, request } = event.data;
+  if (event.data.type === TO_WORKER.hurry) {
+    const job = waiting.find((each) => each.id === event.data.id);
+    if (job) job.ahead = false;
+    return;
+  }
+  const { id, request, ahead } = event.data;
+  waiting.push({ id, request, ahead: ahead === true });
+  answerNext();
+});
+
+/**
+ * @typedef {object} Job a request waiting for the engine
+ * @property {string} id
+ * @property {import("./contract.mjs").BridgeRequest} request
+ * @property {boolean} ahead asked before the reader asked for it (see answerNext)
+ */
+
+/** @type {Job[]} requests not yet answered, in the order they came */
+const waiting = [];
+let answering = false;
+
+/**
+ * Answer the waiting requests one at a time, each in a task of its own, the reader's own before
+ * those asked ahead (the walker asks for the step behind every answer while the reader reads,
+ * and an outcome takes the engine tens of milliseconds): a click waits at most for the one
+ * request the engine is working on, never behind the others. Between two, the messages that
+ * came meanwhile are read (a click's request, a "hurry").
+ */
+async function answerNext() {
+  if (answering || waiting.length === 0) return;
+  answering = true;
+  const first = waiting.findIndex((job) => !job.ahead);
+  const [{ id, request }] = waiting.splice(Math.max(first, 0), 1);
   try {
     await loadFlow(request.flow);
     const api = await engine;
@@ -366,4 +401,8 @@ self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
   } catch (error) {
     postMessage({ id, error: errorText(error) });
   }
-});
+  setTimeout(() => {
+    answering = false;
+    answerNext();
+  }, 0);
+}

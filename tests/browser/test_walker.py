@@ -321,6 +321,49 @@ def test_answers_are_prepared_while_the_reader_reads(
         )
 
 
+# In a worker of its own (the walker's is private to its page), as the walker talks to it: the
+# requests and a "hurry" posted at once, while the runtime starts; the order of the answers.
+ANSWER_ORDER = """async ([workerUrl, flow, rev, messages]) => {
+  const worker = new Worker(workerUrl, { type: "module" });
+  const order = [];
+  const done = new Promise((resolve) => worker.addEventListener("message", (event) => {
+    if (event.data.id === undefined) return;
+    order.push(event.data.error ? `${event.data.id}: ${event.data.error}` : event.data.id);
+    if (order.length === messages.filter((m) => m.request).length) resolve();
+  }));
+  worker.postMessage({ type: "load-flow", flow, rev });
+  for (const message of messages) worker.postMessage(message);
+  await done;
+  worker.terminate();
+  return order;
+}"""
+
+
+def test_the_engine_answers_the_readers_requests_before_those_asked_ahead(
+    walker_page: Page, site_url: str, flow: Flow
+) -> None:
+    """A click never waits behind the answers asked ahead (web/worker.mjs, answerNext): the
+    engine works on one request at a time, and takes the reader's own, and one asked ahead that
+    the reader now waits for ("hurry", sent when the reader clicks it), before the others."""
+    page = walker_page
+    page.goto(site_url + flow_path(MAIN_FLOW))
+    wait_ready(page)
+    rev = page.get_attribute("#walker", "data-flow-rev")
+    request = {"flow": flow.id, "site_root": "../", "op": "open", "token": "start"}
+    messages = [
+        {"id": "ahead-1", "request": request, "ahead": True},
+        {"id": "ahead-2", "request": request, "ahead": True},
+        {"id": "ahead-3", "request": request, "ahead": True},
+        {"id": "own", "request": request, "ahead": False},
+        {"type": "hurry", "id": "ahead-3"},
+    ]
+    order = page.evaluate(
+        ANSWER_ORDER, [site_url + "assets/walker/worker.mjs", flow.id, rev, messages]
+    )
+    # The first was being answered (it waited for the runtime) when the others came.
+    assert order == ["ahead-1", "ahead-3", "own", "ahead-2"]
+
+
 RECORD_STEP_FRAMES = """
 window.elementsAddedPerTask = [];
 window.engineResponses = [];

@@ -144,3 +144,34 @@ test("a first request with no answer blames the network; once the engine answere
     close();
   }
 });
+
+test("a request asked ahead says so, and hurry asks for exactly it next until it is answered", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const received = [];
+  port2.addEventListener("message", (event) => received.push(event.data));
+  port2.start();
+  port1.start();
+  const client = connect(port1, Promise.resolve(), 1000);
+  const body = { op: "choose", flow: "f", token: "t", site_root: "/", choice: "a" };
+  const own = client.request(body);
+  const ahead = client.request({ ...body, choice: "b" }, { ahead: true });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(
+    received.map((message) => [message.request.choice, message.ahead]),
+    [
+      ["a", false],
+      ["b", true],
+    ],
+  );
+  client.hurry(own); // not asked ahead: nothing to hurry
+  client.hurry(ahead);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(received.slice(2), [{ type: TO_WORKER.hurry, id: received[1].id }]);
+  port2.postMessage({ id: received[1].id, response: { ok: true, token: "b" } });
+  assert.deepEqual(await ahead, { ok: true, token: "b" });
+  client.hurry(ahead); // answered: nothing more to ask
+  port2.postMessage({ id: received[0].id, response: { ok: true, token: "a" } });
+  await own;
+  assert.equal(received.length, 3);
+  port1.close();
+});
