@@ -344,7 +344,7 @@ engine.then(
   (error) => postMessage({ type: FROM_WORKER.failed, reason: errorText(error) }),
 );
 
-self.addEventListener("message", async (/** @type {MessageEvent} */ event) => {
+self.addEventListener("message", (/** @type {MessageEvent} */ event) => {
   if (event.data.type === TO_WORKER.askProgress) {
     postProgress(true); // a walker that connects late (prefetch.mjs) learns where things are
     return;

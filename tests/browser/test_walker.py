@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from engine import Flow, Route, change, encode_token, enumerate_routes, summary_text, view
+from engine.contract import TO_WORKER
 from engine.model import NONE_CHOICE, Node
 from engine.token import TAG_LENGTH, TokenError, decode_token
 from engine.walk import State
@@ -323,7 +324,7 @@ def test_answers_are_prepared_while_the_reader_reads(
 
 # In a worker of its own (the walker's is private to its page), as the walker talks to it: the
 # requests and a "hurry" posted at once, while the runtime starts; the order of the answers.
-ANSWER_ORDER = """async ([workerUrl, flow, rev, messages]) => {
+ANSWER_ORDER = """async ([workerUrl, loadFlow, flow, rev, messages]) => {
   const worker = new Worker(workerUrl, { type: "module" });
   const order = [];
   const done = new Promise((resolve) => worker.addEventListener("message", (event) => {
@@ -331,7 +332,7 @@ ANSWER_ORDER = """async ([workerUrl, flow, rev, messages]) => {
     order.push(event.data.error ? `${event.data.id}: ${event.data.error}` : event.data.id);
     if (order.length === messages.filter((m) => m.request).length) resolve();
   }));
-  worker.postMessage({ type: "load-flow", flow, rev });
+  worker.postMessage({ type: loadFlow, flow, rev });
   for (const message of messages) worker.postMessage(message);
   await done;
   worker.terminate();
@@ -355,10 +356,11 @@ def test_the_engine_answers_the_readers_requests_before_those_asked_ahead(
         {"id": "ahead-2", "request": request, "ahead": True},
         {"id": "ahead-3", "request": request, "ahead": True},
         {"id": "own", "request": request, "ahead": False},
-        {"type": "hurry", "id": "ahead-3"},
+        {"type": TO_WORKER["hurry"], "id": "ahead-3"},
     ]
     order = page.evaluate(
-        ANSWER_ORDER, [site_url + "assets/walker/worker.mjs", flow.id, rev, messages]
+        ANSWER_ORDER,
+        [site_url + "assets/walker/worker.mjs", TO_WORKER["loadFlow"], flow.id, rev, messages],
     )
     # The first was being answered (it waited for the runtime) when the others came.
     assert order == ["ahead-1", "ahead-3", "own", "ahead-2"]

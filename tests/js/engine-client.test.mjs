@@ -24,6 +24,16 @@ function channel(answer, timeoutMs = 1000) {
   return { client, close: () => port1.close() };
 }
 
+/** A client over a channel whose far end only records what it receives (and answers nothing). */
+function recorded(ready = Promise.resolve(), timeoutMs = 1000) {
+  const { port1, port2 } = new MessageChannel();
+  const received = [];
+  port2.addEventListener("message", (event) => received.push(event.data));
+  port2.start();
+  port1.start();
+  return { client: connect(port1, ready, timeoutMs), received, port1, port2 };
+}
+
 test("each request gets its own answer, even when the answers come in another order", async () => {
   const held = [];
   const { client, close } = channel((request) => {
@@ -71,16 +81,11 @@ test("a request the worker never answers fails after the time limit", async () =
 });
 
 test("preload posts a load-flow message; no request goes before the engine is ready", async () => {
-  const { port1, port2 } = new MessageChannel();
-  const received = [];
-  port2.addEventListener("message", (event) => received.push(event.data));
-  port2.start();
-  port1.start();
   let start;
   const ready = new Promise((resolve) => {
     start = resolve;
   });
-  const client = connect(port1, ready, 100);
+  const { client, received, port1 } = recorded(ready, 100);
   client.preload("back-spasm", "abc123");
   const unanswered = client.request({
     op: "open",
@@ -146,12 +151,7 @@ test("a first request with no answer blames the network; once the engine answere
 });
 
 test("a request asked ahead says so, and hurry asks for exactly it next until it is answered", async () => {
-  const { port1, port2 } = new MessageChannel();
-  const received = [];
-  port2.addEventListener("message", (event) => received.push(event.data));
-  port2.start();
-  port1.start();
-  const client = connect(port1, Promise.resolve(), 1000);
+  const { client, received, port1, port2 } = recorded();
   const body = { op: "choose", flow: "f", token: "t", site_root: "/", choice: "a" };
   const own = client.request(body);
   const ahead = client.request({ ...body, choice: "b" }, { ahead: true });
