@@ -32,6 +32,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # DevTools network emulation (Playwright's offline switch, a slow connection) sets
+    # navigator.onLine and navigator.connection for the document it finds, and Chromium 150
+    # makes a new document for every navigation (RenderDocument), which then reads online and
+    # "4g" while the network stays emulated; without it, the state carries over as it did.
+    "--disable-features=RenderDocument",
 ]
 
 
