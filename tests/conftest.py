@@ -24,6 +24,7 @@ from sitehelpers import (  # re-exported: older tests import them from conftest
     SiteRequestHandler,
     build_once,
     chromium_executable,
+    launch_test_chromium,
     record_requests,
     serve_directory,
 )
@@ -83,9 +84,7 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """One headless Chromium for the session; make a fresh context per test for isolation."""
-    browser = playwright_instance.chromium.launch(
-        executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True
-    )
+    browser = launch_test_chromium(playwright_instance)
     yield browser
     browser.close()
 

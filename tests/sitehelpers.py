@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import pytest
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page, Playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,11 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # DevTools network emulation (Playwright's offline switch, a slow connection) sets
-    # navigator.onLine and navigator.connection for the document it finds, and Chromium 150
-    # makes a new document for every navigation (RenderDocument), which then reads online and
-    # "4g" while the network stays emulated; without it, the state carries over as it did.
-    "--disable-features=RenderDocument",
 ]
 
 
@@ -48,6 +43,30 @@ def chromium_executable() -> str | None:
     if Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium"
     return None
+
+
+def launch_test_chromium(playwright: Playwright) -> Browser:
+    """The tests' Chromium: CHROMIUM_ARGS, and RenderDocument off on top of the features
+    Playwright itself turns off.
+
+    DevTools network emulation (Playwright's offline switch, a slow connection) sets
+    navigator.onLine and navigator.connection in the document it finds; Chromium 150 makes a
+    new document for every navigation (RenderDocument), which then reads online and "4g" while
+    the network stays emulated. A second --disable-features replaces Playwright's own (the last
+    one wins), so Playwright's list is read off a first browser's chrome://version and joined.
+    """
+    executable = chromium_executable()
+    probe = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    try:
+        page = probe.new_page()
+        page.goto("chrome://version")
+        line = page.locator("#command_line").inner_text().split()
+    finally:
+        probe.close()
+    prefix = "--disable-features="
+    features = [a.removeprefix(prefix) for a in line if a.startswith(prefix)] + ["RenderDocument"]
+    args = [*CHROMIUM_ARGS, prefix + ",".join(features)]
+    return playwright.chromium.launch(executable_path=executable, args=args, headless=True)
 
 
 MIME_TYPES = {
